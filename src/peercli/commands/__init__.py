@@ -1,0 +1,1 @@
+"""One module per noun: each parses its arguments, calls the core, and renders."""
