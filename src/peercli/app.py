@@ -84,12 +84,17 @@ def main_callback(
         show_home()
 
 
-def _register() -> None:
-    from .commands import consumer, db, home
+# Each command module exposes register(app); the order here is the order in --help.
+COMMAND_MODULES = (
+    "consumer", "group", "match", "referral", "checkin", "report", "db", "home",
+)
 
-    app.add_typer(consumer.app, name="consumer", help="Record the people you support.")
-    app.add_typer(db.app, name="db", help="Where the data lives, and its health.")
-    app.command("topics")(home.topics)
+
+def _register() -> None:
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        import_module(f".commands.{name}", __package__).register(app)
 
 
 _register()

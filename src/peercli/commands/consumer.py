@@ -454,3 +454,7 @@ def consent(
         verb = "granted" if event["granted"] else "revoked"
         extra = f" — {event['note']}" if event["note"] else ""
         typer.echo(f"  {event['at'].replace('T', ' ')}  {event['kind']:<8} {verb}{extra}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="consumer", help="Record the people you support.")

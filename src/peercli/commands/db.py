@@ -13,3 +13,7 @@ def path() -> None:
     from ..runtime import RUNTIME
 
     typer.echo(str(RUNTIME.db_path))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="db", help="Where the data lives, backups, and its health.")

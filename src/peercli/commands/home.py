@@ -45,3 +45,7 @@ def topics(
     for t in vocab.topics:
         synonyms = f"  ({', '.join(t.synonyms)})" if t.synonyms else ""
         typer.echo(f"{t.slug}\t{t.label}{synonyms}")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("topics")(topics)
