@@ -45,7 +45,9 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def now_iso() -> str:
     """Local time, to the second, ISO 8601 without offset (what the specialist sees)."""
-    return datetime.now().replace(microsecond=0).isoformat()
+    from .clock import now
+
+    return now().isoformat()
 
 
 def _secure_dir(directory: Path) -> None:
