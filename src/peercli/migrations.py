@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MIGRATION_SET = "peer"
 
 # Names in order; the functions live in _build() so sqlite_utils is imported only when needed.
-MIGRATION_NAMES: list[str] = ["m001_initial_schema", "m002_groups_fts"]
+MIGRATION_NAMES: list[str] = ["m001_initial_schema", "m002_groups_fts", "m003_checkin_amendments"]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
@@ -202,9 +202,23 @@ def _statements_m002() -> list[str]:
     ]
 
 
+def _statements_m003() -> list[str]:
+    # A check-in is never rewritten: an amendment is a new row whose amends_id is the version it
+    # supersedes (a linear chain), with the reason for the change. effective_checkins holds the
+    # newest version of every check-in: the rows that count in totals and reports.
+    return [
+        "ALTER TABLE checkins ADD COLUMN amend_reason TEXT",
+        "CREATE INDEX checkins_amends ON checkins(amends_id)",
+        """CREATE VIEW effective_checkins AS
+           SELECT c.* FROM checkins c
+           WHERE NOT EXISTS (SELECT 1 FROM checkins x WHERE x.amends_id = c.id)""",
+    ]
+
+
 _STATEMENTS = {
     "m001_initial_schema": _statements_m001,
     "m002_groups_fts": _statements_m002,
+    "m003_checkin_amendments": _statements_m003,
 }
 
 
