@@ -52,7 +52,7 @@ def _statements_m001() -> list[str]:
             consumer_id INTEGER NOT NULL REFERENCES consumers(id) ON DELETE CASCADE,
             topic TEXT NOT NULL,
             PRIMARY KEY (consumer_id, topic)
-        ) WITHOUT ROWID""",
+        )""",
         "CREATE INDEX consumer_interests_topic ON consumer_interests(topic)",
         """CREATE TABLE consumer_availability (
             id INTEGER PRIMARY KEY,
