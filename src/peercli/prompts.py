@@ -37,7 +37,10 @@ def _last_item_completer(words: Iterable[str]) -> Any:
     """Completes the item after the last comma against a vocabulary (for "grief, walk|")."""
     from prompt_toolkit.completion import Completer, Completion
 
-    vocabulary = sorted(set(words), key=str.lower)
+    unique: dict[str, str] = {}
+    for word in words:
+        unique.setdefault(word.lower(), word)
+    vocabulary = sorted(unique.values(), key=str.lower)
 
     class LastItemCompleter(Completer):
         def get_completions(self, document: Any, complete_event: Any) -> Any:

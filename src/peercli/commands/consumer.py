@@ -126,12 +126,12 @@ def _prompt_intake(values: dict[str, Any], missing: list[str]) -> None:
         elif key == "interests":
             vocab = load_vocabulary()
             values["interests"] = prompts.text(
-                "Interests (comma-separated, Tab completes):", completions=vocab.completions(),
-                instruction="e.g. grief, walking, art")
+                "Interests (e.g. grief, walking, art; Tab completes):",
+                completions=vocab.completions())
         elif key == "available":
             answer = prompts.text(
-                "When are they free?", parse=lambda s: parse_availability_many([s]),
-                instruction='e.g. "Tue evening; Sat 10-14" (Enter to skip)')
+                'When are they free? (e.g. "Tue evening; Sat 10-14"; Enter to skip)',
+                parse=lambda s: parse_availability_many([s]))
             values["available"] = [answer] if answer else []
         elif key == "formats":
             values["formats"] = prompts.checkbox(
