@@ -86,7 +86,7 @@ def main_callback(
 
 # Each command module exposes register(app); the order here is the order in --help.
 COMMAND_MODULES = (
-    "consumer", "group", "match", "referral", "checkin", "report", "db", "home",
+    "consumer", "consumer_data", "group", "match", "referral", "checkin", "report", "db", "home",
 )
 
 
