@@ -110,6 +110,7 @@ class _Grammar:
         self.days: set[int] = set()
         self.times: list[tuple[int, int]] = []
         self.after_sep = False
+        self.last_was_part = False  # the previous time spec was "morning", "evening"...
 
     def error(self, fragment: str, reason: str = _EXPECTED) -> AvailabilityError:
         return AvailabilityError(fragment, reason, self.phrase)
@@ -129,10 +130,11 @@ class _Grammar:
                 self.windows.append(Window(day, start, end))
         self.days, self.times = set(), []
 
-    def add_days(self, days: Iterable[int]) -> None:
+    def add_days(self, days: Iterable[int], was_sep: bool) -> None:
         # A day after a complete "days + times" group starts a new group ("Tue evening, Thu
-        # morning"); so does one after times joined by "and"/"," ("evenings and weekends").
-        if self.times and (self.days or self.after_sep):
+        # morning"); so does one after times joined by "and"/"," ("evenings and weekends"), while
+        # "evenings on weekdays" and "9-5 Mon-Fri" attach the days to the times before them.
+        if self.times and (self.days or was_sep):
             self.flush()
         self.days.update(days)
 
@@ -148,6 +150,8 @@ class _Grammar:
     def step(self, tok: Token) -> None:
         kind = tok.kind
         was_sep, self.after_sep = self.after_sep, False
+        if kind != "word":
+            self.last_was_part = False
         if kind in ("sep", "semi"):
             self.i += 1
             if kind == "semi":
@@ -155,7 +159,7 @@ class _Grammar:
             self.after_sep = True
             return
         if kind in ("day", "days"):
-            self.add_days(self.read_days())
+            self.add_days(self.read_days(), was_sep)
         elif kind == "time":
             self.add_time(self.read_time())
         elif kind == "dash" and tok.text.lower() in ("until", "till", "til", "to"):
@@ -215,6 +219,7 @@ class _Grammar:
         return 0, end
 
     def read_word(self, tok: Token, was_sep: bool) -> None:
+        last_was_part, self.last_was_part = self.last_was_part, False
         word = str(tok.value)
         nxt = self.peek(1)
         nxt_word = str(nxt.value) if nxt is not None and nxt.kind == "word" else None
@@ -226,13 +231,15 @@ class _Grammar:
             self.add_time(_WHOLE_DAY)
         elif word == "any" and nxt_word == "day":
             self.i += 2
-            self.add_days(ALL_DAYS)
+            self.add_days(ALL_DAYS, was_sep)
         elif word == "early" and nxt_word in ("morning", "mornings"):
             self.i += 2
             self.add_time(PARTS_OF_DAY["early morning"])
         elif word in _PART_WORDS:
             self.i += 1
             self.add_time(_PART_WORDS[word])
+            self.last_was_part = True
+            return
         elif word in ("after", "from", "before") and nxt is not None and nxt.kind == "time":
             dash = self.peek(2)
             if word == "from" and dash is not None and dash.kind == "dash":
@@ -240,10 +247,18 @@ class _Grammar:
                 self.after_sep = was_sep
                 return
             self.i += 2
-            self.add_time(self.after(nxt) if word != "before" else self.until(nxt))
+            span = self.after(nxt) if word != "before" else self.until(nxt)
+            if self.times and last_was_part:
+                # "mornings before 11", "evenings after 7pm": narrow the part of the day.
+                start, end = self.times.pop()
+                span = (max(start, span[0]), min(end, span[1]))
+                if span[0] >= span[1]:
+                    raise self.error(self.span(tok, nxt), "that leaves no time in that part of the day")
+            self.add_time(span)
         elif word in _FILLER:
             self.i += 1
             self.after_sep = was_sep
+            self.last_was_part = last_was_part
         else:
             raise self.error(tok.text, _reason_for(tok))
 
