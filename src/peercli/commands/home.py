@@ -8,21 +8,47 @@ import typer
 
 
 def show_home() -> None:
+    """Who is due today (and overdue), the next few names with reasons, and commands to try.
+
+    Never creates a database: on a new machine it just shows the commands.
+    """
+    from rich.markup import escape
+
     from ..render import console
     from ..runtime import RUNTIME
 
     out = console()
     out.print("[bold]peer[/] — connect the people you support with groups, and follow up.")
     if RUNTIME.db_path.exists():
+        from ..clock import today
+        from ..followup import due_list
+
         conn = RUNTIME.conn()
         active = conn.execute("SELECT count(*) FROM consumers WHERE status = 'active'").fetchone()[0]
         groups = conn.execute("SELECT count(*) FROM groups WHERE status = 'active'").fetchone()[0]
         out.print(f"{active} active consumer(s), {groups} active group(s).")
+        if active:
+            items = due_list(conn, today())
+            overdue = sum(1 for item in items if item.days_overdue > 0)
+            due_today = len(items) - overdue
+            if items:
+                out.print(f"\n[bold]{due_today} due today, {overdue} overdue[/]")
+                for item in items[:5]:
+                    when = (f"{item.days_overdue}d overdue" if item.days_overdue > 0
+                            else "today")
+                    out.print(f"  #{item.consumer_id} {escape(item.name)} ({when}): "
+                              f"{escape(item.reasons[0])}")
+                if len(items) > 5:
+                    out.print(f"  … and {len(items) - 5} more: peer due")
+            else:
+                out.print("\nNobody is due today.")
     out.print(
         "\nTry:\n"
+        "  peer due                    who needs a follow-up today\n"
+        "  peer checkin NAME           log a contact (asks for what you leave out)\n"
+        "  peer match NAME             groups that fit someone\n"
         "  peer consumer add NAME      record someone you support\n"
-        "  peer consumer list          who you support\n"
-        "  peer topics                 the interest vocabulary\n"
+        "  peer timeline NAME          the story so far, with the mood trend\n"
         "  peer --help                 every command"
     )
 
