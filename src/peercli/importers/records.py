@@ -1,0 +1,243 @@
+"""The records every importer produces: one normalized ``GroupRecord`` per group, ``RowError``s
+for rows that could not be read, and ``ParseResult`` / ``RecordStream`` to carry them.
+
+Pure data: no SQLite, no Typer. The database side keys a group by ``(source, source_key)`` and
+compares ``content_hash()`` to tell *unchanged* from *updated* on re-import.
+
+Conventions (stable; the store and CLI rely on them):
+
+- ``source``: the caller-supplied source name, by default the file stem (``county-groups``);
+  Meeting Guide files get ``meetingguide:<stem>`` and HSDS packages ``hsds:<stem>``.
+- ``source_key``: the file's own id when it has one (native ``id``, Meeting Guide ``slug`` /
+  ``id``, HSDS service ``id``); otherwise ``auto:`` + 16 hex digits of a SHA-1 over the
+  normalized name, the canonical meetings (freq, interval, byday, start, end) and the place
+  (address, city, postal code, else online URL). Normalized = case-folded, punctuation and
+  repeated spaces removed, so "St. Mark's  Hall" and "st marks hall" key the same.
+- ``languages``: ISO 639-1 codes; an empty tuple means "the listing does not say" (the matcher
+  treats it as English-or-unknown).
+- ``format``: ``in_person`` | ``online`` | ``hybrid``; ``status``: ``active`` | ``inactive``;
+  ``facilitation``: ``peer-led`` | ``professional`` | ``mutual-aid`` | None.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from peercli.errors import PeerError
+
+if TYPE_CHECKING:
+    from peercli.schedule import Meeting
+
+FORMATS = ("in_person", "online", "hybrid")
+STATUSES = ("active", "inactive")
+FACILITATIONS = ("peer-led", "professional", "mutual-aid")
+
+
+class ImportFileError(PeerError, ValueError):
+    """A whole-file problem (not found, too big, undecodable, unknown format, bad JSON).
+
+    ``line`` is the physical line number when the problem has one.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """One group as read from a listing, normalized (see the module docstring)."""
+
+    source: str
+    source_key: str
+    name: str
+    organization: str | None = None
+    description: str | None = None
+    topics: tuple[str, ...] = ()
+    unknown_topics: tuple[str, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    format: str = "in_person"
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str | None = None
+    languages: tuple[str, ...] = ()
+    facilitation: str | None = None
+    audience: tuple[str, ...] = ()
+    accessibility: tuple[str, ...] = ()
+    open_to_newcomers: bool | None = None
+    cost: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    notes: str | None = None
+    status: str = "active"
+    last_verified: date | None = None
+
+    def content_hash(self) -> str:
+        """A stable hash of every field (source included), to tell unchanged from updated."""
+        parts: list[Any] = []
+        for f in _RECORD_FIELDS:
+            value = getattr(self, f)
+            if f == "meetings":
+                value = tuple(_meeting_tuple(m) for m in value)
+            parts.append((f, value))
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(GroupRecord))
+
+
+def _meeting_tuple(meeting: Any) -> tuple[Any, ...]:
+    if dataclasses.is_dataclass(meeting):
+        return tuple(
+            (f.name, getattr(meeting, f.name)) for f in dataclasses.fields(meeting)
+        )
+    return (repr(meeting),)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row (or Meeting Guide meeting, or HSDS service) that could not be read.
+
+    ``line`` is the physical line number in the file (header = line 1; for a JSON feed the
+    line where the meeting object starts; for HSDS the line in the named CSV). ``raw`` is the
+    row as read (column -> text) when there is one, for a ``--skip-invalid`` rejects file.
+    """
+
+    line: int
+    message: str
+    raw: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Everything read from one file. ``warnings`` are problems that did not stop a record
+    (an ignored coordinate, a meeting "by appointment" with no time, an unknown type code)."""
+
+    records: list[GroupRecord]
+    errors: list[RowError]
+    rows_read: int
+    unknown_topics: frozenset[str]
+    format: str = ""
+    source: str = ""
+    warnings: list[RowError] = field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()
+
+
+_NORM = re.compile(r"[^\w]+")
+
+
+def normalize_key_text(text: str | None) -> str:
+    """Case-fold, drop punctuation, squeeze spaces: the form used in automatic keys."""
+    if not text:
+        return ""
+    return " ".join(_NORM.sub(" ", text.replace("'", "").replace("\u2019", "")).casefold().split())
+
+
+def auto_source_key(
+    name: str,
+    meetings: tuple[Any, ...],
+    *,
+    address: str | None = None,
+    city: str | None = None,
+    postal_code: str | None = None,
+    online_url: str | None = None,
+) -> str:
+    """The key of a group whose file has no id: normalized name + schedule + place."""
+    sched = ";".join(
+        f"{getattr(m, 'freq', '')}/{getattr(m, 'interval', '')}/"
+        f"{','.join(getattr(m, 'byday', ()) or ())}/{getattr(m, 'start', '')}-{getattr(m, 'end', '')}"
+        for m in meetings
+    )
+    place = "|".join(normalize_key_text(p) for p in (address, city, postal_code))
+    if not place.strip("|"):
+        place = (online_url or "").strip().casefold()
+    text = "\x1f".join((normalize_key_text(name), sched, place))
+    return "auto:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+Item = GroupRecord | RowError
+ProgressCallback = Callable[[int], None]
+
+
+class RecordStream:
+    """An iterator of ``GroupRecord | RowError`` for streaming a file into the database.
+
+    Header-level problems are raised (as ``ImportFileError``) when the stream is created;
+    whole-file problems found later (a decoding failure on line N) are raised while iterating.
+    Counters fill in as it goes: ``rows_read``, ``unknown_topics``, ``warnings``.
+    A ``source_key`` seen twice in one file is reported as a ``RowError`` on the second row.
+    """
+
+    def __init__(
+        self,
+        format: str,
+        source: str,
+        items: Iterator[tuple[int, Item]],
+        *,
+        progress: ProgressCallback | None = None,
+        ignored_columns: tuple[str, ...] = (),
+    ) -> None:
+        self.format = format
+        self.source = source
+        self.rows_read = 0
+        self.unknown_topics: set[str] = set()
+        self.warnings: list[RowError] = []
+        self.ignored_columns = ignored_columns
+        self._items = items
+        self._progress = progress
+        self._started = False
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(RowError(line, message))
+
+    def __iter__(self) -> Iterator[Item]:
+        if self._started:
+            raise RuntimeError("a RecordStream can be iterated only once")
+        self._started = True
+        seen: dict[str, int] = {}
+        progress = self._progress
+        for count, (line, item) in enumerate(self._items, 1):
+            self.rows_read = count
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+            if isinstance(item, GroupRecord):
+                first = seen.get(item.source_key)
+                if first is not None:
+                    if item.source_key.startswith("auto:"):
+                        why = "the same name, schedule and place"
+                    else:
+                        why = f"the same id '{item.source_key}'"
+                    yield RowError(line, f"duplicate: {why} as line {first}")
+                    continue
+                seen[item.source_key] = line
+                if item.unknown_topics:
+                    self.unknown_topics.update(item.unknown_topics)
+            yield item
+        if progress is not None:
+            progress(self.rows_read)
+
+    def collect(self) -> ParseResult:
+        records: list[GroupRecord] = []
+        errors: list[RowError] = []
+        for item in self:
+            (records if isinstance(item, GroupRecord) else errors).append(item)  # type: ignore[arg-type]
+        return ParseResult(
+            records=records,
+            errors=errors,
+            rows_read=self.rows_read,
+            unknown_topics=frozenset(self.unknown_topics),
+            format=self.format,
+            source=self.source,
+            warnings=list(self.warnings),
+            ignored_columns=self.ignored_columns,
+        )

@@ -1,0 +1,290 @@
+"""Reading listing files as text, line by line, in whatever encoding a spreadsheet wrote them.
+
+Encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM (LE or BE; also without a BOM when the NUL
+pattern is unmistakable) and Windows-1252 (what Excel writes for "CSV"). Without a BOM the file
+is read as UTF-8 until its first non-ASCII line: if that line is valid UTF-8 the file is UTF-8,
+otherwise it is Windows-1252 from then on. A line that does not decode in the chosen encoding is
+an ``ImportFileError`` naming the line. Everything streams: memory stays bounded whatever the
+file size. Size caps: ``MAX_FILE_BYTES`` for a file, ``MAX_FIELD_CHARS`` for one CSV field.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from peercli.importers.records import ImportFileError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FIELD_CHARS = 10_000
+SAMPLE_BYTES = 64 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
+    """The file's size; ``ImportFileError`` when it is missing, not a file, or too big."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ImportFileError(f"file not found: {path}") from None
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not path.is_file():
+        raise ImportFileError(f"not a file: {path}")
+    if size > max_bytes:
+        raise ImportFileError(
+            f"{path.name} is {size / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB "
+            "(split the file, or import it in parts)"
+        )
+    return size
+
+
+def sniff_encoding(head: bytes) -> tuple[str, int]:
+    """(encoding, BOM length) from the first bytes. "utf-8" without a BOM means
+    "UTF-8 unless a line says otherwise" (see the module docstring)."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    if b"\x00" in head:
+        if head.startswith(b"PK\x03\x04"):
+            raise ImportFileError(
+                "this is a zip file (an Excel .xlsx workbook?), not text: save it as CSV "
+                "(a zip is read only as an HSDS data package with datapackage.json)"
+            )
+        sample = head[: len(head) & ~1]
+        even = sample[0::2].count(0)
+        odd = sample[1::2].count(0)
+        half = max(len(sample) // 2, 1)
+        if odd > 0.3 * half and even == 0:
+            return "utf-16-le", 0
+        if even > 0.3 * half and odd == 0:
+            return "utf-16-be", 0
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        raise ImportFileError(
+            f"line {line} contains NUL bytes: this looks like a binary file, not CSV or JSON text",
+            line=line,
+        )
+    return "utf-8", 0
+
+
+def _split_units(f: BinaryIO, newline: bytes) -> Iterator[bytes]:
+    """Split a two-byte-unit stream (UTF-16) into lines on an aligned newline unit."""
+    buf = b""
+    while True:
+        chunk = f.read(SAMPLE_BYTES)
+        if not chunk:
+            break
+        buf += chunk
+        start = 0
+        while True:
+            i = buf.find(newline, start)
+            while i != -1 and i % 2:
+                i = buf.find(newline, i + 1)
+            if i == -1:
+                break
+            yield buf[start : i + 2]
+            start = i + 2
+        buf = buf[start:]
+    if buf:
+        yield buf
+
+
+def _split_cr(f: BinaryIO) -> Iterator[bytes]:
+    """Lines of a file with old Mac line endings (CR only)."""
+    buf = b""
+    while True:
+        chunk = f.read(SAMPLE_BYTES)
+        if not chunk:
+            break
+        parts = (buf + chunk).split(b"\r")
+        buf = parts.pop()
+        for part in parts:
+            yield part + b"\r"
+    if buf:
+        yield buf
+
+
+class DecodedLines:
+    """Iterate a binary file as decoded text lines (line endings kept, as csv wants).
+
+    ``encoding`` is the encoding in use: after iteration, the one the file turned out to be.
+    """
+
+    def __init__(self, f: BinaryIO, *, name: str = "the file") -> None:
+        self._f = f
+        self.name = name
+        head = f.read(SAMPLE_BYTES)
+        self.encoding, bom = sniff_encoding(head)
+        self._cr_only = b"\r" in head and b"\n" not in head and self.encoding == "utf-8"
+        self._bom = bom > 0
+        f.seek(bom)
+        self.lines_read = 0
+
+    def __iter__(self) -> Iterator[str]:
+        f = self._f
+        if self.encoding.startswith("utf-16"):
+            nl = b"\n\x00" if self.encoding == "utf-16-le" else b"\x00\n"
+            raws: Iterator[bytes] = _split_units(f, nl)
+            yield from self._decode_fixed(raws, self.encoding)
+            return
+        raws = _split_cr(f) if self._cr_only else iter(f)
+        if self._bom:
+            yield from self._decode_fixed(raws, "utf-8")
+            return
+        # UTF-8 until the first non-ASCII line decides; then fixed.
+        lineno = 0
+        for raw in raws:
+            lineno += 1
+            if raw.isascii():
+                self.lines_read = lineno
+                yield raw.decode("ascii")
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.encoding = "cp1252"
+            else:
+                self.lines_read = lineno
+                yield text
+                yield from self._decode_fixed(raws, "utf-8", lineno)
+                return
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise self._undecodable(lineno, raw, exc) from None
+            self.lines_read = lineno
+            yield text
+            yield from self._decode_fixed(raws, "cp1252", lineno)
+            return
+
+    def _decode_fixed(self, raws: Iterator[bytes], encoding: str, lineno: int = 0) -> Iterator[str]:
+        for raw in raws:
+            lineno += 1
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise self._undecodable(lineno, raw, exc) from None
+            self.lines_read = lineno
+            yield text
+
+    def _undecodable(self, lineno: int, raw: bytes, exc: UnicodeDecodeError) -> ImportFileError:
+        bad = raw[exc.start : exc.end].hex(" ")
+        label = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}.get(self.encoding, self.encoding)
+        hint = (
+            "the start of the file is UTF-8; re-save the whole file as UTF-8"
+            if self.encoding == "utf-8"
+            else "save the file as UTF-8 and try again"
+        )
+        return ImportFileError(
+            f"line {lineno} of {self.name}: bytes {bad} are not valid {label} text ({hint})",
+            line=lineno,
+        )
+
+
+def read_text(f: BinaryIO, *, name: str = "the file") -> str:
+    """The whole (size-checked) file as text, with the same decoding rules as ``DecodedLines``."""
+    return "".join(DecodedLines(f, name=name))
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One CSV record: ``line`` is the physical line it starts on (header = 1). Either
+    ``fields`` is set, or ``error`` says why the record could not be read."""
+
+    line: int
+    fields: list[str] | None
+    error: str | None = None
+    end_line: int = 0
+
+
+def iter_csv_rows(
+    lines: Iterator[str] | DecodedLines,
+    *,
+    delimiter: str = ",",
+    max_field: int = MAX_FIELD_CHARS,
+) -> Iterator[CsvRow]:
+    """CSV records (header first) with their line numbers; blank lines are skipped.
+
+    Problems with one record (unterminated quote, text after a closing quote, a field over
+    ``max_field`` characters) come back as a ``CsvRow`` with ``error`` set; reading continues
+    with the next line.
+    """
+    if len(delimiter) != 1:
+        raise ImportFileError(f"the delimiter must be one character, not '{delimiter}'")
+    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)
+    prev = 0
+    header: list[str] | None = None
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            start = prev + 1
+            prev = reader.line_num
+            yield CsvRow(start, None, _csv_message(str(exc), start, prev, delimiter), prev)
+            continue
+        start = prev + 1
+        prev = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip() and header is not None):
+            continue
+        if header is None:
+            header = row
+        longest = max(map(len, row))
+        if longest > max_field:
+            col = next(i for i, v in enumerate(row) if len(v) == longest)
+            label = header[col] if col < len(header) and row is not header else f"#{col + 1}"
+            yield CsvRow(
+                start,
+                None,
+                f"column '{label}' is {longest:,} characters long; the limit for one field "
+                f"is {max_field:,} (an unterminated quote can cause this)",
+                prev,
+            )
+            continue
+        yield CsvRow(start, row, None, prev)
+
+
+def _csv_message(text: str, start: int, end: int, delimiter: str) -> str:
+    if "unexpected end of data" in text:
+        return (
+            f"unterminated quote: a field opened with \" on line {start} is never closed "
+            "(close it, or write \"\" for a quote inside a quoted field)"
+        )
+    if "field larger than field limit" in text:
+        return (
+            f"a field starting on line {start} is too long (over {csv.field_size_limit():,} "
+            "characters): probably an unterminated quote"
+        )
+    if "expected after" in text:
+        shown = "tab" if delimiter == "\t" else delimiter
+        return (
+            f"text after a closing quote: a quoted field must be followed by '{shown}' or the "
+            "end of the line (write \"\" for a quote inside a quoted field)"
+        )
+    return f"cannot read this CSV record ({text})"
+
+
+def open_binary(path: Path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise ImportFileError(f"cannot open {path}: {exc.strerror or exc}") from None
+
+
+def file_stem(path: Path) -> str:
+    name = os.path.basename(os.path.normpath(str(path)))
+    for suffix in (".csv", ".tsv", ".txt", ".json", ".zip"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
