@@ -53,7 +53,7 @@ def when_text(match: Match) -> str:
 
 def where_text(match: Match) -> str:
     g = match.group
-    if match.attends == "online":
+    if match.attends == "online" or (match.attends is None and g.format == "online"):
         return "online" if g.format == "online" else "hybrid (join online)"
     place = ", ".join(p for p in (g.address, g.city) if p) or "in person"
     if match.distance_km is not None:
