@@ -443,10 +443,15 @@ def _load_cached(extra: str | None, _mtime_ns: int, _size: int) -> Vocabulary:
     return Vocabulary(topics)
 
 
-def load_vocabulary(extra: Path | None = None) -> Vocabulary:
-    """The shipped vocabulary, extended by the user file `extra` when given (same JSON shape:
-    `{"topics": [{"slug", "label"?, "category"?, "synonyms"?}]}`). Cached; an edited file is
-    re-read."""
+def load_vocabulary(extra: Path | None = None, *, shipped_only: bool = False) -> Vocabulary:
+    """The shipped vocabulary, extended by the user file `extra` (same JSON shape:
+    `{"topics": [{"slug", "label"?, "category"?, "synonyms"?}]}`). Without `extra`, the user's
+    own file at `user_topics_path()` is used when it exists (unless `shipped_only`), so every
+    command sees the same vocabulary. Cached; an edited file is re-read."""
+    if extra is None and not shipped_only:
+        user_file = user_topics_path()
+        if user_file.exists():
+            extra = user_file
     if extra is None:
         return _load_cached(None, 0, 0)
     try:

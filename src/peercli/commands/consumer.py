@@ -52,7 +52,7 @@ def _parse_fields(values: dict[str, Any]) -> tuple[Any, list[str]]:
     from ..availability import AvailabilityError, parse_availability_many
     from ..consumers import ConsumerChanges
     from ..languages import normalize_languages
-    from ..topics import load_vocabulary, user_topics_path
+    from ..topics import load_vocabulary
 
     changes = ConsumerChanges()
     unknown: list[str] = []
@@ -77,8 +77,7 @@ def _parse_fields(values: dict[str, Any]) -> tuple[Any, list[str]]:
         except ValueError as exc:
             raise _flag_error("--every", exc) from None
     if values.get("interests") is not None:
-        extra = user_topics_path()
-        vocab = load_vocabulary(extra if extra.exists() else None)
+        vocab = load_vocabulary()
         normalized = vocab.normalize(values["interests"])
         changes.interests = list(normalized.slugs)
         unknown = list(normalized.unknown)

@@ -58,10 +58,9 @@ def topics(
 ) -> None:
     """Print the interest vocabulary: one topic per line (slug, label, synonyms)."""
     from ..render import print_json
-    from ..topics import load_vocabulary, user_topics_path
+    from ..topics import load_vocabulary
 
-    extra = user_topics_path()
-    vocab = load_vocabulary(extra if extra.exists() else None)
+    vocab = load_vocabulary()
     if as_json:
         print_json([
             {"slug": t.slug, "label": t.label, "category": t.category, "synonyms": list(t.synonyms)}

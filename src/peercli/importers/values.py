@@ -184,6 +184,9 @@ _AUDIENCE_RE = _phrase_regex(k for k in _AUDIENCE if k not in _AUDIENCE_ITEM_ONL
 _ACCESS_RE = _phrase_regex(k for k in _ACCESS if k not in _ACCESS_ITEM_ONLY)
 
 
+_NEGATION = re.compile(r"\b(?:not|no|non|without|isn't|is not|unsuitable|inaccessible)\b")
+
+
 def _scan(text: str, table: dict[str, str], regex: re.Pattern[str]) -> tuple[tuple[str, ...], bool]:
     """Tags found in ``text`` and whether every listed item was recognised."""
     tags: dict[str, None] = {}
@@ -194,6 +197,10 @@ def _scan(text: str, table: dict[str, str], regex: re.Pattern[str]) -> tuple[tup
         key = " ".join(item.casefold().split())
         if key in table:
             tags.setdefault(table[key], None)
+            continue
+        if _NEGATION.search(key):
+            # "not suitable for wheelchairs", "no elevator": never claim what a listing denies
+            complete = False
             continue
         found = regex.findall(key)
         if not found:
