@@ -110,8 +110,15 @@ class ExportResult:
     rows: dict[str, int] = field(default_factory=dict)
 
 
+def _select_all(conn: sqlite3.Connection, table: str) -> sqlite3.Cursor:
+    """Every row in storage order (WITHOUT ROWID tables come in primary-key order)."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    order = "" if "WITHOUT ROWID" in (sql or "").upper() else " ORDER BY rowid"
+    return conn.execute(f'SELECT * FROM "{table}"{order}')
+
+
 def _write_table_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
-    cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+    cur = _select_all(conn, table)
     n = 0
     with open_private(path) as f:
         writer = csv.writer(f, lineterminator="\r\n")
@@ -123,7 +130,7 @@ def _write_table_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
 
 
 def _write_table_json(conn: sqlite3.Connection, table: str, path: Path) -> int:
-    cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+    cur = _select_all(conn, table)
     names = [d[0] for d in cur.description]
     n = 0
     with open_private(path) as f:
