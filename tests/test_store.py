@@ -1,0 +1,91 @@
+"""The store: pragmas on every open, atomic migrations, all-or-nothing writes, clear lock errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from peercli import migrations, store
+from peercli.errors import PeerError
+
+
+def test_every_open_sets_the_pragmas(tmp_path: Path):
+    conn = store.open_db(tmp_path / "p.db")
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_migrations_are_recorded_and_versioned(tmp_path: Path):
+    conn = store.open_db(tmp_path / "p.db")
+    names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == migrations.MIGRATION_NAMES
+    assert migrations.schema_version(conn) == migrations.SCHEMA_VERSION
+    conn.close()
+    # Opening again applies nothing and changes nothing.
+    before = (tmp_path / "p.db").read_bytes()
+    store.open_db(tmp_path / "p.db").close()
+    assert (tmp_path / "p.db").read_bytes() == before
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "p.db"
+    monkeypatch.setattr(migrations, "MIGRATION_NAMES", [*migrations.MIGRATION_NAMES, "m999_broken"])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATION_NAMES))
+    monkeypatch.setitem(migrations._STATEMENTS, "m999_broken",
+                        lambda: ["CREATE TABLE half (x)", "THIS IS NOT SQL"])
+    with pytest.raises(PeerError):
+        store.open_db(path)
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "half" not in tables and "consumers" not in tables  # the whole upgrade rolled back
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+
+
+def test_unknown_applied_migration_means_newer_peer(tmp_path: Path):
+    path = tmp_path / "p.db"
+    store.open_db(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('peer', 'm900_future', 'x')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(PeerError, match="newer version of peer"):
+        store.open_db(path)
+
+
+def test_write_is_all_or_nothing(tmp_path: Path):
+    conn = store.open_db(tmp_path / "p.db")
+    with pytest.raises(RuntimeError), store.write(conn):
+        conn.execute("INSERT INTO consumers (name, created_at, updated_at) VALUES ('A', 'x', 'x')")
+        raise RuntimeError("boom")
+    assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == 0
+    with store.write(conn):
+        conn.execute("INSERT INTO consumers (name, created_at, updated_at) VALUES ('B', 'x', 'x')")
+    assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == 1
+
+
+def test_a_locked_database_gives_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "p.db"
+    store.open_db(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another peer process is mid-write
+    try:
+        monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+        conn = store.open_db(path)
+        with pytest.raises(PeerError, match="busy"), store.write(conn):
+            pass
+    finally:
+        holder.execute("ROLLBACK")
+
+
+def test_database_error_messages_never_carry_values():
+    err = store.database_error(sqlite3.OperationalError("database is locked"))
+    assert "busy" in err.message
+    err = store.database_error(sqlite3.DatabaseError("file is not a database"))
+    assert "peer db restore" in err.message
