@@ -115,11 +115,24 @@ def _iso_date(value: date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+_LIST_TEXT: dict[tuple[str, ...], str] = {(): "[]"}
+
+
+def _list_text(values: tuple[str, ...]) -> str:
+    """dumps_list, memoized: a directory repeats the same few lists on every row."""
+    text = _LIST_TEXT.get(values)
+    if text is None:
+        text = dumps_list(values)
+        if len(_LIST_TEXT) < 10_000:
+            _LIST_TEXT[values] = text
+    return text
+
+
 def _record_values(record: GroupRecord) -> tuple[Any, ...]:
     return (
         record.name, record.organization, record.description, record.facilitation, record.format,
-        dumps_list(record.audience), dumps_list(record.languages),
-        dumps_list(record.accessibility), record.cost, record.address, record.city,
+        _list_text(record.audience), _list_text(record.languages),
+        _list_text(record.accessibility), record.cost, record.address, record.city,
         record.postal_code, record.latitude, record.longitude, record.online_url, record.phone,
         record.email, record.website, record.notes, _bool_int(record.open_to_newcomers),
         record.status, _iso_date(record.last_verified),
@@ -518,21 +531,37 @@ def fts_query(text: str, *, any_word: bool = False) -> str | None:
     return (" OR " if any_word else " ").join(quoted)
 
 
+def _topic_phrase(text: str) -> str | None:
+    """When the whole text names a known topic by a synonym ("bereavement"), an FTS phrase for
+    that topic's slug, so the search finds groups tagged with it."""
+    from .topics import load_vocabulary
+
+    if len(text) > 100:
+        return None
+    slug, known = load_vocabulary().normalize_one(text)
+    words = _FTS_TOKEN.findall(slug.replace("-", " ")) if known else []
+    return '"' + " ".join(words) + '"' if words else None
+
+
 def search_groups(
     conn: sqlite3.Connection, text: str, *, include_inactive: bool = False, limit: int = 50
 ) -> list[sqlite3.Row]:
     """Full-text search over name, description, organization and topics, best first (bm25, name
-    and topics weigh most). All words must match; if none does, any word may."""
+    and topics weigh most). All words must match; if no group has them all, any word may. Text
+    that names a vocabulary topic (by label or synonym) also finds groups with that topic."""
     status = "" if include_inactive else "AND g.status = 'active'"
     sql = (
         "SELECT g.* FROM groups_fts JOIN groups g ON g.id = groups_fts.rowid "
         f"WHERE groups_fts MATCH ? {status} "
         "ORDER BY bm25(groups_fts, 10.0, 1.0, 2.0, 5.0), g.id LIMIT ?"
     )
+    topic = _topic_phrase(text)
     for any_word in (False, True):
         query = fts_query(text, any_word=any_word)
         if query is None:
             return []
+        if topic:
+            query = f"({query}) OR topics : {topic}"
         rows = conn.execute(sql, (query, limit)).fetchall()
         if rows:
             return rows
