@@ -15,7 +15,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-import peercli.runtime as runtime
+from peercli import runtime
 from peercli.stewardship import neutralise_cell, restore_cell
 
 NAME, PHONE = "Zebedee Quartermain", "555-0199-7731"
@@ -209,11 +209,12 @@ def test_formula_like_values_round_trip(peer, tmp_path, monkeypatch):
     listing.write_text(
         "id,name,description,schedule,address,cost\n"
         "t1,=Art & Coffee,+1 more seat,Tue 18:00-19:00,@ The Hub,-\n"
-        "t2,'=Quoted already,\"'Twas fine\",Wed 18:00-19:00,1 Main St,'-5\n",
+        "t2,''=Quoted already,\"'Twas fine\",Wed 18:00-19:00,1 Main St,'-5\n",
         encoding="utf-8")
     peer("group", "import", str(listing))
     original = groups_of(peer)
-    assert original[0]["name"] == "=Art & Coffee"
+    assert [g["name"] for g in original] == ["=Art & Coffee", "'=Quoted already"]
+    assert [g["cost"] for g in original] == ["-", "-5"]
     peer("export", "-o", str(tmp_path / "out"), "--format", "csv")
     text = (tmp_path / "out" / "groups.native.csv").read_text(encoding="utf-8")
     assert "'=Art & Coffee" in text and "''=Quoted already" in text
