@@ -1,0 +1,170 @@
+"""Time `peer match X --json` with 10,000 and 100,000 groups, and `peer match --group G` over
+1,000 consumers, end to end (a subprocess of the installed `peer`), against references run in
+the same session: `python -c pass` (interpreter start) and `sqlite-utils rows DB groups --limit
+10` (a minimal CLI over the same database).
+
+Run:  python bench/bench_match.py [--runs 7] [--sizes 10000,100000] [--keep DIR]
+Targets on the reference 2-core machine: <= 300 ms with 10,000 groups, <= 500 ms with 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TOPICS = [
+    "grief", "anxiety", "depression", "bipolar", "alcohol-recovery", "drug-recovery", "trauma",
+    "family-members", "parenting", "lgbtq", "veterans", "chronic-pain", "hearing-voices",
+    "walking", "art", "gardening", "cooking", "music", "games", "faith", "loneliness",
+    "ocd", "eating-disorders", "psychosis", "self-harm", "gambling", "smoking", "caregivers",
+    "young-adults", "older-adults",
+]
+DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+POSTAL = [f"974{n:02d}" for n in range(30)]
+PEER = shutil.which("peer", path=str(Path(sys.executable).parent)) or shutil.which("peer")
+SQLITE_UTILS = (shutil.which("sqlite-utils", path=str(Path(sys.executable).parent))
+                or shutil.which("sqlite-utils"))
+
+
+def build(path: Path, n_groups: int, n_consumers: int, seed: int = 7) -> None:
+    """A synthetic database, written with direct SQL inserts (schema from peer itself)."""
+    from peercli.store import open_db
+
+    rng = random.Random(seed)
+    conn = open_db(path)
+    stamp = "2026-11-01T09:00:00"
+    conn.execute("BEGIN")
+    groups, topics, meetings = [], [], []
+    for gid in range(1, n_groups + 1):
+        fmt = rng.choices(["in_person", "online", "hybrid"], [60, 25, 15])[0]
+        lat = 44.05 + rng.uniform(-0.3, 0.3) if fmt != "online" else None
+        lon = -123.09 + rng.uniform(-0.3, 0.3) if fmt != "online" else None
+        groups.append((
+            gid, "bench", f"g{gid}", f"Group {gid}", fmt,
+            json.dumps(rng.choices([[], ["en"], ["es"], ["en", "es"]], [60, 30, 5, 5])[0]),
+            json.dumps(rng.sample(["wheelchair", "step-free", "asl"], rng.randint(0, 2))),
+            json.dumps(rng.choices([[], ["women"], ["veterans"]], [90, 5, 5])[0]),
+            rng.choice(["peer-led", "professional", "mutual-aid", None]),
+            rng.choice([1, 0, None]), "active" if rng.random() < 0.95 else "inactive",
+            rng.choice(["2026-03-01", "2024-01-15", None]), lat, lon, rng.choice(POSTAL),
+            stamp, stamp,
+        ))
+        for topic in rng.sample(TOPICS, rng.randint(1, 3)):
+            topics.append((gid, topic))
+        for _ in range(rng.choice([1, 1, 1, 2])):
+            day = rng.randrange(7)
+            start = rng.randrange(8 * 60, 21 * 60, 15)
+            end = min(1440, start + rng.choice([60, 90, 120]))
+            if rng.random() < 0.1:
+                freq, byday = "MONTHLY", [f"{rng.randint(1, 4)}{DAYS[day]}"]
+            else:
+                freq, byday = "WEEKLY", [DAYS[day]]
+            meetings.append((gid, freq, 1, json.dumps(byday), 1 << day, start, end))
+    conn.executemany(
+        "INSERT INTO groups (id, source, source_key, name, format, languages, accessibility, "
+        "audience, facilitation, open_to_newcomers, status, last_verified, latitude, longitude, "
+        "postal_code, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", groups)
+    conn.executemany("INSERT INTO group_topics (group_id, topic) VALUES (?, ?)", topics)
+    conn.executemany(
+        "INSERT INTO meetings (group_id, freq, interval, byday, day_mask, start_minute, "
+        "end_minute) VALUES (?,?,?,?,?,?,?)", meetings)
+    consumers, interests, windows, consents = [], [], [], []
+    for cid in range(1, n_consumers + 1):
+        consumers.append((
+            cid, f"Person {cid}",
+            json.dumps(rng.choice([["in_person"], ["online"], ["in_person", "online"]])),
+            json.dumps(["en"]), rng.choice(POSTAL), rng.choice([None, "make friends"]),
+            stamp, stamp,
+        ))
+        for topic in rng.sample(TOPICS, rng.randint(1, 3)):
+            interests.append((cid, topic))
+        for day in rng.sample(range(7), rng.randint(1, 3)):
+            start = rng.choice([9 * 60, 12 * 60, 17 * 60])
+            windows.append((cid, day, start, start + 4 * 60))
+        consents.append((cid, "share", 1, stamp))
+    # The consumer every timing uses: Tuesday evenings and Saturday mornings, grief and anxiety.
+    consumers[0] = (1, "Bench Person", json.dumps(["in_person", "online"]), json.dumps(["en"]),
+                    "97401", "make friends", stamp, stamp)
+    interests = [i for i in interests if i[0] != 1] + [(1, "grief"), (1, "anxiety")]
+    windows = [w for w in windows if w[0] != 1] + [(1, 1, 17 * 60, 21 * 60),
+                                                   (1, 5, 8 * 60, 12 * 60)]
+    conn.executemany(
+        "INSERT INTO consumers (id, name, formats, languages, postal_code, goals, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?,?)", consumers)
+    conn.executemany("INSERT INTO consumer_interests (consumer_id, topic) VALUES (?, ?)",
+                     interests)
+    conn.executemany("INSERT INTO consumer_availability (consumer_id, day, start_minute, "
+                     "end_minute) VALUES (?,?,?,?)", windows)
+    conn.executemany("INSERT INTO consents (consumer_id, kind, granted, at) VALUES (?,?,?,?)",
+                     consents)
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def timed(cmd: list[str], runs: int, env: dict[str, str]) -> float:
+    """Median wall time in ms (after one warm-up run)."""
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, capture_output=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--consumers", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, default=None, help="Build the databases here.")
+    args = parser.parse_args()
+    if not PEER:
+        sys.exit("the 'peer' command is not installed (pip install -e .)")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="peer-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PEER_NOW": "2026-11-21T10:00", "PEER_NO_INPUT": "1"}
+    env.pop("PEER_DB", None)
+    try:
+        base = timed([sys.executable, "-c", "pass"], args.runs, env)
+        print(f"python -c pass{'':<40}{base:8.1f} ms")
+        for size in (int(s) for s in args.sizes.split(",")):
+            db = work / f"match-{size}.db"
+            if not db.exists():
+                t0 = time.perf_counter()
+                build(db, size, args.consumers)
+                print(f"built {db.name}: {size:,} groups, {args.consumers:,} consumers "
+                      f"in {time.perf_counter() - t0:.1f} s")
+            peer = [PEER, "--db", str(db)]
+            ref = timed([SQLITE_UTILS, "rows", str(db), "groups", "--limit", "10"], args.runs,
+                        env) if SQLITE_UTILS else float("nan")
+            rows = [
+                ("sqlite-utils rows groups --limit 10", ref),
+                ("peer match 1 --json", timed([*peer, "match", "1", "--json"], args.runs, env)),
+                ("peer match 1 --json --near-misses",
+                 timed([*peer, "match", "1", "--json", "--near-misses"], args.runs, env)),
+                ("peer match --group 1 --json (1,000 consumers)",
+                 timed([*peer, "match", "--group", "1", "--json"], args.runs, env)),
+            ]
+            target = 300 if size <= 10_000 else 500
+            print(f"-- {size:,} groups (target for peer match: <= {target} ms)")
+            for label, ms in rows:
+                print(f"  {label:<48}{ms:8.1f} ms  {ms / ref:5.2f}x sqlite-utils  "
+                      f"{ms / base:5.2f}x python")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
