@@ -728,7 +728,7 @@ def local_zone_name() -> str | None:
         name = name.strip().lstrip(":")
         try:
             ZoneInfo(name)
-        except Exception:  # any unreadable or unknown name
+        except (ValueError, KeyError, OSError):  # unknown or unreadable zone name
             return None
         return name
 

@@ -70,7 +70,7 @@ def forget(
     else:
         total = sum(result.deleted.values())
         success(f"Erased consumer #{result.consumer_id} ({total} records)")
-        warn("backups made before today still contain this person; delete or re-make them")
+        warn("existing backups and exports still contain this person; delete or re-make them")
     if not result.wal_cleared:
         warn("another peer process kept the write-ahead log open, so erased pages may remain in "
              "it until the next erase or backup; close other peer windows and run "

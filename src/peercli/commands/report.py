@@ -43,7 +43,7 @@ def _render_report(data: dict[str, Any]) -> None:
         ("referrals made", data["referrals_made"]),
         ("  turned into attendance", data["referrals_attended"]),
         ("average mood change", "—" if mood is None else f"{mood:+g} "
-         f"({data['mood_consumers']} people)"),
+         f"({data['mood_consumers']} {'person' if data['mood_consumers'] == 1 else 'people'})"),
     ):
         summary.add_row(label, str(value))
     out.print(summary)
