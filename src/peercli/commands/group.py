@@ -13,7 +13,6 @@ from ..options import JsonOpt, YesOpt
 
 app = typer.Typer(no_args_is_help=True)
 
-FORMAT_CHOICES = ("native", "tsml-csv", "meetingguide", "hsds")
 # Files at least this big show a progress bar (on a terminal only).
 PROGRESS_MIN_BYTES = 1_000_000
 UPCOMING_SHOWN = 5
@@ -191,9 +190,9 @@ def import_(
 
     fmt = None
     if format_ is not None:
-        fmt = format_.strip().lower()
-        if fmt not in FORMAT_CHOICES:
-            raise PeerError(f"--format '{format_}': expected one of {', '.join(FORMAT_CHOICES)}")
+        from ..importers.detect import normalize_format
+
+        fmt = normalize_format(format_)  # also takes aliases: csv, tsml, json, openreferral
     if rejects is not None and not skip_invalid:
         raise PeerError("--rejects only applies with --skip-invalid")
     if source is not None and not source.strip():
