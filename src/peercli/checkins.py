@@ -238,6 +238,8 @@ def parse_at(text: str, now: datetime) -> datetime:
             day = now.date()
         elif head == "yesterday":
             day = now.date() - timedelta(days=1)
+        elif head == "tomorrow":  # read, so the refusal says "in the future"
+            day = now.date() + timedelta(days=1)
         elif head.rstrip(",") in _WEEKDAYS:
             back = (now.weekday() - _WEEKDAYS[head.rstrip(",")]) % 7
             day = now.date() - timedelta(days=back)
