@@ -342,7 +342,13 @@ def _followup_reason(state: FollowupState, due_on: date, why: str, today: date) 
     if offset == 0:
         return "follow-up set for today"
     if offset < 0:
-        return f"follow-up set for {due_on.isoformat()}, {_ago(-offset)}"
+        last = state.last_contact_on
+        if last is None:
+            return f"follow-up set for {due_on.isoformat()}, {_ago(-offset)}"
+        since = f"last contact {_ago((today - last).days)}"
+        if due_on == last + timedelta(days=state.cadence_days):  # the usual cadence
+            return since
+        return f"follow-up set for {due_on.isoformat()}, {_ago(-offset)} ({since})"
     return f"follow-up set for {due_on.isoformat()} (in {_days(offset)})"
 
 
