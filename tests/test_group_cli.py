@@ -392,3 +392,25 @@ def test_edit_of_imported_group_survives_reimport_of_the_same_file(peer, query, 
     assert again["unchanged"] == 3
     assert query("SELECT notes FROM groups WHERE source_key = 'A1'")[0]["notes"] == (
         "Room changed to 3")
+
+
+def test_a_file_named_manual_needs_a_source(peer, query, tmp_path):
+    path = small_csv(tmp_path, "manual.csv")
+    result = peer("group", "import", str(path), ok=False)
+    assert result.exit_code == 1 and "--source" in result.stderr
+    assert peer.json("group", "import", str(path), "--source", "county")["inserted"] == 3
+
+
+def test_progress_bar_only_for_big_files_on_a_terminal(tmp_path, monkeypatch):
+    from peercli.commands import group as group_cmd
+
+    small = small_csv(tmp_path)
+    assert group_cmd._Progress(small, True).bar is None  # small file
+    big = write(tmp_path, "big.csv", "x" * group_cmd.PROGRESS_MIN_BYTES)
+    assert group_cmd._Progress(big, True).bar is None  # stderr is not a terminal here
+    assert group_cmd._Progress(big, False).bar is None  # --json
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    bar = group_cmd._Progress(big, True)
+    assert bar.bar is not None
+    bar.update(5000)
+    assert bar.bar.tasks[0].completed == 5000

@@ -202,12 +202,16 @@ def import_(
     mapping = _parse_map(map_)
     sep = _parse_delimiter(delimiter)
     stream = _open_stream(file, fmt, source.strip() if source else None, mapping, sep)
+    if stream.source.strip().lower() == "manual":
+        raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
+                        "for groups added with peer group add: give --source NAME")
     bad: list[Any] = []
     conn = runtime.conn()
     with _Progress(file, not as_json) as bar:
         summary = import_records(
             conn, stream, source=stream.source, dry_run=dry_run, retire_missing=retire_missing,
-            skip_invalid=skip_invalid, progress=bar.update, on_reject=bad.append,
+            skip_invalid=skip_invalid, progress=bar.update,
+            on_reject=bad.append if skip_invalid and not dry_run else None,
         )
     result = summary.to_dict()
     result["format"] = stream.format
