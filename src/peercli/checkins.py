@@ -490,7 +490,7 @@ def first_line(text: str | None, limit: int = 80) -> str:
 
 
 def describe_checkin(mode: str, minutes: int, mood: int | None, who5_score: int | None,
-                     note: str | None) -> str:
+                     note: str | None, *, amended: bool = False) -> str:
     """One line for a check-in: "phone, 25 min, mood 4/5, WHO-5 60% — went to the group"."""
     parts = [MODE_LABELS.get(mode, mode), f"{minutes} min"]
     if mood is not None:
@@ -498,4 +498,5 @@ def describe_checkin(mode: str, minutes: int, mood: int | None, who5_score: int 
     if who5_score is not None:
         parts.append(f"WHO-5 {who5_score * 4}%")
     line = first_line(note)
-    return ", ".join(parts) + (f" — {line}" if line else "")
+    return (", ".join(parts) + (" (amended)" if amended else "")
+            + (f" — {line}" if line else ""))

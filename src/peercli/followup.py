@@ -346,9 +346,7 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[core.Tim
         while root["amends_id"] is not None:
             root = by_id[root["amends_id"]]
         summary = core.describe_checkin(r["mode"], r["minutes"], r["mood"], r["who5_score"],
-                                        r["note"])
-        if root["id"] != r["id"]:
-            summary += " (amended)"
+                                        r["note"], amended=root["id"] != r["id"])
         events.append(E(r["at"], "checkin", summary, root["id"], {
             "checkin_id": root["id"], "version_id": r["id"], "mode": r["mode"],
             "minutes": r["minutes"], "units": r["units"], "mood": r["mood"],
