@@ -108,6 +108,12 @@ def test_attended_marks_referral_with_event_or_records_plain_attendance(peer, qu
     rows = query("SELECT group_id, referral_id, checkin_id, attended_on FROM attendance ORDER BY id")
     assert [tuple(r) for r in rows] == [(grief, ref, 1, "2026-11-21"), (walk, None, 1, "2026-11-21"),
                                         (art, cont, 1, "2026-11-21")]
+    # going again: linked to the (now attended) referral, status and history unchanged
+    peer("checkin", "Sam", "--mode", "phone", "--minutes", "10", "--attended", "Tuesday")
+    last = query("SELECT referral_id, checkin_id FROM attendance ORDER BY id DESC LIMIT 1")[0]
+    assert tuple(last) == (ref, 2)
+    assert query("SELECT status FROM referrals WHERE id = ?", ref)[0]["status"] == "attended"
+    assert query("SELECT count(*) AS n FROM referral_events")[0]["n"] == 3
 
 
 def test_note_from_stdin(peer, query, sam):

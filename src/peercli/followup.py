@@ -144,8 +144,17 @@ def open_referrals(conn: sqlite3.Connection, consumer_id: int) -> list[sqlite3.R
 def plan_attendance(
     conn: sqlite3.Connection, consumer_id: int, groups: list[sqlite3.Row]
 ) -> list[Attended]:
-    """Pair each group the person attended with their open referral to it (if there is one)."""
-    referrals = {r["group_id"]: r for r in open_referrals(conn, consumer_id)}
+    """Pair each group the person attended with their open referral to it (if there is one).
+
+    A referral already "attended" is linked too (going again), its status left as it is.
+    """
+    statuses = (*core.OPEN_REFERRAL_STATUSES, "attended")
+    marks = ", ".join("?" for _ in statuses)
+    referrals = {
+        r["group_id"]: r for r in conn.execute(
+            f"SELECT id, group_id, status FROM referrals WHERE consumer_id = ? AND status IN "
+            f"({marks}) ORDER BY id", (consumer_id, *statuses))
+    }  # the newest open referral per group wins
     out: list[Attended] = []
     seen: set[int] = set()
     for g in groups:
