@@ -199,3 +199,20 @@ def test_due_and_home_on_an_empty_database(peer, db_path):
 def test_due_refuses_negative_days(peer):
     result = peer("due", "--days", "-1", ok=False)
     assert result.exit_code == 2
+
+
+def test_due_and_checkin_with_a_real_peer_refer(peer, db_path, monkeypatch):
+    at(monkeypatch, "2026-11-01T09:00:00")
+    peer("consumer", "add", "Ana", "--consent", "all")
+    add_group(db_path, "Tuesday Grief Circle")
+    at(monkeypatch, "2026-11-05T09:00:00")
+    peer("refer", "Ana", "Tuesday")
+    peer("checkin", "Ana", "--mode", "phone", "--minutes", "10", "--next", "1m")
+    at(monkeypatch, "2026-11-14T09:00:00")
+    [row] = peer.json("due")
+    assert (row["due_on"], row["reason"]) == (
+        "2026-11-12", "referred to Tuesday Grief Circle 9 days ago, attendance not recorded")
+    peer("checkin", "Ana", "--mode", "phone", "--minutes", "10", "--attended", "Tuesday")
+    assert peer.json("due") == []
+    events = [e["status"] for e in peer.json("timeline", "Ana")["events"] if e["kind"] == "referral"]
+    assert events == ["referred", "attended"]
