@@ -16,7 +16,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from peercli import runtime
-from peercli.stewardship import neutralise_cell, restore_cell
+from peercli.csvcells import neutralise_cell, restore_cell
 
 NAME, PHONE = "Zebedee Quartermain", "555-0199-7731"
 NOTE, CHECKIN_NOTE = "xylophone marmalade secret", "purple heron confession"
@@ -201,8 +201,6 @@ def test_sample_directory_round_trips_through_native_csv(peer, tmp_path, monkeyp
     assert again == original
 
 
-@pytest.mark.xfail(strict=True, reason="the native importer does not yet strip the quote that "
-                   "neutralises a formula (see docs/stewardship.md, 'For the importer')")
 def test_formula_like_values_round_trip(peer, tmp_path, monkeypatch):
     monkeypatch.setenv("PEER_NOW", "2026-11-21T10:00")
     listing = tmp_path / "tricky.csv"

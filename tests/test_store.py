@@ -89,3 +89,31 @@ def test_database_error_messages_never_carry_values():
     assert "busy" in err.message
     err = store.database_error(sqlite3.DatabaseError("file is not a database"))
     assert "peer db restore" in err.message
+
+
+def test_two_processes_creating_a_new_database_both_succeed(tmp_path: Path):
+    """The first open of a new file switches it to WAL; doing that twice at once must not fail."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, pathlib, time\n"
+        "from peercli.store import open_db, write\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "conn = open_db(pathlib.Path(sys.argv[1]))\n"
+        "with write(conn):\n"
+        "    conn.execute(\"INSERT INTO consumers (name, created_at, updated_at) "
+        "VALUES ('x', 'x', 'x')\")\n"
+    )
+    for attempt in range(3):
+        path = tmp_path / f"new{attempt}.db"
+        start = f"{time.time() + 1.0:.3f}"  # all four open the file at the same instant
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(path), start],
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == 4
+        conn.close()

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .csvcells import neutralise_cell
 from .errors import PeerError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
-_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 
 # The native group CSV (issue 3), plus the optional columns the native importer also reads.
 NATIVE_COLUMNS = (
@@ -40,16 +39,6 @@ NATIVE_COLUMNS = (
 
 # ---------------------------------------------------------------------------------------------
 # Files
-
-
-def neutralise_cell(value: str) -> str:
-    """Make a CSV cell inert in spreadsheets: "=SUM(A1)" -> "'=SUM(A1)"."""
-    return "'" + value if _FORMULA.match(value) else value
-
-
-def restore_cell(value: str) -> str:
-    """Inverse of :func:`neutralise_cell` (for importers): "'=SUM(A1)" -> "=SUM(A1)"."""
-    return value[1:] if _NEUTRALISED.match(value) else value
 
 
 def _csv_text(value: Any) -> str:

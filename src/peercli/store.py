@@ -86,13 +86,33 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL (once per database file; it is persistent).
+
+    Changing the journal mode needs an exclusive lock and SQLite does not wait on the busy
+    handler for it, so when two ``peer`` processes create a new database at the same moment
+    one of them retries here until the other is done, within the busy timeout.
+    """
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _apply_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # WAL lets a reader work while another process writes; FULL makes each commit durable.
-    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    if mode.lower() != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
+    _ensure_wal(conn)
     conn.execute("PRAGMA synchronous = FULL")
     # Deleted records are overwritten on disk, not merely unlinked (erasure must really erase).
     conn.execute("PRAGMA secure_delete = ON")

@@ -96,7 +96,7 @@ def report(
         import sys
 
         from ..reporting import report_rows
-        from ..stewardship import neutralise_cell
+        from ..csvcells import neutralise_cell
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["section", "item", "value"])

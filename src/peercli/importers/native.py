@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
+from peercli.csvcells import restore_cell
 from peercli.importers import values as V
 from peercli.importers.records import (
     GroupRecord,
@@ -287,7 +288,7 @@ class RowBuilder:
 
     def build(self, line: int, row: list[str]) -> Item:
         cols = self.plan.columns
-        get: dict[str, str] = {f: row[i] for f, i in cols.items()}
+        get: dict[str, str] = {f: restore_cell(row[i]) for f, i in cols.items()}
         problems: list[str] = []
 
         name = get.get("name", "").strip()
