@@ -17,7 +17,18 @@ from .errors import PeerError
 
 
 class PeerGroup(TyperGroup):
-    """Turns PeerError (and foreseeable database errors) into a red line on stderr and exit 1."""
+    """The root group: commands load lazily from COMMANDS, and PeerError (and foreseeable
+    database errors) become a red line on stderr and exit 1, in this one place."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_line) for name, (_, help_line) in COMMANDS.items()])
 
     def invoke(self, ctx: Any) -> Any:
         from . import runtime
@@ -84,20 +95,43 @@ def main_callback(
         show_home()
 
 
-# Each command module exposes register(app); the order here is the order in --help.
-COMMAND_MODULES = (
-    "consumer", "consumer_data", "group", "match", "referral", "checkin", "report", "db", "home",
-)
+# Top-level commands: name -> (command modules whose register(root) defines it, help line).
+# Modules are imported and turned into click commands only when their command runs, so
+# `peer --help` and every single command pay for nothing else. The order is the --help order.
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "consumer": (("consumer", "consumer_data"), "Record the people you support."),
+    "group": (("group",), "Import, browse and edit the directory of groups."),
+    "match": (("match",), "Rank groups for a consumer (or consumers for a group), with reasons."),
+    "refer": (("match",), "Refer a consumer to groups (needs share consent)."),
+    "referral": (("referral",), "Follow referrals through: list, show, update."),
+    "checkin": (("checkin",), "Log a contact after a session or call; amend or show one."),
+    "due": (("checkin",), "Who needs a follow-up today (or within --days)."),
+    "timeline": (("checkin",), "One person's story so far, with the mood trend."),
+    "report": (("report",), "The month's numbers: contacts, minutes, units, referrals."),
+    "calendar": (("report",), "Write a consumer's referred groups as an .ics calendar."),
+    "export": (("report",), "Export every table as CSV and JSON."),
+    "db": (("db",), "Where the data lives, backups, restore and health check."),
+    "topics": (("home",), "Print the interest vocabulary."),
+    "demo": (("match",), "Try the whole loop on sample data in a throwaway database."),
+}
+_BUILT: dict[str, Any] = {}
 
 
-def _register() -> None:
-    from importlib import import_module
+def load_command(name: str) -> Any:
+    """The click command for a top-level name, built once per process from its modules."""
+    if name not in _BUILT:
+        from importlib import import_module
 
-    for name in COMMAND_MODULES:
-        import_module(f".commands.{name}", __package__).register(app)
+        import typer.main
 
-
-_register()
+        holder = typer.Typer(add_completion=False)
+        holder.callback()(lambda: None)  # a callback makes Typer build a group, always
+        for module in COMMANDS[name][0]:
+            import_module(f".commands.{module}", __package__).register(holder)
+        group = typer.main.get_command(holder)
+        for cmd_name, cmd in group.commands.items():  # type: ignore[attr-defined]
+            _BUILT.setdefault(cmd_name, cmd)
+    return _BUILT[name]
 
 
 def main() -> None:

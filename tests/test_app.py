@@ -1,0 +1,46 @@
+"""The root command: lazy command table in step with the modules, help, version, home."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import typer
+import typer.main
+
+from peercli import app as app_module
+
+
+def test_command_table_matches_what_modules_register():
+    modules = {m for mods, _ in app_module.COMMANDS.values() for m in mods}
+    registered: set[str] = set()
+    for module in modules:
+        holder = typer.Typer()
+        holder.callback()(lambda: None)
+        import_module(f"peercli.commands.{module}").register(holder)
+        registered |= set(typer.main.get_command(holder).commands)
+    assert registered == set(app_module.COMMANDS)
+    for name in app_module.COMMANDS:
+        assert app_module.load_command(name).name == name
+
+
+def test_help_lists_every_command_without_loading_them(peer):
+    app_module._BUILT.clear()
+    out = peer("--help").stdout
+    for name, (_, help_line) in app_module.COMMANDS.items():
+        assert name in out
+    assert app_module._BUILT == {}  # nothing was imported to print the list
+
+
+def test_every_command_has_help(peer):
+    for name in app_module.COMMANDS:
+        result = peer(name, "--help")
+        assert "Usage:" in result.stdout, name
+
+
+def test_unknown_command_is_a_usage_error(peer):
+    result = peer("frobnicate", ok=False)
+    assert result.exit_code == 2
+
+
+def test_version(peer):
+    assert peer("--version").stdout.startswith("peer ")
