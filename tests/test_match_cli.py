@@ -105,9 +105,25 @@ def test_group_mode_ranks_consumers(peer, sample):
     archived = add(peer, "Old", "--interests", "grief", "--available", "Tue evening")
     peer("consumer", "archive", str(archived["id"]), "--yes")
     ranked = peer.json("match", "--group", "Tuesday Grief Circle")
-    assert [r["name"] for r in ranked] == ["Sam", "Ana"]
+    assert [r["name"] for r in ranked] == ["Sam"]  # Ana cares about art, not grief
     assert set(ranked[0]) >= {"consumer_id", "name", "score", "reasons"}
-    assert ranked[0]["score"] > ranked[1]["score"]
+    broad = peer.json("match", "--group", "Tuesday Grief Circle", "--any-topic")
+    assert [r["name"] for r in broad] == ["Sam", "Ana"]
+    assert broad[0]["score"] > broad[1]["score"]
+    assert "no shared interests" in broad[1]["reasons"]
+
+
+def test_groups_sharing_no_interest_need_any_topic(peer, sample):
+    add(peer, "Sam", "--interests", "bereavement", "--available", "Tue evening",
+        "--formats", "in_person", "--languages", "en")
+    names = [m["name"] for m in peer.json("match", "Sam")]
+    assert names == ["Tuesday Grief Circle"]
+    broad = peer.json("match", "Sam", "--any-topic")
+    assert broad[0]["name"] == "Tuesday Grief Circle" and len(broad) > 1
+    assert all("no shared interests" in m["reasons"] for m in broad[1:])
+    explained = peer.json("match", "Sam", "--explain", broad[1]["name"])
+    assert explained["passed"] is False
+    assert "shares none of this person's interests" in explained["filtered_by"]
 
 
 def test_archived_consumer_is_refused(peer, sample):

@@ -70,6 +70,17 @@ def test_bereavement_is_grief_through_the_vocabulary_and_misspellings_match():
     assert misspelt.breakdown["topics"] == 1.0
 
 
+def test_a_group_sharing_no_interest_is_filtered_unless_any_topic():
+    recovery = group(topics=("alcohol-recovery",), name="SMART Recovery")
+    m = score_group(person(), recovery, NOW, vocabulary=VOCAB)
+    assert not m.passed and "shares none of this person's interests" in m.filtered_by
+    broad = score_group(person(), recovery, NOW, any_topic=True, vocabulary=VOCAB)
+    assert broad.passed and "no shared interests" in broad.reasons
+    assert broad.score == m.score  # the filter never changes the score
+    # a related topic in the same category still passes; no interests stated: no topic filter
+    assert score_group(person(interests=()), recovery, NOW, vocabulary=VOCAB).passed
+
+
 def test_inactive_group_is_filtered():
     m = score_group(person(), group(status="inactive"), NOW)
     assert not m.passed and m.filtered_by == "the listing is marked inactive"

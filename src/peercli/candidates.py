@@ -210,6 +210,7 @@ class Narrowing:
     group_formats: tuple[str, ...] | None = None  # allowed group formats
     limit: int | None = 10
     near_misses: bool = False
+    any_topic: bool = False
 
 
 def _schedule_clause(windows: Sequence[Window], slack: int, today: str) -> tuple[str, list[Any]]:
@@ -305,7 +306,8 @@ def match_groups(
         i += len(batch)
         for group in load_groups(conn, [gid for gid, _ in batch], cache=cache):
             m = score_group(consumer, group, now, near_misses=narrowing.near_misses,
-                            vocabulary=vocabulary, with_next=False)
+                            any_topic=narrowing.any_topic, vocabulary=vocabulary,
+                            with_next=False)
             if not m.passed:
                 continue
             passed.append(m)

@@ -364,6 +364,7 @@ def score_group(
     now: datetime,
     *,
     near_misses: bool = False,
+    any_topic: bool = False,
     vocabulary: Vocabulary | None = None,
     weights: Weights = WEIGHTS,
     with_next: bool = True,
@@ -439,7 +440,12 @@ def score_group(
     if related:
         reasons.append(f"related topic: {', '.join(related)}")
     if consumer.interests and not shared and not related:
-        reasons.append("no shared interests")
+        # A grief group is not offered to someone who came about walking, nor a recovery group
+        # to someone grieving: a group must touch what the person cares about, unless asked.
+        if any_topic:
+            reasons.append("no shared interests")
+        else:
+            reject("it shares none of this person's interests (shown with --any-topic)")
 
     if fits:
         best = max(fits, key=lambda f: (f.inside, -f.day, -f.meeting.start))
@@ -549,6 +555,7 @@ def rank(
     *,
     limit: int | None = None,
     near_misses: bool = False,
+    any_topic: bool = False,
     vocabulary: Vocabulary | None = None,
     weights: Weights = WEIGHTS,
 ) -> list[Match]:
@@ -560,8 +567,8 @@ def rank(
     """
     passed = [
         m for g in groups
-        if (m := score_group(consumer, g, now, near_misses=near_misses, vocabulary=vocabulary,
-                             weights=weights, with_next=False)).passed
+        if (m := score_group(consumer, g, now, near_misses=near_misses, any_topic=any_topic,
+                             vocabulary=vocabulary, weights=weights, with_next=False)).passed
     ]
     return finish_ranking(passed, now, limit)
 
@@ -583,14 +590,15 @@ def rank_consumers(
     *,
     limit: int | None = None,
     near_misses: bool = False,
+    any_topic: bool = False,
     vocabulary: Vocabulary | None = None,
     weights: Weights = WEIGHTS,
 ) -> list[Match]:
     """The consumers a group would suit, best first (score, then name, then id)."""
     passed = [
         m for c in consumers
-        if (m := score_group(c, group, now, near_misses=near_misses, vocabulary=vocabulary,
-                             weights=weights, with_next=False)).passed
+        if (m := score_group(c, group, now, near_misses=near_misses, any_topic=any_topic,
+                             vocabulary=vocabulary, weights=weights, with_next=False)).passed
     ]
     passed.sort(key=lambda m: (-m.score, m.consumer.name.casefold(), m.consumer.id))
     return passed[:limit] if limit is not None else passed

@@ -187,7 +187,7 @@ def _parse_format(fmt: str) -> str:
 
 
 def _explain(conn: sqlite3.Connection, consumer: ConsumerProfile, group_ref: str, now: datetime,
-             near_misses: bool, vocabulary: Vocabulary, as_json: bool) -> None:
+             near_misses: bool, any_topic: bool, vocabulary: Vocabulary, as_json: bool) -> None:
     from ..candidates import load_group
     from ..lookup import resolve
     from ..matching import WEIGHTS, score_group
@@ -195,7 +195,7 @@ def _explain(conn: sqlite3.Connection, consumer: ConsumerProfile, group_ref: str
 
     row = resolve(conn, "group", group_ref)
     match = score_group(consumer, load_group(conn, row["id"]), now, near_misses=near_misses,
-                        vocabulary=vocabulary)
+                        any_topic=any_topic, vocabulary=vocabulary)
     total = WEIGHTS.total
     parts = {
         name: {"value": match.breakdown[name], "weight": weight,
@@ -224,7 +224,7 @@ def _explain(conn: sqlite3.Connection, consumer: ConsumerProfile, group_ref: str
 
 
 def _group_match(conn: sqlite3.Connection, group_ref: str, limit: int, near_misses: bool,
-                 vocabulary: Vocabulary, as_json: bool) -> None:
+                 any_topic: bool, vocabulary: Vocabulary, as_json: bool) -> None:
     from ..candidates import load_active_consumers, load_group
     from ..clock import now
     from ..lookup import resolve
@@ -240,7 +240,7 @@ def _group_match(conn: sqlite3.Connection, group_ref: str, limit: int, near_miss
 
         group = replace(group, status="active")
     matches = rank_consumers(group, load_active_consumers(conn), now(), limit=limit,
-                             near_misses=near_misses, vocabulary=vocabulary)
+                             near_misses=near_misses, any_topic=any_topic, vocabulary=vocabulary)
     if as_json:
         print_json([{"consumer_id": m.consumer.id, "name": m.consumer.name,
                      "score": round(m.score, 3), "reasons": list(m.reasons),
@@ -301,6 +301,9 @@ def match(
     near_misses: Annotated[bool, typer.Option(
         "--near-misses", help="Also show groups meeting within 30 minutes of the free time.")
     ] = False,
+    any_topic: Annotated[bool, typer.Option(
+        "--any-topic", help="Also show groups that share none of the person's interests.")
+    ] = False,
     explain: Annotated[str | None, typer.Option(
         "--explain", help="Show the whole score breakdown for one group (id or name), "
                           "including the filter that removed it.", show_default=False)] = None,
@@ -333,14 +336,14 @@ def match(
     vocabulary = load_vocabulary()
     conn = runtime.conn()
     if group is not None:
-        _group_match(conn, group, limit, near_misses, vocabulary, as_json)
+        _group_match(conn, group, limit, near_misses, any_topic, vocabulary, as_json)
         return
     assert consumer is not None
     row = active_consumer(conn, consumer)
     profile = load_consumer(conn, row["id"])
     now = clock_now()
     if explain is not None:
-        _explain(conn, profile, explain, now, near_misses, vocabulary, as_json)
+        _explain(conn, profile, explain, now, near_misses, any_topic, vocabulary, as_json)
         return
     group_formats = None
     if fmt is not None:
@@ -358,17 +361,20 @@ def match(
         if not topic_slug:
             raise PeerError(f"--topic: '{topic}' names no topic (see peer topics)")
     narrowing = Narrowing(topic=topic_slug, group_formats=group_formats, limit=limit,
-                          near_misses=near_misses)
+                          near_misses=near_misses, any_topic=any_topic)
     matches, _ = match_groups(conn, profile, now, narrowing, vocabulary=vocabulary)
     if as_json:
         print_json([match_json(m) for m in matches])
         return
     if not matches:
-        hint = "" if near_misses else " Try --near-misses to include meetings just outside it."
+        hint = "" if near_misses else " Try --near-misses to include meetings just outside it"
+        hint += "" if any_topic or not hint else ", or --any-topic for groups on other topics."
+        hint = hint if not hint or hint.endswith(".") else hint + "."
         if not profile.windows:
             hint = ""
-        typer.echo(f"No active group fits #{profile.id} {profile.name}: format, language, "
-                   f"access needs, audience and free time all have to fit.{hint}", err=True)
+        typer.echo(f"No active group fits #{profile.id} {profile.name}: topics, format, "
+                   f"language, access needs, audience and free time all have to fit.{hint}",
+                   err=True)
         return
     render_matches(matches, f"Groups for #{profile.id} {profile.name}")
     if runtime.can_prompt():
