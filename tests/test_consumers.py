@@ -260,3 +260,13 @@ def test_topics_prints_one_topic_per_line(peer):
     lines = peer("topics").stdout.strip().splitlines()
     assert len(lines) >= 40
     assert any(line.startswith("grief\t") and "bereavement" in line for line in lines)
+
+
+def test_stored_windows_render_like_the_availability_module(peer):
+    from peercli.availability import parse_availability_many, window_to_dict
+
+    phrases = ["weekends", "Mon/Wed 9am-noon", "Fri 17:30-21:45", "anytime"]
+    for i, phrase in enumerate(phrases):
+        record = peer.json("consumer", "add", f"P{i}", "--available", phrase)
+        assert record["availability"] == [window_to_dict(w)
+                                          for w in parse_availability_many([phrase])]

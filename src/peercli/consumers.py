@@ -10,10 +10,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .availability import Window, window_to_dict
 from .store import audit, dumps_list, loads_list, now_iso
+
+if TYPE_CHECKING:
+    from .availability import Window
+
+# RRULE day codes, as in availability.window_to_dict (not imported: listing stays fast).
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 # Scalar columns a command may set; list columns are stored as JSON arrays.
 SCALAR_FIELDS = (
@@ -167,7 +176,7 @@ def consumer_dicts(
         f"WHERE {where} ORDER BY day, start_minute",
         (arg,),
     ):
-        windows[r[0]].append(window_to_dict(Window(r[1], r[2], r[3])))
+        windows[r[0]].append({"day": _DAY_CODES[r[1]], "start": _hhmm(r[2]), "end": _hhmm(r[3])})
     if with_consent:
         today = now_iso()[:10]
         for r in conn.execute(
