@@ -179,7 +179,7 @@ def test_off_terminal_add_without_name_names_the_missing_field(peer, db_path):
 
 
 def test_no_input_env_never_prompts(peer, monkeypatch):
-    import peercli.runtime as runtime
+    from peercli import runtime
 
     monkeypatch.setattr(runtime.sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("PEER_NO_INPUT", "1")

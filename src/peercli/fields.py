@@ -114,7 +114,7 @@ def parse_access(value: str | Iterable[str] | None) -> list[str]:
     return _dedupe(ACCESS_SYNONYMS.get(_key(item), _slug(item)) for item in split_list(value))
 
 
-_CADENCE = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months)?\s*$", re.I)
+_CADENCE = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months)?\s*$", re.IGNORECASE)
 
 
 def parse_cadence(text: str | int) -> int:

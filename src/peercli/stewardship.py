@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator

@@ -18,7 +18,6 @@ import sqlite3
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from .errors import PeerError
@@ -203,7 +202,7 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def os_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name (containers): still record something
+    except (OSError, KeyError, ImportError):  # no login name (containers): record the uid
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 

@@ -190,12 +190,13 @@ def add(
     from ..render import print_json, warn
     from ..store import write
 
-    values: dict[str, Any] = dict(
-        name=name, interests=interests, available=available, formats=formats,
-        languages=languages, consent=consent, phone=phone, email=email, postal_code=postal_code,
-        access=access, eligible=eligible, goal=goal, note=note, every=every, pronouns=pronouns,
-        contact_preference=contact_preference,
-    )
+    values: dict[str, Any] = {
+        "name": name, "interests": interests, "available": available, "formats": formats,
+        "languages": languages, "consent": consent, "phone": phone, "email": email,
+        "postal_code": postal_code, "access": access, "eligible": eligible, "goal": goal,
+        "note": note, "every": every, "pronouns": pronouns,
+        "contact_preference": contact_preference,
+    }
     missing = [key for key in INTAKE_FIELDS if values.get(key) is None]
     if missing and runtime.can_prompt():
         _prompt_intake(values, missing)
@@ -248,12 +249,12 @@ def edit(
     from ..render import print_json, warn
     from ..store import write
 
-    values: dict[str, Any] = dict(
-        name=name, interests=interests, available=available, formats=formats,
-        languages=languages, phone=phone, email=email, postal_code=postal_code, access=access,
-        eligible=eligible, goal=goal, note=note, every=every, pronouns=pronouns,
-        contact_preference=contact_preference,
-    )
+    values: dict[str, Any] = {
+        "name": name, "interests": interests, "available": available, "formats": formats,
+        "languages": languages, "phone": phone, "email": email, "postal_code": postal_code,
+        "access": access, "eligible": eligible, "goal": goal, "note": note, "every": every,
+        "pronouns": pronouns, "contact_preference": contact_preference,
+    }
     changes, unknown = _parse_fields(values)
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)

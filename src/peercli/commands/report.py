@@ -95,8 +95,8 @@ def report(
         import csv
         import sys
 
-        from ..reporting import report_rows
         from ..csvcells import neutralise_cell
+        from ..reporting import report_rows
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["section", "item", "value"])
