@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,26 @@ def test_demo_runs_on_a_throwaway_database_and_never_touches_peer_db(peer, db_pa
     human = peer("demo", "--no-keep")
     assert "Tuesday Grief Circle" in human.stdout
     assert "was deleted" in human.stderr and not db_path.exists()
+
+
+@pytest.mark.parametrize("interests", ["grief", "anxiety, art", "AA, walking", "bipolar"])
+def test_sql_narrowing_finds_exactly_what_scoring_every_group_finds(peer, sample, interests):
+    """The candidate query (format, schedule and topic filters in SQL, early stop on a score
+    bound) must return the same ranking as scoring every group in Python."""
+    from peercli.candidates import Narrowing, load_consumer, load_groups, match_groups
+    from peercli.matching import rank
+    from peercli.store import open_db
+    from peercli.topics import load_vocabulary
+
+    who = add(peer, "Probe", "--interests", interests, "--available", "weekdays 9-21",
+              "--available", "Sat 9-13", "--formats", "in_person,online")
+    conn = open_db(Path(os.environ["PEER_DB"]))
+    vocab = load_vocabulary()
+    now = datetime(2026, 11, 21, 10, 0)
+    consumer = load_consumer(conn, who["id"])
+    everything = load_groups(conn, [r[0] for r in conn.execute("SELECT id FROM groups")])
+    for limit in (3, None):
+        fast, _ = match_groups(conn, consumer, now, Narrowing(limit=limit), vocabulary=vocab)
+        slow = rank(consumer, everything, now, limit=limit, vocabulary=vocab)
+        assert [(m.group.id, m.score) for m in fast] == [(m.group.id, m.score) for m in slow]
+        assert slow  # the probe really matches something

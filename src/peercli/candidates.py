@@ -41,6 +41,7 @@ from .matching import (
     finish_ranking,
     goal_is_social,
     score_group,
+    topics_that_pass,
 )
 from .schedule import Meeting
 from .store import loads_list
@@ -258,7 +259,8 @@ def _bound_sql(consumer: ConsumerProfile) -> tuple[str, list[Any]]:
 
 
 def candidate_ids(
-    conn: sqlite3.Connection, consumer: ConsumerProfile, narrowing: Narrowing, now: datetime
+    conn: sqlite3.Connection, consumer: ConsumerProfile, narrowing: Narrowing, now: datetime,
+    vocabulary: Vocabulary | None = None,
 ) -> list[tuple[int, float]]:
     """(group id, score upper bound) for every group that can pass the format and schedule
     filters, highest bound first."""
@@ -272,6 +274,11 @@ def candidate_ids(
     bound, bound_params = _bound_sql(consumer)
     where = [f"g.format IN ({', '.join('?' for _ in formats)})"]
     params: list[Any] = list(formats)
+    if consumer.interests and not narrowing.any_topic:
+        # the topic filter, in SQL: a group must carry one of these topics to pass it
+        where.append("EXISTS (SELECT 1 FROM group_topics t3 WHERE t3.group_id = g.id "
+                     "AND t3.topic IN (SELECT value FROM json_each(?)))")
+        params.append(json.dumps(sorted(topics_that_pass(consumer.interests, vocabulary))))
     if narrowing.topic:
         where.append("EXISTS (SELECT 1 FROM group_topics t2 WHERE t2.group_id = g.id "
                      "AND t2.topic = ?)")
@@ -293,7 +300,7 @@ def match_groups(
     vocabulary: Vocabulary | None = None,
 ) -> tuple[list[Match], int]:
     """The ranked matches for `consumer` and how many candidates were scored."""
-    rows = candidate_ids(conn, consumer, narrowing, now)
+    rows = candidate_ids(conn, consumer, narrowing, now, vocabulary)
     limit = narrowing.limit
     cache = _MeetingCache()
     passed: list[Match] = []

@@ -289,6 +289,19 @@ def _canonical(slugs: Iterable[str], vocabulary: Vocabulary | None) -> list[str]
     return out
 
 
+def topics_that_pass(interests: Sequence[str], vocabulary: Vocabulary | None) -> frozenset[str]:
+    """Every group topic that would keep a group past the topic filter for these interests:
+    the interests themselves and, through the vocabulary, the topics related to them (same
+    category, see `topic_component`). Lets the candidate search narrow in SQL, exactly."""
+    mine = _canonical(interests, vocabulary)
+    out = set(mine)
+    if vocabulary is not None:
+        cats = {t.category for s in mine if (t := vocabulary.get(s)) is not None}
+        cats &= RELATED_CATEGORIES
+        out |= {t.slug for t in vocabulary.topics if t.category in cats}
+    return frozenset(out)
+
+
 def topic_component(
     interests: Sequence[str], topics: Sequence[str], vocabulary: Vocabulary | None = None
 ) -> tuple[float, list[str], list[str]]:
