@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from peercli.errors import PeerError
 from peercli.timeparse import (
     ALL_DAYS,
     DAY_ABBRS,
@@ -19,6 +18,7 @@ from peercli.timeparse import (
     END_OF_DAY,
     WEEKDAYS,
     WEEKEND,
+    PhraseError,
     TimeTextError,
     Token,
     day_span,
@@ -62,13 +62,10 @@ _EXPECTED = (
 )
 
 
-class AvailabilityError(PeerError, ValueError):
+class AvailabilityError(PhraseError):
     """An availability phrase that could not be read; `fragment` is the part that failed."""
 
-    def __init__(self, fragment: str, reason: str, phrase: str | None = None) -> None:
-        where = f' in "{phrase.strip()}"' if phrase and phrase.strip() != fragment else ""
-        super().__init__(f'Could not read availability "{fragment}"{where}: {reason}.')
-        self.fragment = fragment
+    kind = "availability"
 
 
 @dataclass(frozen=True, order=True)

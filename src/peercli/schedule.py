@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from peercli.errors import PeerError
 from peercli.timeparse import (
     ALL_DAYS,
     DAY_ABBRS,
@@ -26,6 +25,7 @@ from peercli.timeparse import (
     END_OF_DAY,
     WEEKDAYS,
     WEEKEND,
+    PhraseError,
     TimeTextError,
     Token,
     day_span,
@@ -52,13 +52,10 @@ _EXPECTED = (
 )
 
 
-class ScheduleError(PeerError, ValueError):
+class ScheduleError(PhraseError):
     """A schedule that could not be read or is impossible; `fragment` is the part that failed."""
 
-    def __init__(self, fragment: str, reason: str, text: str | None = None) -> None:
-        where = f' in "{text.strip()}"' if text and text.strip() != fragment else ""
-        super().__init__(f'Could not read schedule "{fragment}"{where}: {reason}.')
-        self.fragment = fragment
+    kind = "schedule"
 
 
 def _split_byday(code: str) -> tuple[int | None, int]:

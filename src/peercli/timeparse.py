@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from peercli.errors import PeerError
+
 DAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_ABBRS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES: tuple[str, ...] = (
@@ -41,6 +43,18 @@ _DAY_SPELLINGS: tuple[tuple[str, ...], ...] = (
 _DAY_WORDS: dict[str, int] = {
     spelling: day for day, spellings in enumerate(_DAY_SPELLINGS) for spelling in spellings
 }
+
+
+class PhraseError(PeerError, ValueError):
+    """A phrase a person typed (free time, a schedule) that could not be read: the message quotes
+    the part that failed (`fragment`) and the whole phrase, and says what was expected."""
+
+    kind = "text"
+
+    def __init__(self, fragment: str, reason: str, phrase: str | None = None) -> None:
+        where = f' in "{phrase.strip()}"' if phrase and phrase.strip() != fragment else ""
+        super().__init__(f'Could not read {self.kind} "{fragment}"{where}: {reason}.')
+        self.fragment = fragment
 
 
 class TimeTextError(ValueError):

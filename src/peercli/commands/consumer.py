@@ -42,6 +42,11 @@ ContactPrefOpt = Annotated[str | None, typer.Option(
 INTAKE_FIELDS = ("name", "interests", "available", "formats", "languages", "consent")
 
 
+def _flag_values(params: dict[str, Any]) -> dict[str, Any]:
+    """The record fields a command was given (its parameters, less output options)."""
+    return {key: value for key, value in params.items() if key not in ("as_json", "consumer")}
+
+
 def _flag_error(flag: str, exc: ValueError) -> PeerError:
     return PeerError(f"{flag}: {exc}")
 
@@ -185,18 +190,12 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a person you support. On a terminal, asks for what the flags leave out."""
+    values = _flag_values(locals())  # first, before any local name exists
     from .. import runtime
     from ..consumers import consumer_dict, insert_consumer, record_consent
     from ..render import print_json, warn
     from ..store import write
 
-    values: dict[str, Any] = {
-        "name": name, "interests": interests, "available": available, "formats": formats,
-        "languages": languages, "consent": consent, "phone": phone, "email": email,
-        "postal_code": postal_code, "access": access, "eligible": eligible, "goal": goal,
-        "note": note, "every": every, "pronouns": pronouns,
-        "contact_preference": contact_preference,
-    }
     missing = [key for key in INTAKE_FIELDS if values.get(key) is None]
     if missing and runtime.can_prompt():
         _prompt_intake(values, missing)
@@ -243,18 +242,13 @@ def edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a consumer's details. Only the flags given change; list flags replace the list."""
+    values = _flag_values(locals())  # first, before any local name exists
     from .. import runtime
     from ..consumers import consumer_dict, update_consumer
     from ..lookup import resolve
     from ..render import print_json, warn
     from ..store import write
 
-    values: dict[str, Any] = {
-        "name": name, "interests": interests, "available": available, "formats": formats,
-        "languages": languages, "phone": phone, "email": email, "postal_code": postal_code,
-        "access": access, "eligible": eligible, "goal": goal, "note": note, "every": every,
-        "pronouns": pronouns, "contact_preference": contact_preference,
-    }
     changes, unknown = _parse_fields(values)
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
