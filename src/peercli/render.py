@@ -75,3 +75,17 @@ def sparkline(values: list[float], lo: float, hi: float) -> str:
         return ""
     span = (hi - lo) or 1
     return "".join(bars[min(7, max(0, round((v - lo) / span * 7)))] for v in values)
+
+
+def field(out: Console, label: str, value: object, *, width: int = 14) -> None:
+    """One "label  value" line of a record; a long value wraps under itself, not under the label."""
+    if value in (None, "", []):
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 0))
+    grid.add_column(width=width + 2, no_wrap=True)
+    grid.add_column()
+    grid.add_row(f"  [dim]{label}[/]", escape(str(value)))
+    out.print(grid)

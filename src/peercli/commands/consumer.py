@@ -323,7 +323,7 @@ def _render_consumer(r: dict[str, Any]) -> None:
 
     from ..availability import format_windows, window_from_dict
     from ..languages import language_name
-    from ..render import console
+    from ..render import console, field
 
     out = console()
     status = "" if r["status"] == "active" else f"  [yellow]({r['status']})[/]"
@@ -331,8 +331,7 @@ def _render_consumer(r: dict[str, Any]) -> None:
     out.print(f"[bold]#{r['id']} {escape(r['name'])}[/]{pronouns}{status}")
 
     def line(label: str, value: Any) -> None:
-        if value:
-            out.print(f"  [dim]{label:<14}[/]{escape(str(value))}")
+        field(out, label, value)
 
     line("interests", ", ".join(r["interests"]))
     line("free", format_windows([window_from_dict(d) for d in r["availability"]]))

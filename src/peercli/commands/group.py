@@ -435,7 +435,7 @@ def _render_group(r: dict[str, Any]) -> None:
     from rich.markup import escape
 
     from ..languages import language_name
-    from ..render import console
+    from ..render import console, field
     from ..topics import load_vocabulary
 
     out = console()
@@ -443,8 +443,7 @@ def _render_group(r: dict[str, Any]) -> None:
     out.print(f"[bold]#{r['id']} {escape(r['name'])}[/]{status}")
 
     def line(label: str, value: Any) -> None:
-        if value not in (None, "", []):
-            out.print(f"  [dim]{label:<14}[/]{escape(str(value))}")
+        field(out, label, value)
 
     vocab = load_vocabulary()
     line("organization", r["organization"])
