@@ -414,3 +414,12 @@ def test_progress_bar_only_for_big_files_on_a_terminal(tmp_path, monkeypatch):
     assert bar.bar is not None
     bar.update(5000)
     assert bar.bar.tasks[0].completed == 5000
+
+
+def test_fellowship_sets_the_topic_of_a_meeting_guide_feed(peer, tmp_path):
+    feed = Path(__file__).parent / "fixtures" / "meetingguide" / "feed.json"
+    peer("group", "import", str(feed), "--fellowship", "na", "--source", "na-feed")
+    topics = {t for g in peer.json("group", "list", "--source", "na-feed") for t in g["topics"]}
+    assert "drug-recovery" in topics and "alcohol-recovery" not in topics
+    result = peer("group", "import", str(feed), "--fellowship", "knitters", ok=False)
+    assert result.exit_code == 1 and "unknown fellowship 'knitters'" in result.stderr

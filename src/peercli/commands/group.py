@@ -146,11 +146,12 @@ class _Progress:
 
 
 def _open_stream(file: Path, fmt: str | None, source: str | None, mapping: dict[str, str],
-                 delimiter: str) -> Any:
+                 delimiter: str, fellowship: str | None = None) -> Any:
     from .. import importers
 
     return importers.iter_records(
-        file, format=fmt, source=source, mapping=mapping or None, delimiter=delimiter)
+        file, format=fmt, source=source, mapping=mapping or None, delimiter=delimiter,
+        fellowship=fellowship)
 
 
 @app.command("import")
@@ -180,6 +181,10 @@ def import_(
     retire_missing: Annotated[bool, typer.Option(
         "--retire-missing", help="Mark this source's groups that are not in the file inactive.")
     ] = False,
+    fellowship: Annotated[str | None, typer.Option(
+        "--fellowship", help="For Meeting Guide feeds: aa, na, ca or al-anon, which sets the "
+                             "groups' topic (default: guessed from the file name, else aa).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a group directory. All or nothing: a file with bad rows is refused, with every bad
@@ -201,7 +206,11 @@ def import_(
         raise PeerError("--source 'manual' is reserved for groups added with peer group add")
     mapping = _parse_map(map_)
     sep = _parse_delimiter(delimiter)
-    stream = _open_stream(file, fmt, source.strip() if source else None, mapping, sep)
+    if fellowship is not None:
+        from ..importers.meetingguide import normalize_fellowship
+
+        fellowship = normalize_fellowship(fellowship)
+    stream = _open_stream(file, fmt, source.strip() if source else None, mapping, sep, fellowship)
     if stream.source.strip().lower() == "manual":
         raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
                         "for groups added with peer group add: give --source NAME")
