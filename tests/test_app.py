@@ -44,3 +44,22 @@ def test_unknown_command_is_a_usage_error(peer):
 
 def test_version(peer):
     assert peer("--version").stdout.startswith("peer ")
+
+
+def test_readme_names_every_command():
+    """The README's command table must not drift from the code: every command is in it."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for name in app_module.COMMANDS:
+        rows = [line for line in readme.splitlines() if line.startswith(f"| `peer {name}")]
+        if not rows:
+            missing.append(f"peer {name}")
+        for sub in getattr(app_module.load_command(name), "commands", {}):
+            if sub == "log":  # `peer checkin log X` is written `peer checkin X`
+                continue
+            if not any(re.search(rf"[`/ ]{re.escape(sub)}\b", row.split("|")[1]) for row in rows):
+                missing.append(f"peer {name} {sub}")
+    assert missing == []
