@@ -44,9 +44,9 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> float:
 
 
 def build_db(path: Path, n: int) -> None:
-    from peercli.availability import Window
-    from peercli.consumers import ConsumerChanges, insert_consumer, record_consent
-    from peercli.store import open_db, write
+    from peercli.core.availability import Window
+    from peercli.store.consumers import ConsumerChanges, insert_consumer, record_consent
+    from peercli.store.db import open_db, write
 
     rng = random.Random(7)
     topics = ["grief", "anxiety", "depression", "walking", "art", "alcohol-recovery", "music",

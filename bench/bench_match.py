@@ -37,7 +37,7 @@ SQLITE_UTILS = (shutil.which("sqlite-utils", path=str(Path(sys.executable).paren
 
 def build(path: Path, n_groups: int, n_consumers: int, seed: int = 7) -> None:
     """A synthetic database, written with direct SQL inserts (schema from peer itself)."""
-    from peercli.store import open_db
+    from peercli.store.db import open_db
 
     rng = random.Random(seed)
     conn = open_db(path)

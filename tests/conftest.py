@@ -37,7 +37,7 @@ class Peer:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Any:
-        from peercli.app import app
+        from peercli.cli.app import app
 
         result = self.runner.invoke(app, list(args), input=input)
         if ok:

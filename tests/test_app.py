@@ -7,7 +7,7 @@ from importlib import import_module
 import typer
 import typer.main
 
-from peercli import app as app_module
+from peercli.cli import app as app_module
 
 
 def test_command_table_matches_what_modules_register():
@@ -16,7 +16,7 @@ def test_command_table_matches_what_modules_register():
     for module in modules:
         holder = typer.Typer()
         holder.callback()(lambda: None)
-        import_module(f"peercli.commands.{module}").register(holder)
+        import_module(f"peercli.cli.commands.{module}").register(holder)
         registered |= set(typer.main.get_command(holder).commands)
     assert registered == set(app_module.COMMANDS)
     for name in app_module.COMMANDS:

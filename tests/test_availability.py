@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peercli.availability import (
+from peercli.core.availability import (
     PARTS_OF_DAY,
     AvailabilityError,
     Window,
@@ -16,7 +16,7 @@ from peercli.availability import (
     window_from_dict,
     window_to_dict,
 )
-from peercli.errors import PeerError
+from peercli.core.errors import PeerError
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 H = 60

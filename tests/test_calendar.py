@@ -15,8 +15,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercli.ical import escape_text, fold_line, vtimezone_lines
-from peercli.schedule import next_occurrences, parse_schedule
+from peercli.core.calendar import escape_text, fold_line, vtimezone_lines
+from peercli.core.schedule import next_occurrences, parse_schedule
 
 GROUPS_CSV = """id,name,description,schedule,format,address,city,postal_code,online_url,timezone
 g1,"Grief Circle, Tuesdays; all welcome","Bring a photo.

@@ -155,13 +155,13 @@ def test_interactive_flow_enter_accepts_defaults(peer, query, db_path, sam, monk
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    import peercli.runtime
+    import peercli.cli.runtime
 
     grief = add_group(db_path, "Tuesday Grief Circle")
     add_group(db_path, "Saturday Walkers")
     ref = add_referral(db_path, sam, grief)
     peer("checkin", "Sam", "--mode", "video", "--minutes", "15")  # last mode used: video
-    monkeypatch.setattr(peercli.runtime, "can_prompt", lambda: True)
+    monkeypatch.setattr(peercli.cli.runtime, "can_prompt", lambda: True)
     keys = [
         "\r",                      # mode: default = last used (video)
         "\r",                      # minutes: default 30
@@ -187,9 +187,9 @@ def test_interactive_flow_asks_only_for_what_is_missing(peer, query, sam, monkey
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    import peercli.runtime
+    import peercli.cli.runtime
 
-    monkeypatch.setattr(peercli.runtime, "can_prompt", lambda: True)
+    monkeypatch.setattr(peercli.cli.runtime, "can_prompt", lambda: True)
     with create_pipe_input() as pipe:
         # minutes (erase the default 30), note (skipped), next (erase the default date)
         pipe.send_text("\x7f\x7f45\r" + "\r" + "\x7f" * 10 + "3d\r")
@@ -272,8 +272,8 @@ def test_amend_keeps_the_original_and_only_the_newest_counts(peer, query, sam):
 
 
 def test_effective_checkins_helper(peer, sam):
-    from peercli import runtime
-    from peercli.followup import effective_checkins
+    from peercli.cli import runtime
+    from peercli.store.checkins import effective_checkins
 
     peer("checkin", "Sam", "--mode", "phone", "--minutes", "20")
     peer("checkin", "Sam", "--mode", "text", "--minutes", "5", "--at", "yesterday 9am")

@@ -7,7 +7,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from peercli import runtime
+from peercli.cli import runtime
 
 DOWN, SPACE, ENTER = "\x1b[B", " ", "\r"
 

@@ -179,7 +179,7 @@ def test_off_terminal_add_without_name_names_the_missing_field(peer, db_path):
 
 
 def test_no_input_env_never_prompts(peer, monkeypatch):
-    from peercli import runtime
+    from peercli.cli import runtime
 
     monkeypatch.setattr(runtime.sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("PEER_NO_INPUT", "1")
@@ -263,7 +263,7 @@ def test_topics_prints_one_topic_per_line(peer):
 
 
 def test_stored_windows_render_like_the_availability_module(peer):
-    from peercli.availability import parse_availability_many, window_to_dict
+    from peercli.core.availability import parse_availability_many, window_to_dict
 
     phrases = ["weekends", "Mon/Wed 9am-noon", "Fri 17:30-21:45", "anytime"]
     for i, phrase in enumerate(phrases):

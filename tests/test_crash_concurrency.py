@@ -100,7 +100,7 @@ def test_kill_9_during_import_leaves_nothing_then_reimport_works(db_path, tmp_pa
 WORKER = textwrap.dedent("""
     import sys, time
     from typer.testing import CliRunner
-    from peercli.app import app
+    from peercli.cli.app import app
 
     tag, start_at = sys.argv[1], float(sys.argv[2])
     runner = CliRunner()

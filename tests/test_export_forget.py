@@ -15,8 +15,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from peercli import runtime
-from peercli.csvcells import neutralise_cell, restore_cell
+from peercli.cli import runtime
+from peercli.core.csvcells import neutralise_cell, restore_cell
 
 NAME, PHONE = "Zebedee Quartermain", "555-0199-7731"
 NOTE, CHECKIN_NOTE = "xylophone marmalade secret", "purple heron confession"

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peercli import groups
+from peercli.core.schedule import Meeting, parse_schedule
 from peercli.importers.records import GroupRecord, RowError
-from peercli.schedule import Meeting, parse_schedule
-from peercli.store import open_db, write
+from peercli.store import groups
+from peercli.store.db import open_db, write
 
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday
 

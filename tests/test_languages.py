@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercli.errors import PeerError
-from peercli.languages import (
+from peercli.core.errors import PeerError
+from peercli.core.languages import (
     LANGUAGES,
     LanguageError,
     is_sign_language,

@@ -146,7 +146,7 @@ def test_picker_turns_picks_into_referrals(peer, sample, monkeypatch, query):
 
     add(peer, "Sam", "--interests", "bereavement", "--available", "Tue evening",
         "--formats", "in_person", "--consent", "store,share")
-    monkeypatch.setattr("peercli.runtime.can_prompt", lambda: True)
+    monkeypatch.setattr("peercli.cli.runtime.can_prompt", lambda: True)
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text(" \r")  # tick the first group, confirm
         pipe.send_text("first visit next Tuesday\r")  # the note
@@ -168,7 +168,7 @@ def test_picker_without_share_consent_can_skip(peer, sample, monkeypatch, db_pat
     add(peer, "Sam", "--interests", "grief", "--available", "Tue evening",
         "--formats", "in_person", "--consent", "store")
     before = _digest(db_path)
-    monkeypatch.setattr("peercli.runtime.can_prompt", lambda: True)
+    monkeypatch.setattr("peercli.cli.runtime.can_prompt", lambda: True)
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text(" \r")  # pick the first group
         pipe.send_text("\r")  # "No: skip" is the default
@@ -201,10 +201,10 @@ def test_demo_runs_on_a_throwaway_database_and_never_touches_peer_db(peer, db_pa
 def test_sql_narrowing_finds_exactly_what_scoring_every_group_finds(peer, sample, interests):
     """The candidate query (format, schedule and topic filters in SQL, early stop on a score
     bound) must return the same ranking as scoring every group in Python."""
-    from peercli.candidates import Narrowing, load_consumer, load_groups, match_groups
-    from peercli.matching import rank
-    from peercli.store import open_db
-    from peercli.topics import load_vocabulary
+    from peercli.core.matching import rank
+    from peercli.core.topics import load_vocabulary
+    from peercli.store.db import open_db
+    from peercli.store.matching import Narrowing, load_consumer, load_groups, match_groups
 
     who = add(peer, "Probe", "--interests", interests, "--available", "weekdays 9-21",
               "--available", "Sat 9-13", "--formats", "in_person,online")

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peercli.availability import Window
-from peercli.geo import haversine_km
-from peercli.matching import (
+from peercli.core.availability import Window
+from peercli.core.geo import haversine_km
+from peercli.core.matching import (
     WEIGHTS,
     ConsumerProfile,
     GroupProfile,
@@ -24,8 +24,8 @@ from peercli.matching import (
     upper_bound_without_topic,
     window_label,
 )
-from peercli.schedule import Meeting
-from peercli.topics import load_vocabulary
+from peercli.core.schedule import Meeting
+from peercli.core.topics import load_vocabulary
 
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday
 TUE_EVENING = Window(1, 17 * 60, 21 * 60)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercli.reporting import (
+from peercli.core.reports import (
     CheckinRow,
     Period,
     ReferralRow,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peercli.errors import PeerError
-from peercli.schedule import (
+from peercli.core.errors import PeerError
+from peercli.core.schedule import (
     DEFAULT_DURATION_MINUTES,
     EPOCH,
     Meeting,
@@ -28,7 +28,7 @@ from peercli.schedule import (
     parse_weekday,
     weekdays_of,
 )
-from peercli.timeparse import DAY_CODES
+from peercli.core.timeparse import DAY_CODES
 
 ALL = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from peercli import migrations, store
-from peercli.errors import PeerError
+from peercli.core.errors import PeerError
+from peercli.store import db as store
+from peercli.store import migrations
 
 
 def test_every_open_sets_the_pragmas(tmp_path: Path):
@@ -99,7 +100,7 @@ def test_two_processes_creating_a_new_database_both_succeed(tmp_path: Path):
 
     code = (
         "import sys, pathlib, time\n"
-        "from peercli.store import open_db, write\n"
+        "from peercli.store.db import open_db, write\n"
         "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
         "conn = open_db(pathlib.Path(sys.argv[1]))\n"
         "with write(conn):\n"

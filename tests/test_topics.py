@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peercli.errors import PeerError
-from peercli.topics import (
+from peercli.core.errors import PeerError
+from peercli.core.topics import (
     CATEGORIES,
     Normalized,
     Topic,

@@ -1,5 +1,5 @@
 """``python -m peercli`` runs the same command as ``peer``."""
 
-from peercli.app import main
+from peercli.cli.app import main
 
 main()

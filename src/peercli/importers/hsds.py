@@ -244,7 +244,7 @@ def open_hsds(
     max_bytes: int = MAX_FILE_BYTES,
 ) -> RecordStream:
     """A ``RecordStream`` over an HSDS 3.0 data package (folder or zip)."""
-    from peercli import schedule
+    from peercli.core import schedule
 
     path = Path(path)
     if not path.exists():

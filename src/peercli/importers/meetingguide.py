@@ -376,7 +376,7 @@ def _day_number(text: str) -> int:
     value = text.strip()
     if value.lstrip("-").isdigit():
         return int(value)
-    from peercli.schedule import parse_weekday
+    from peercli.core.schedule import parse_weekday
 
     return (parse_weekday(value) + 1) % 7  # parse_weekday: 0 = Monday; Meeting Guide: 0 = Sunday
 
@@ -390,7 +390,7 @@ def open_meetingguide(
     max_bytes: int = MAX_JSON_BYTES,
 ) -> RecordStream:
     """A ``RecordStream`` over a Meeting Guide JSON feed (a flat array of meetings)."""
-    from peercli import schedule
+    from peercli.core import schedule
 
     path = Path(path)
     check_file(path, max_bytes=max_bytes)
@@ -467,7 +467,7 @@ def open_tsml_csv(
     max_field: int = MAX_FIELD_CHARS,
 ) -> RecordStream:
     """A ``RecordStream`` over the 12 Step Meeting List plugin's CSV ("6:00 PM", "Monday")."""
-    from peercli import schedule
+    from peercli.core import schedule
 
     path = Path(path)
     check_file(path, max_bytes=max_bytes)

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
-from peercli.csvcells import restore_cell
+from peercli.core.csvcells import restore_cell
 from peercli.importers import values as V
 from peercli.importers.records import (
     GroupRecord,
@@ -198,7 +198,7 @@ class ScheduleReader:
     """Schedules from cell text, cached (many rows share a schedule)."""
 
     def __init__(self) -> None:
-        from peercli import schedule
+        from peercli.core import schedule
 
         self._s = schedule
         self._cache: dict[tuple[str, ...], tuple[tuple[object, ...], str | None]] = {}

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from peercli.errors import PeerError
+from peercli.core.errors import PeerError
 
 if TYPE_CHECKING:
-    from peercli.schedule import Meeting
+    from peercli.core.schedule import Meeting
 
 FORMATS = ("in_person", "online", "hybrid")
 STATUSES = ("active", "inactive")

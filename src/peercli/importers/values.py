@@ -3,7 +3,7 @@ audience and accessibility words, newcomer hints, coordinates, topics and langua
 
 Each parser takes the cell text and returns the normalized value, ``None`` for a blank cell,
 or raises ``ValueError`` with a message that quotes the bad part and says what is expected.
-Audience and accessibility tags share the consumer side's vocabulary (``peercli.fields``) so the
+Audience and accessibility tags share the consumer side's vocabulary (``peercli.core.vocab``) so the
 matcher compares like with like. Results are cached: big files repeat the same few values.
 """
 
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from peercli.fields import ACCESS_SYNONYMS, AUDIENCE_SYNONYMS
+from peercli.core.vocab import ACCESS_SYNONYMS, AUDIENCE_SYNONYMS
 
 _LIST_SPLIT = re.compile(r"\s*[,;/|]\s*")
 _LANG_SPLIT = re.compile(r"\s*[,;/|&+]\s*|\s+and\s+|\s+y\s+", re.IGNORECASE)
@@ -291,7 +291,7 @@ class TopicReader:
     """
 
     def __init__(self) -> None:
-        from peercli.topics import load_vocabulary
+        from peercli.core.topics import load_vocabulary
 
         self._vocabulary = load_vocabulary()
         self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool | None]] = {}
@@ -331,7 +331,7 @@ def parse_languages(text: str) -> tuple[tuple[str, ...], bool]:
     """ISO 639-1 codes from "Spanish", "es", "English; Spanish", "English & Spanish", and
     whether a sign language (ASL...) was listed: that is an access need (``asl``), not a
     language. Raises ValueError naming the first unknown language."""
-    from peercli.languages import is_sign_language, normalize_languages
+    from peercli.core.languages import is_sign_language, normalize_languages
 
     items = [part for part in _LANG_SPLIT.split(text.strip()) if part]
     sign = [i for i in items if is_sign_language(i)]

@@ -1,0 +1,142 @@
+"""The ``peer`` command: global options, sub-command registration, and the one place errors render.
+
+Command modules import only Typer at module level; each command imports what it needs when it
+runs, so ``peer --help`` and tab completion stay fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from peercli import __version__
+from peercli.core.errors import PeerError
+
+
+class PeerGroup(TyperGroup):
+    """The root group: commands load lazily from COMMANDS, and PeerError (and foreseeable
+    database errors) become a red line on stderr and exit 1, in this one place."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_line) for name, (_, help_line) in COMMANDS.items()])
+
+    def invoke(self, ctx: Any) -> Any:
+        from peercli.cli import runtime
+
+        try:
+            return super().invoke(ctx)
+        except PeerError as exc:
+            from peercli.cli.render import error
+
+            error(exc.message)
+            raise typer.Exit(1) from None
+        except sqlite3.Error as exc:
+            from peercli.cli.render import error
+            from peercli.store.db import database_error
+
+            error(database_error(exc, runtime.RUNTIME.db_path).message)
+            raise typer.Exit(1) from None
+        finally:
+            runtime.RUNTIME.close()
+
+
+app = typer.Typer(
+    cls=PeerGroup,
+    name="peer",
+    help="peer: connect the people you support with peer support groups, and follow up.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"peer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="PEER_DB", help="Database file to use (default: your private data dir).",
+                     show_envvar=True),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", envvar="PEER_NO_INPUT",
+                     help="Never prompt; fail naming the missing flag instead.", show_envvar=True),
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """peer: connect the people you support with peer support groups, and follow up."""
+    from peercli.cli import runtime
+
+    runtime.reset(db, no_input)
+    if ctx.invoked_subcommand is None:
+        from peercli.cli.commands.home import show_home
+
+        show_home()
+
+
+# Top-level commands: name -> (command modules whose register(root) defines it, help line).
+# Modules are imported and turned into click commands only when their command runs, so
+# `peer --help` and every single command pay for nothing else. The order is the --help order.
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "consumer": (("consumer", "consumer_data"), "Record the people you support."),
+    "group": (("group",), "Import, browse and edit the directory of groups."),
+    "match": (("match",), "Rank groups for a consumer (or consumers for a group), with reasons."),
+    "refer": (("match",), "Refer a consumer to groups (needs share consent)."),
+    "referral": (("referral",), "Follow referrals through: list, show, update."),
+    "checkin": (("checkin",), "Log a contact after a session or call; amend or show one."),
+    "due": (("checkin",), "Who needs a follow-up today (or within --days)."),
+    "timeline": (("checkin",), "One person's story so far, with the mood trend."),
+    "report": (("report",), "The month's numbers: contacts, minutes, units, referrals."),
+    "calendar": (("report",), "Write a consumer's referred groups as an .ics calendar."),
+    "export": (("report",), "Export every table as CSV and JSON."),
+    "db": (("db",), "Where the data lives, backups, restore and health check."),
+    "topics": (("home",), "Print the interest vocabulary."),
+    "demo": (("match",), "Try the whole loop on sample data in a throwaway database."),
+}
+_BUILT: dict[str, Any] = {}
+
+
+def load_command(name: str) -> Any:
+    """The click command for a top-level name, built once per process from its modules."""
+    if name not in _BUILT:
+        from importlib import import_module
+
+        import typer.main
+
+        holder = typer.Typer(add_completion=False)
+        holder.callback()(lambda: None)  # a callback makes Typer build a group, always
+        for module in COMMANDS[name][0]:
+            import_module(f".commands.{module}", __package__).register(holder)
+        group = typer.main.get_command(holder)
+        for cmd_name, cmd in group.commands.items():  # type: ignore[attr-defined]
+            _BUILT.setdefault(cmd_name, cmd)
+    return _BUILT[name]
+
+
+def main() -> None:
+    app(prog_name="peer")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

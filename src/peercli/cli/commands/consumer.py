@@ -1,0 +1,454 @@
+"""``peer consumer``: add, list, show, edit, archive, and record consent for the people you support."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from peercli.cli.options import JsonOpt, YesOpt
+from peercli.core.errors import PeerError
+
+app = typer.Typer(no_args_is_help=True)
+
+# Flags shared by add and edit.
+InterestsOpt = Annotated[str | None, typer.Option(
+    "--interests", "-i", help='Interests, comma-separated: "grief, walking, art" (see peer topics).')]
+AvailableOpt = Annotated[list[str] | None, typer.Option(
+    "--available", "-a",
+    help='When they are free, as they say it: "Tue evening", "weekdays 17:00-21:00", '
+         '"Mon/Wed 9am-noon". Repeatable, or separate phrases with ";".')]
+FormatsOpt = Annotated[str | None, typer.Option(
+    "--formats", "-f", help="Formats they can attend: in_person, online, hybrid (comma-separated).")]
+LanguagesOpt = Annotated[str | None, typer.Option(
+    "--languages", "-l", help='Languages, as names or ISO 639-1 codes: "en, es" or "English, Spanish".')]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+EmailOpt = Annotated[str | None, typer.Option("--email", help="Email address.")]
+PostalOpt = Annotated[str | None, typer.Option(
+    "--postal-code", help="Postal code (used for distance to groups).")]
+AccessOpt = Annotated[str | None, typer.Option(
+    "--access", help='Access needs, comma-separated: "wheelchair, asl, step-free".')]
+EligibleOpt = Annotated[str | None, typer.Option(
+    "--eligible",
+    help='Audience tags the person says fit them: "woman, veteran, lgbtq, young-adult, family-member".')]
+GoalOpt = Annotated[str | None, typer.Option("--goal", help="Their goal, in their words.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A note.")]
+EveryOpt = Annotated[str | None, typer.Option(
+    "--every", help="Follow-up cadence: 7, 7d, 2w, 1m (default 7 days).")]
+PronounsOpt = Annotated[str | None, typer.Option("--pronouns", help="Pronouns, e.g. she/her.")]
+ContactPrefOpt = Annotated[str | None, typer.Option(
+    "--contact-preference", help="How they like to be reached: phone, text, email, in person.")]
+
+INTAKE_FIELDS = ("name", "interests", "available", "formats", "languages", "consent")
+
+
+def _flag_values(params: dict[str, Any]) -> dict[str, Any]:
+    """The record fields a command was given (its parameters, less output options)."""
+    return {key: value for key, value in params.items() if key not in ("as_json", "consumer")}
+
+
+def _flag_error(flag: str, exc: ValueError) -> PeerError:
+    return PeerError(f"{flag}: {exc}")
+
+
+def _parse_fields(values: dict[str, Any]) -> tuple[Any, list[str]]:
+    """Validate and normalize flag values into ConsumerChanges (raises PeerError naming the flag)."""
+    from peercli.core import vocab as fields
+    from peercli.core.availability import AvailabilityError, parse_availability_many
+    from peercli.core.languages import normalize_languages
+    from peercli.core.topics import load_vocabulary
+    from peercli.store.consumers import ConsumerChanges
+
+    changes = ConsumerChanges()
+    unknown: list[str] = []
+    name = values.get("name")
+    if name is not None:
+        if not name.strip():
+            raise PeerError("the name is empty: give a name or alias, e.g. \"Sam R.\"")
+        if len(name) > 200:
+            raise PeerError("the name is longer than 200 characters")
+        changes.scalars["name"] = name.strip()
+    simple = {"phone": "phone", "email": "email", "postal_code": "postal_code", "goal": "goals",
+              "note": "notes", "pronouns": "pronouns", "contact_preference": "contact_preference"}
+    for key, column in simple.items():
+        value = values.get(key)
+        if value is not None:
+            changes.scalars[column] = value.strip() or None
+    if values.get("email") and "@" not in values["email"]:
+        raise PeerError(f"--email: '{values['email']}' is not an email address")
+    if values.get("every") is not None:
+        try:
+            changes.scalars["cadence_days"] = fields.parse_cadence(values["every"])
+        except ValueError as exc:
+            raise _flag_error("--every", exc) from None
+    if values.get("interests") is not None:
+        vocab = load_vocabulary()
+        normalized = vocab.normalize(values["interests"])
+        changes.interests = list(normalized.slugs)
+        unknown = list(normalized.unknown)
+    if values.get("available") is not None:
+        try:
+            changes.availability = parse_availability_many(values["available"])
+        except AvailabilityError as exc:
+            raise _flag_error("--available", exc) from None
+    parsers = {
+        "formats": ("--formats", fields.parse_formats, "formats"),
+        "languages": ("--languages", normalize_languages, "languages"),
+        "access": ("--access", fields.parse_access, "access_needs"),
+        "eligible": ("--eligible", fields.parse_audience, "eligible"),
+    }
+    for key, (flag, parse, column) in parsers.items():
+        if values.get(key) is not None:
+            try:
+                changes.lists[column] = list(parse(values[key]))
+            except ValueError as exc:
+                raise _flag_error(flag, exc) from None
+    return changes, unknown
+
+
+def _parse_consent(value: str | None) -> list[str]:
+    from peercli.core.vocab import parse_consent_kinds
+
+    if value is None:
+        return []
+    try:
+        return parse_consent_kinds(value)
+    except ValueError as exc:
+        raise _flag_error("--consent", exc) from None
+
+
+def _prompt_intake(values: dict[str, Any], missing: list[str]) -> None:
+    """Ask, on a terminal, for the intake fields that were not given as flags."""
+    from peercli.cli import prompts
+    from peercli.core import vocab as fields
+    from peercli.core.availability import parse_availability_many
+    from peercli.core.languages import normalize_languages
+    from peercli.core.topics import load_vocabulary
+
+    for key in missing:
+        if key == "name":
+            values["name"] = prompts.text("Name or alias:", required=True)
+        elif key == "interests":
+            vocab = load_vocabulary()
+            values["interests"] = prompts.text(
+                "Interests (e.g. grief, walking, art; Tab completes):",
+                completions=vocab.completions())
+        elif key == "available":
+            answer = prompts.text(
+                'When are they free? (e.g. "Tue evening; Sat 10-14"; Enter to skip)',
+                parse=lambda s: parse_availability_many([s]))
+            values["available"] = [answer] if answer else []
+        elif key == "formats":
+            values["formats"] = prompts.checkbox(
+                "Formats they can attend:",
+                [(f, f.replace("_", " ")) for f in fields.FORMATS], checked=["in_person"])
+        elif key == "languages":
+            values["languages"] = prompts.text(
+                "Languages:", default="English", parse=normalize_languages)
+        elif key == "consent":
+            picked = prompts.checkbox(
+                "Consent given today:",
+                [("store", "store: keep this record"), ("contact", "contact: reach out to them"),
+                 ("share", "share: share details with groups when referring")],
+                checked=["store"])
+            values["consent"] = ",".join(picked)
+
+
+def _echo_saved(record: dict[str, Any], unknown: list[str], verb: str) -> None:
+    from peercli.cli.render import success, warn
+    from peercli.core.availability import format_windows, window_from_dict
+
+    success(f"{verb} consumer #{record['id']} {record['name']}")
+    if record["availability"]:
+        windows = [window_from_dict(d) for d in record["availability"]]
+        typer.echo(f"  free: {format_windows(windows)}", err=True)
+    if record["interests"]:
+        typer.echo(f"  interests: {', '.join(record['interests'])}", err=True)
+    for slug in unknown:
+        warn(f"interest '{slug}' is not in the vocabulary; kept as its own topic (see peer topics)")
+
+
+@app.command("add")
+def add(
+    name: Annotated[str | None, typer.Argument(help="Name or alias.", show_default=False)] = None,
+    interests: InterestsOpt = None,
+    available: AvailableOpt = None,
+    formats: FormatsOpt = None,
+    languages: LanguagesOpt = None,
+    consent: Annotated[str | None, typer.Option(
+        "--consent", help="Consent given at intake: store, contact, share (comma-separated) or all."
+    )] = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    postal_code: PostalOpt = None,
+    access: AccessOpt = None,
+    eligible: EligibleOpt = None,
+    goal: GoalOpt = None,
+    note: NoteOpt = None,
+    every: EveryOpt = None,
+    pronouns: PronounsOpt = None,
+    contact_preference: ContactPrefOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a person you support. On a terminal, asks for what the flags leave out."""
+    values = _flag_values(locals())  # first, before any local name exists
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, warn
+    from peercli.store.consumers import consumer_dict, insert_consumer, record_consent
+    from peercli.store.db import write
+
+    missing = [key for key in INTAKE_FIELDS if values.get(key) is None]
+    if missing and runtime.can_prompt():
+        _prompt_intake(values, missing)
+    elif values["name"] is None:
+        raise PeerError(
+            "missing NAME: give the person's name or alias, e.g. peer consumer add \"Sam R.\" "
+            "(not prompting: no terminal or --no-input)"
+        )
+    changes, unknown = _parse_fields(values)
+    kinds = _parse_consent(values.get("consent"))
+    conn = runtime.conn()
+    with write(conn):
+        consumer_id = insert_consumer(conn, changes)
+        if kinds:
+            record_consent(conn, consumer_id, kinds, granted=True, note="at intake")
+    record = consumer_dict(conn, consumer_id)
+    if as_json:
+        print_json(record)
+    else:
+        _echo_saved(record, unknown, "Added")
+    if not kinds and not as_json:
+        warn("no consent recorded yet: peer consumer consent "
+             f"{consumer_id} grant store,contact,share")
+
+
+@app.command("edit")
+def edit(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    name: Annotated[str | None, typer.Option("--name", help="New name or alias.")] = None,
+    interests: InterestsOpt = None,
+    available: AvailableOpt = None,
+    formats: FormatsOpt = None,
+    languages: LanguagesOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    postal_code: PostalOpt = None,
+    access: AccessOpt = None,
+    eligible: EligibleOpt = None,
+    goal: GoalOpt = None,
+    note: NoteOpt = None,
+    every: EveryOpt = None,
+    pronouns: PronounsOpt = None,
+    contact_preference: ContactPrefOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a consumer's details. Only the flags given change; list flags replace the list."""
+    values = _flag_values(locals())  # first, before any local name exists
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, warn
+    from peercli.store.consumers import consumer_dict, update_consumer
+    from peercli.store.db import write
+    from peercli.store.lookup import resolve
+
+    changes, unknown = _parse_fields(values)
+    conn = runtime.conn()
+    row = resolve(conn, "consumer", consumer)
+    if not changes.field_names():
+        raise PeerError("nothing to change: give at least one flag, e.g. --interests or --every")
+    with write(conn):
+        update_consumer(conn, row["id"], changes)
+    record = consumer_dict(conn, row["id"])
+    if as_json:
+        print_json(record)
+    else:
+        _echo_saved(record, unknown, "Updated")
+        if record["status"] == "archived":
+            warn("this consumer is archived")
+
+
+@app.command("list")
+def list_(
+    all_: Annotated[bool, typer.Option("--all", help="Include archived consumers.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the people you support (active ones; --all adds archived)."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json
+    from peercli.store.consumers import consumer_dicts, list_consumer_rows
+
+    conn = runtime.conn()
+    rows = list_consumer_rows(conn, include_archived=all_)
+    records = consumer_dicts(conn, rows, with_consent=as_json)
+    if as_json:
+        print_json(records)
+        return
+    if not records:
+        typer.echo("No consumers yet. Add one with: peer consumer add NAME", err=True)
+        return
+    from peercli.cli.render import table
+    from peercli.core.availability import format_windows, window_from_dict
+
+    table(
+        None,
+        ["#", "Name", "Interests", "Free", "Formats", "Lang", "Status"],
+        [[r["id"], r["name"], ", ".join(r["interests"]),
+          format_windows([window_from_dict(d) for d in r["availability"]]),
+          ", ".join(f.replace("_", " ") for f in r["formats"]), ", ".join(r["languages"]),
+          r["status"]] for r in records],
+    )
+
+
+@app.command("show")
+def show(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one consumer: details, free time, and current consent with when it was given."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json
+    from peercli.store.consumers import consent_history, consumer_dict
+    from peercli.store.lookup import resolve
+
+    conn = runtime.conn()
+    row = resolve(conn, "consumer", consumer)
+    record = consumer_dict(conn, row["id"])
+    record["consent_history"] = consent_history(conn, row["id"])
+    if as_json:
+        print_json(record)
+        return
+    _render_consumer(record)
+
+
+def _render_consumer(r: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    from peercli.cli.render import console, field
+    from peercli.core.availability import format_windows, window_from_dict
+    from peercli.core.languages import language_name
+
+    out = console()
+    status = "" if r["status"] == "active" else f"  [yellow]({r['status']})[/]"
+    pronouns = f" ({escape(r['pronouns'])})" if r["pronouns"] else ""
+    out.print(f"[bold]#{r['id']} {escape(r['name'])}[/]{pronouns}{status}")
+
+    def line(label: str, value: Any) -> None:
+        field(out, label, value)
+
+    line("interests", ", ".join(r["interests"]))
+    line("free", format_windows([window_from_dict(d) for d in r["availability"]]))
+    line("formats", ", ".join(f.replace("_", " ") for f in r["formats"]))
+    line("languages", ", ".join(language_name(c) for c in r["languages"]))
+    line("access needs", ", ".join(r["access_needs"]))
+    line("eligible for", ", ".join(r["eligible"]))
+    line("phone", r["phone"])
+    line("email", r["email"])
+    line("prefers", r["contact_preference"])
+    line("postal code", r["postal_code"])
+    line("goal", r["goals"])
+    line("note", r["notes"])
+    line("follow up", f"every {r['cadence_days']} days")
+    out.print("  [dim]consent[/]")
+    for kind in ("store", "contact", "share"):
+        state = r["consent"].get(kind)
+        if state is None:
+            text = "[yellow]not recorded[/]"
+        elif state["granted"]:
+            text = f"[green]granted[/] {state['at'].replace('T', ' ')}"
+        else:
+            text = f"[red]revoked[/] {state['at'].replace('T', ' ')}"
+        if state and state.get("expires_on"):
+            text += f" (expires {state['expires_on']})"
+        out.print(f"    {kind:<9}{text}")
+    line("added", r["created_at"].replace("T", " "))
+
+
+@app.command("archive")
+def archive(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    yes: YesOpt = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Make an archived consumer active again.")]
+    = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Archive a consumer (kept, but hidden from lists, matching and due). Asks, or --yes."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, success
+    from peercli.store.consumers import consumer_dict, set_status
+    from peercli.store.db import write
+    from peercli.store.lookup import resolve
+
+    conn = runtime.conn()
+    row = resolve(conn, "consumer", consumer)
+    target = "active" if undo else "archived"
+    if row["status"] == target:
+        raise PeerError(f"consumer #{row['id']} is already {target}")
+    if not undo and not yes:
+        if not runtime.can_prompt():
+            raise PeerError("archiving needs confirmation: add --yes (not prompting)")
+        from peercli.cli.prompts import confirm
+
+        if not confirm(f"Archive #{row['id']} {row['name']}?"):
+            raise PeerError("not archived")
+    with write(conn):
+        set_status(conn, row["id"], target)
+    if as_json:
+        print_json(consumer_dict(conn, row["id"]))
+    else:
+        success(f"{'Reactivated' if undo else 'Archived'} consumer #{row['id']} {row['name']}")
+
+
+@app.command("consent")
+def consent(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    action: Annotated[str | None, typer.Argument(
+        help="grant or revoke (leave out to see the history).", show_default=False)] = None,
+    kinds: Annotated[str | None, typer.Argument(
+        help="store, contact, share (comma-separated) or all.", show_default=False)] = None,
+    note: Annotated[str | None, typer.Option("--note", help="How or why (e.g. 'signed form').")]
+    = None,
+    expires: Annotated[str | None, typer.Option(
+        "--expires", help="Date the consent lapses, YYYY-MM-DD.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Grant or revoke consent (store, contact, share); every change is kept in the history."""
+    from datetime import date
+
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, success
+    from peercli.store.consumers import consent_history, current_consent, record_consent
+    from peercli.store.db import write
+    from peercli.store.lookup import resolve
+
+    if action is not None and action.lower() not in ("grant", "revoke"):
+        raise PeerError(f"unknown action '{action}': use grant or revoke")
+    if action is not None and kinds is None:
+        raise PeerError("missing KIND: store, contact, share or all")
+    parsed = _parse_consent(kinds) if kinds is not None else []
+    if expires is not None:
+        try:
+            date.fromisoformat(expires)
+        except ValueError:
+            raise PeerError(f"--expires: '{expires}' is not a date (use YYYY-MM-DD)") from None
+    conn = runtime.conn()
+    row = resolve(conn, "consumer", consumer)
+    if action is not None:
+        granted = action.lower() == "grant"
+        with write(conn):
+            record_consent(conn, row["id"], parsed, granted=granted, note=note,
+                           expires_on=expires if granted else None)
+    state = {"consumer_id": row["id"], "consent": current_consent(conn, row["id"]),
+             "history": consent_history(conn, row["id"])}
+    if as_json:
+        print_json(state)
+        return
+    if action is not None:
+        success(f"{'Granted' if action.lower() == 'grant' else 'Revoked'} {', '.join(parsed)} "
+                f"consent for #{row['id']} {row['name']}")
+    for event in state["history"]:
+        verb = "granted" if event["granted"] else "revoked"
+        extra = f" — {event['note']}" if event["note"] else ""
+        typer.echo(f"  {event['at'].replace('T', ' ')}  {event['kind']:<8} {verb}{extra}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="consumer", help="Record the people you support.")

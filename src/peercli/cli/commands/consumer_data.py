@@ -1,0 +1,85 @@
+"""``peer consumer export`` (one person's complete record) and ``peer consumer forget`` (erasure).
+
+Added to the ``peer consumer`` sub-app defined in ``commands/consumer.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from peercli.cli.options import JsonOpt, YesOpt
+
+
+def export(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write to this file (private, 0600) instead of stdout.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print everything stored about one person as JSON: profile, interests, availability,
+    consent history, check-ins (with amendments), referrals with their history, attendance."""
+    import json
+    from pathlib import Path
+
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, success
+    from peercli.store.lookup import resolve
+    from peercli.store.stewardship import consumer_record, open_private
+
+    conn = runtime.conn()
+    row = resolve(conn, "consumer", consumer)
+    record = consumer_record(conn, row["id"])
+    if output is None or output == "-":
+        print_json(record)
+        return
+    path = Path(output).expanduser()
+    with open_private(path) as f:
+        f.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+    success(f"Wrote the record of consumer #{row['id']} to {path}")
+
+
+def forget(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    yes: YesOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase a person completely: every record of theirs, and the freed space on disk, so the
+    database files no longer contain them. Leaves an audit line with the id only. Asks, or --yes."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, success, warn
+    from peercli.core.errors import PeerError
+    from peercli.store.lookup import resolve
+    from peercli.store.stewardship import forget_consumer
+
+    conn = runtime.conn()
+    row = resolve(conn, "consumer", consumer)
+    if not yes:
+        if not runtime.can_prompt():
+            raise PeerError("erasing needs confirmation: add --yes (not prompting)")
+        from peercli.cli.prompts import confirm
+
+        if not confirm(f"Erase #{row['id']} {row['name']} and all their records for good? "
+                       "This cannot be undone (older backups still hold them)."):
+            raise PeerError("nothing was erased")
+    result = forget_consumer(conn, row["id"])
+    if as_json:
+        print_json({"consumer_id": result.consumer_id, "deleted": result.deleted,
+                    "wal_cleared": result.wal_cleared})
+    else:
+        total = sum(result.deleted.values())
+        success(f"Erased consumer #{result.consumer_id} ({total} records)")
+        warn("existing backups and exports still contain this person; delete or re-make them")
+    if not result.wal_cleared:
+        warn("another peer process kept the write-ahead log open, so erased pages may remain in "
+             "it until the next erase or backup; close other peer windows and run "
+             "'peer db check'")
+
+
+def register(root: typer.Typer) -> None:
+    """Add export and forget to the existing ``peer consumer`` sub-app."""
+    from peercli.cli.commands.consumer import app as consumer_app
+
+    consumer_app.command("export")(export)
+    consumer_app.command("forget")(forget)

@@ -1,0 +1,727 @@
+"""Group meeting schedules: read them however a listing writes them, keep them as RRULE parts.
+
+A `Meeting` holds iCalendar RRULE parts as in Open Referral HSDS 3.0 (freq, interval, byday,
+start/end time, timezone, dtstart, until). Constructors read human text ("1st & 3rd Thu
+18:30-20:00", "every other Saturday 10am"), the split days/time CSV form, Meeting Guide feeds
+(day 0 = Sunday) and HSDS schedule rows. `describe_meeting` writes the human form back (and it
+parses to the same Meeting); `next_occurrences` computes dates with python-dateutil's rrule.
+
+A meeting with no end time lasts DEFAULT_DURATION_MINUTES (clipped at midnight). Meetings must
+end on the day they start (end <= 24:00). Times are wall-clock times in the meeting's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from peercli.core.timeparse import (
+    ALL_DAYS,
+    DAY_ABBRS,
+    DAY_CODES,
+    END_OF_DAY,
+    WEEKDAYS,
+    WEEKEND,
+    PhraseError,
+    TimeTextError,
+    Token,
+    day_span,
+    format_hhmm,
+    lookup_weekday,
+    parse_hhmm,
+    read_clock,
+    resolve_range,
+    resolve_time,
+    tokenize,
+)
+
+#: Length of a meeting whose listing gives no end time.
+DEFAULT_DURATION_MINUTES = 60
+#: Anchor for "every other ..." meetings that carry no dtstart of their own: week and month
+#: parity are counted from Monday 1 January 2024, so results never depend on today's date.
+EPOCH = date(2024, 1, 1)
+FREQS = ("WEEKLY", "MONTHLY", "DAILY")
+
+_BYDAY = re.compile(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)")
+_EXPECTED = (
+    "expected days (Tue, Mon/Wed, weekdays, daily, 1st & 3rd Thu, last Sunday of the month) "
+    "and a time (18:30, 6pm, 6-7:30pm)"
+)
+
+
+class ScheduleError(PhraseError):
+    """A schedule that could not be read or is impossible; `fragment` is the part that failed."""
+
+    kind = "schedule"
+
+
+def _split_byday(code: str) -> tuple[int | None, int]:
+    """("1TH") -> (1, 3); ("TU") -> (None, 1)."""
+    m = _BYDAY.fullmatch(code)
+    if not m:
+        raise ScheduleError(code, "expected a byday code such as TU, 1TH or -1SU")
+    return (int(m[1]) if m[1] else None), DAY_CODES.index(m[2])
+
+
+def _byday_key(code: str) -> tuple[int, int]:
+    nth, day = _split_byday(code)
+    if nth is None:
+        return day, 0
+    return day, nth if nth > 0 else 10 + nth  # 1st..5th, then 2nd to last, last
+
+
+def _byday_code(nth: int | None, day: int) -> str:
+    return f"{nth}{DAY_CODES[day]}" if nth else DAY_CODES[day]
+
+
+@lru_cache(maxsize=256)
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(name, "expected an IANA time zone such as America/Chicago") from None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One recurring meeting in RRULE terms; byday is kept in a canonical order."""
+
+    freq: str
+    interval: int = 1
+    byday: tuple[str, ...] = ()
+    start: int = 0
+    end: int = 0
+    timezone: str | None = None
+    dtstart: date | None = None
+    until: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.freq not in FREQS:
+            raise ScheduleError(str(self.freq), "expected freq WEEKLY, MONTHLY or DAILY")
+        if not isinstance(self.interval, int) or self.interval < 1:
+            raise ScheduleError(str(self.interval), "the interval must be a whole number >= 1")
+        codes = tuple(sorted({c.upper().lstrip("+") for c in self.byday}, key=_byday_key))
+        parts = [_split_byday(c) for c in codes]
+        if self.freq == "DAILY" and codes:
+            raise ScheduleError(",".join(codes), "a daily meeting has no byday")
+        if self.freq != "DAILY" and not codes:
+            raise ScheduleError(self.freq, "a weekly or monthly meeting needs byday (e.g. TU, 1SA)")
+        if self.freq == "WEEKLY" and any(n is not None for n, _ in parts):
+            raise ScheduleError(",".join(codes), "'1st'/'last' days need freq MONTHLY")
+        if any(n is not None and not (1 <= abs(n) <= 5) for n, _ in parts):
+            raise ScheduleError(",".join(codes), "ordinals run from 1 to 5 (or -1 to -5)")
+        if not (0 <= self.start < self.end <= END_OF_DAY):
+            raise ScheduleError(
+                f"{format_hhmm(self.start)}-{format_hhmm(self.end)}",
+                "a meeting must end after it starts, on the same day (by 24:00)",
+            )
+        if self.timezone is not None:
+            _check_timezone(self.timezone)
+        if self.dtstart and self.until and self.until < self.dtstart:
+            raise ScheduleError(self.until.isoformat(), "until is before dtstart")
+        object.__setattr__(self, "byday", codes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading human text
+
+
+def parse_time(text: str) -> int:
+    """Minutes since midnight: "18:30", "18:30:00", "6pm", "6:00 PM", "noon", "midnight", "1830".
+
+    Bare numbers are 24-hour ("7" is 07:00); "24:00" gives 1440 (an end of day).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ScheduleError(str(text or ""), "the time is empty; expected a time such as 18:30")
+    strict = parse_hhmm(text)
+    if strict is not None:
+        return strict
+    try:
+        return resolve_time(read_clock(text))
+    except TimeTextError as exc:
+        raise ScheduleError(exc.fragment, exc.reason) from None
+
+
+def parse_weekday(text: str) -> int:
+    """Weekday 0 = Monday from "Monday", "Mon", "Tuesdays", "tue", "Thurs"."""
+    day = lookup_weekday(text) if isinstance(text, str) else None
+    if day is None:
+        raise ScheduleError(str(text).strip(), "expected a day of the week such as Mon or Tuesday")
+    return day
+
+
+@dataclass
+class _Clause:
+    """Days (each with its ordinal or None), an interval and time spans, read from text."""
+
+    first: Token | None = None
+    last: Token | None = None
+    days: list[tuple[int | None, int]] = field(default_factory=list)
+    daily: bool = False
+    interval: tuple[int, str | None] | None = None
+    interval_text: str = ""
+    month_hint: bool = False
+    pending: list[int] = field(default_factory=list)
+    current: list[int] = field(default_factory=list)
+    ordinal_text: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def has_days(self) -> bool:
+        return bool(self.days) or self.daily
+
+
+_FILLER = {"every", "each", "on", "at", "the", "of", "a", "from", "meets", "meeting", "in",
+           "week", "weeks", "weekly", "day", "days", "time", "times"}
+_MONTH_WORDS = {"month", "months", "monthly"}
+
+
+class _Grammar:
+    def __init__(self, text: str, tokens: list[Token], default_duration: int) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.i = 0
+        self.default_duration = default_duration
+        self.clauses: list[_Clause] = []
+        self.clause = _Clause()
+
+    def error(self, fragment: str, reason: str = _EXPECTED) -> ScheduleError:
+        return ScheduleError(fragment, reason, self.text)
+
+    def peek(self, offset: int = 0) -> Token | None:
+        j = self.i + offset
+        return self.tokens[j] if j < len(self.tokens) else None
+
+    def touch(self, tok: Token) -> None:
+        if self.clause.first is None:
+            self.clause.first = tok
+        self.clause.last = tok
+
+    def close(self) -> None:
+        if self.clause.first is not None:
+            self.clauses.append(self.clause)
+        self.clause = _Clause()
+
+    def run(self, *, allow_times: bool = True) -> list[_Clause]:
+        while (tok := self.peek()) is not None:
+            self.step(tok, allow_times)
+        self.close()
+        return self.clauses
+
+    def step(self, tok: Token, allow_times: bool) -> None:
+        c = self.clause
+        kind = tok.kind
+        if kind in ("day", "days", "ordinal") and c.has_days and c.spans:
+            self.close()  # "Mon 10-11 and Thu 18-19": a second meeting
+            c = self.clause
+        if kind == "semi":
+            self.i += 1
+            self.close()
+            return
+        if kind == "sep":
+            self.i += 1
+            return
+        self.touch(tok)
+        if kind == "ordinal":
+            self.i += 1
+            if c.current and not c.pending:
+                c.current = []
+            assert isinstance(tok.value, int)
+            c.pending.append(tok.value)
+            c.ordinal_text = c.ordinal_text or tok.text
+        elif kind == "day":
+            self.read_day(tok)
+        elif kind == "days":
+            self.i += 1
+            assert isinstance(tok.value, frozenset)
+            if tok.value == ALL_DAYS:
+                c.daily = True
+            else:
+                self.add_days(sorted(tok.value))
+        elif kind == "interval":
+            self.i += 1
+            if c.interval is not None:
+                raise self.error(tok.text, "the schedule already says how often")
+            c.interval = tok.value  # type: ignore[assignment]
+            c.interval_text = tok.text
+        elif kind == "time" and allow_times:
+            c.spans.append(self.read_span())
+        elif kind == "word" and (tok.value in _FILLER or tok.value in _MONTH_WORDS):
+            self.i += 1
+            if tok.value in _MONTH_WORDS:
+                c.month_hint = True
+            if tok.value == "day" and c.interval is not None and c.interval[1] is None:
+                c.interval = (c.interval[0], "day")  # "every other day"
+        else:
+            raise self.error(tok.text, self.reason_for(tok, allow_times))
+
+    def reason_for(self, tok: Token, allow_times: bool) -> str:
+        if tok.kind == "time":
+            return "expected only days here (the time goes in its own column)"
+        if tok.kind == "word" and tok.text.lower().rstrip("s.").endswith("day"):
+            return "not a day of the week; expected Mon..Sun, weekdays or daily"
+        if tok.kind == "dash":
+            return "a range needs a day or a time on both sides (Mon-Fri, 6-7:30pm)"
+        return _EXPECTED
+
+    def add_days(self, days: Iterable[int]) -> None:
+        c = self.clause
+        if c.pending:
+            c.current, c.pending = c.pending, []
+        for day in days:
+            for nth in c.current or [None]:
+                c.days.append((nth, day))
+
+    def read_day(self, tok: Token) -> None:
+        self.i += 1
+        assert isinstance(tok.value, int)
+        dash, last = self.peek(), self.peek(1)
+        if dash is not None and dash.kind == "dash" and last is not None and last.kind == "day":
+            self.i += 2
+            self.touch(last)
+            assert isinstance(last.value, int)
+            self.add_days(day_span(tok.value, last.value))
+        else:
+            self.add_days([tok.value])
+
+    def read_span(self) -> tuple[int, int]:
+        first = self.tokens[self.i]
+        dash, second = self.peek(1), self.peek(2)
+        if dash is not None and dash.kind == "dash" and second is not None and second.kind == "time":
+            self.i += 3
+            self.touch(second)
+            try:
+                return resolve_range(
+                    first.value, second.value,  # type: ignore[arg-type]
+                    self.text[first.start : second.end],
+                )
+            except TimeTextError as exc:
+                raise self.error(exc.fragment, exc.reason) from None
+        self.i += 1
+        try:
+            start = resolve_time(first.value)  # type: ignore[arg-type]
+        except TimeTextError as exc:
+            raise self.error(exc.fragment, exc.reason) from None
+        return start, min(start + self.default_duration, END_OF_DAY)
+
+
+def _clause_text(text: str, c: _Clause) -> str:
+    if c.first is None or c.last is None:
+        return text.strip()
+    return text[c.first.start : c.last.end]
+
+
+def _clause_rules(text: str, c: _Clause) -> list[tuple[str, int, tuple[str, ...]]]:
+    """(freq, interval, byday) for each meeting a clause describes, without times."""
+    fragment = _clause_text(text, c)
+    if c.pending:
+        raise ScheduleError(c.ordinal_text, "an ordinal needs a day after it (1st Thu)", text)
+    if not c.has_days:
+        if c.interval is not None and c.interval[1] == "day":
+            return [("DAILY", c.interval[0], ())]
+        raise ScheduleError(fragment, "no day given; " + _EXPECTED, text)
+    n, unit = c.interval if c.interval is not None else (1, None)
+    weekly = sorted({day for nth, day in c.days if nth is None} | (ALL_DAYS if c.daily else set()))
+    monthly = sorted({(nth, day) for nth, day in c.days if nth is not None})
+    if c.month_hint and not monthly:
+        raise ScheduleError(fragment, "say which week of the month, e.g. 1st Tue or last Sun", text)
+    rules: list[tuple[str, int, tuple[str, ...]]] = []
+    if weekly:
+        if unit == "month":
+            raise ScheduleError(c.interval_text, "'every N months' needs a 1st/last day", text)
+        if set(weekly) == ALL_DAYS:
+            if unit == "week" and n > 1:
+                raise ScheduleError(c.interval_text, "use 'every other day' or name the days", text)
+            rules.append(("DAILY", n, ()))
+        else:
+            if unit == "day":
+                raise ScheduleError(c.interval_text, "'every N days' cannot name weekdays", text)
+            rules.append(("WEEKLY", n, tuple(_byday_code(None, d) for d in weekly)))
+    if monthly:
+        if unit in ("week", "day"):
+            raise ScheduleError(c.interval_text, "a 1st/last day repeats by months", text)
+        rules.append(("MONTHLY", n, tuple(_byday_code(nth, d) for nth, d in monthly)))
+    return rules
+
+
+def _tokens(text: str) -> list[Token]:
+    try:
+        return tokenize(text)
+    except TimeTextError as exc:
+        raise ScheduleError(exc.fragment, exc.reason, text) from None
+
+
+def parse_schedule(
+    text: str, *, default_duration: int = DEFAULT_DURATION_MINUTES
+) -> list[Meeting]:
+    """Meetings described by human text; several may be separated by ";" (or "and" + new day).
+
+    "Tuesdays 6-7:30pm", "1st & 3rd Thu 18:30-20:00", "every other Saturday 10am",
+    "last Sunday of the month 2 PM", "daily 7am", "Mon 10:00-11:30; Thu 18:00-19:30".
+    A start with no end lasts `default_duration` minutes. Raises ScheduleError quoting the part
+    that could not be read.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ScheduleError("", "the schedule is empty; " + _EXPECTED)
+    return list(_parse_schedule_cached(text, default_duration))
+
+
+@lru_cache(maxsize=4096)  # directories repeat the same few schedule strings thousands of times
+def _parse_schedule_cached(text: str, default_duration: int) -> tuple[Meeting, ...]:
+    meetings: list[Meeting] = []
+    for clause in _Grammar(text, _tokens(text), default_duration).run():
+        rules = _clause_rules(text, clause)
+        if not clause.spans:
+            raise ScheduleError(
+                _clause_text(text, clause), "no time given; add one such as 18:30 or 6-7:30pm", text
+            )
+        for start, end in clause.spans:
+            for freq, interval, byday in rules:
+                meetings.append(Meeting(freq, interval, byday, start, end))
+    if not meetings:
+        raise ScheduleError(text.strip(), _EXPECTED)
+    return tuple(meetings)
+
+
+def meetings_from_days_time(
+    days: str,
+    time: str,
+    end_time: str | None = None,
+    *,
+    default_duration: int = DEFAULT_DURATION_MINUTES,
+) -> list[Meeting]:
+    """Meetings from the split CSV form: days "Mon/Wed", "1st & 3rd Thu", "Tuesdays";
+    time "6:00 PM" (or a range "6-7:30pm"); optional end_time "7:30 PM"."""
+    if not isinstance(days, str) or not days.strip():
+        raise ScheduleError("", "no day given; expected days such as Mon/Wed or 1st & 3rd Thu")
+    if not isinstance(time, str) or not time.strip():
+        raise ScheduleError("", "no time given; expected a time such as 18:30 or 6pm")
+    return list(_days_time_cached(days, time, end_time, default_duration))
+
+
+@lru_cache(maxsize=4096)
+def _days_time_cached(
+    days: str, time: str, end_time: str | None, default_duration: int
+) -> tuple[Meeting, ...]:
+    clauses = _Grammar(days, _tokens(days), default_duration).run(allow_times=False)
+    time_text = time.strip()
+    if end_time is not None and end_time.strip():
+        time_text = f"{time_text} - {end_time.strip()}"
+    spans = _time_spans(time_text, default_duration)
+    meetings = []
+    for clause in clauses:
+        for freq, interval, byday in _clause_rules(days, clause):
+            for start, end in spans:
+                meetings.append(Meeting(freq, interval, byday, start, end))
+    return tuple(meetings)
+
+
+def _time_spans(text: str, default_duration: int) -> list[tuple[int, int]]:
+    """The one time or range in `text` (e.g. "18:30", "6:00 PM - 7:30 PM")."""
+    tokens = _tokens(text)
+    grammar = _Grammar(text, tokens, default_duration)
+    if not tokens or tokens[0].kind != "time":
+        raise ScheduleError(text, "expected a time such as 18:30, 6pm or 6:00 PM")
+    span = grammar.read_span()
+    if grammar.i != len(tokens):
+        rest = tokens[grammar.i]
+        raise ScheduleError(text[rest.start :], "expected a single time or range", text)
+    return [span]
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine formats
+
+
+def _end_from(start: int, end_text: str | None, start_text: str, duration: int) -> int:
+    if end_text is None or not str(end_text).strip() or str(end_text).strip().lower() == "null":
+        return min(start + duration, END_OF_DAY)
+    end = parse_time(str(end_text))
+    if end == 0:
+        end = END_OF_DAY
+    if end <= start:
+        raise ScheduleError(
+            f"{start_text}-{end_text}",
+            "the end time is not after the start (meetings must end by midnight)",
+        )
+    return end
+
+
+def meeting_from_meeting_guide(
+    day: int | str | Sequence[int | str],
+    time: str,
+    end_time: str | None = None,
+    *,
+    timezone: str | None = None,
+    default_duration: int = DEFAULT_DURATION_MINUTES,
+) -> Meeting:
+    """A Meeting Guide JSON meeting: `day` 0 = Sunday .. 6 = Saturday (or a list), "HH:MM" times."""
+    raw_days = list(day) if isinstance(day, list | tuple) else [day]
+    if not raw_days:
+        raise ScheduleError("[]", "expected a day 0-6 (0 = Sunday)")
+    weekdays = []
+    for d in raw_days:
+        text = str(d).strip()
+        if isinstance(d, bool) or not re.fullmatch(r"[0-6]", text):
+            raise ScheduleError(text, "expected a Meeting Guide day 0-6 (0 = Sunday)")
+        weekdays.append((int(text) + 6) % 7)
+    if not isinstance(time, str) or not time.strip():
+        raise ScheduleError("", "no time given; expected HH:MM")
+    start = parse_time(time)
+    if start >= END_OF_DAY:
+        raise ScheduleError(time, "a meeting cannot start at 24:00")
+    end = _end_from(start, end_time, time, default_duration)
+    return Meeting(
+        "WEEKLY", 1, tuple(DAY_CODES[d] for d in weekdays), start, end, timezone or None
+    )
+
+
+def _as_date(value: object, what: str) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text or text.lower() == "null":
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ScheduleError(text, f"expected {what} as a date YYYY-MM-DD") from None
+
+
+def meeting_from_rrule_parts(
+    freq: str,
+    interval: int | str | None,
+    byday: str | Sequence[str],
+    opens_at: str,
+    closes_at: str | None,
+    *,
+    dtstart: date | str | None = None,
+    until: date | str | None = None,
+    timezone: str | None = None,
+    default_duration: int = DEFAULT_DURATION_MINUTES,
+) -> Meeting:
+    """An HSDS 3.0 schedule row: freq WEEKLY/MONTHLY/DAILY, byday "TU", "1SA" or "MO,WE",
+    opens_at/closes_at "18:30" or "18:30:00" (a trailing Z is ignored)."""
+    f = str(freq or "").strip().upper()
+    if f not in FREQS:
+        raise ScheduleError(str(freq), "expected freq WEEKLY, MONTHLY or DAILY")
+    if interval is None or str(interval).strip() in ("", "null"):
+        n = 1
+    elif re.fullmatch(r"\s*\d+\s*", str(interval)) and int(str(interval)) >= 1:
+        n = int(str(interval))
+    else:
+        raise ScheduleError(str(interval), "expected the interval as a whole number >= 1")
+    if isinstance(byday, str):
+        codes = [c.strip().upper() for c in byday.split(",") if c.strip()]
+        codes = [] if codes == ["NULL"] else codes
+    else:
+        codes = [str(c).strip().upper() for c in byday if str(c).strip()]
+    parts = [_split_byday(c.lstrip("+")) for c in codes]
+    if f == "DAILY" and codes:
+        f = "WEEKLY"  # DAILY restricted to some weekdays is those weekdays every week
+    if f == "MONTHLY" and parts and all(nth is None for nth, _ in parts) and n == 1:
+        f = "WEEKLY"  # every Tuesday of every month is every Tuesday
+    if not isinstance(opens_at, str) or not opens_at.strip() or opens_at.strip() == "null":
+        raise ScheduleError("", "no opening time (opens_at) given")
+    start = parse_time(opens_at)
+    if start >= END_OF_DAY:
+        raise ScheduleError(opens_at, "a meeting cannot start at 24:00")
+    end = _end_from(start, closes_at, opens_at, default_duration)
+    tz = timezone.strip() if isinstance(timezone, str) and timezone.strip() not in ("", "null") else None
+    return Meeting(
+        f, n, tuple(codes), start, end, tz,
+        _as_date(dtstart, "dtstart"), _as_date(until, "until"),
+    )
+
+
+def meeting_to_dict(m: Meeting) -> dict[str, object]:
+    """JSON form per the contract; timezone, dtstart and until only when set."""
+    d: dict[str, object] = {
+        "freq": m.freq,
+        "interval": m.interval,
+        "byday": list(m.byday),
+        "start": format_hhmm(m.start),
+        "end": format_hhmm(m.end),
+    }
+    if m.timezone:
+        d["timezone"] = m.timezone
+    if m.dtstart:
+        d["dtstart"] = m.dtstart.isoformat()
+    if m.until:
+        d["until"] = m.until.isoformat()
+    return d
+
+
+def meeting_from_dict(d: Mapping[str, object]) -> Meeting:
+    """Inverse of meeting_to_dict."""
+    start_text, end_text = d.get("start"), d.get("end")
+    if not isinstance(start_text, str) or not isinstance(end_text, str):
+        raise ScheduleError(str(start_text), "expected start and end as HH:MM")
+    start, end = parse_hhmm(start_text), parse_hhmm(end_text)
+    if start is None or end is None:
+        raise ScheduleError(f"{start_text}-{end_text}", "expected start and end as HH:MM")
+    byday = d.get("byday") or ()
+    if isinstance(byday, str):
+        byday = [c for c in byday.split(",") if c]
+    interval = d.get("interval", 1)
+    tz = d.get("timezone")
+    return Meeting(
+        str(d.get("freq", "")).upper(),
+        interval if isinstance(interval, int) else int(str(interval)),
+        tuple(str(c) for c in byday),  # type: ignore[union-attr]
+        start,
+        end,
+        str(tz) if tz else None,
+        _as_date(d.get("dtstart"), "dtstart"),
+        _as_date(d.get("until"), "until"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Describing
+
+
+def _ordinal_label(n: int) -> str:
+    if n == -1:
+        return "last"
+    k = abs(n)
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(k, "th")
+    return f"{k}{suffix}" + (" to last" if n < 0 else "")
+
+
+def _days_label(days: Sequence[int], interval: int) -> str:
+    s = frozenset(days)
+    if interval == 1 and s == WEEKDAYS:
+        return "Weekdays"
+    if interval == 1 and s == WEEKEND:
+        return "Weekends"
+    return "/".join(DAY_ABBRS[d] for d in sorted(s))
+
+
+def describe_meeting(m: Meeting) -> str:
+    """Human form, e.g. "Tue 18:30-20:00", "1st & 3rd Thu 18:30-20:00", "Every other Sat
+    10:00-11:00", "Last Sun of the month 14:00-15:00", "Daily 07:00-08:00". Parses back."""
+    times = f"{format_hhmm(m.start)}-{format_hhmm(m.end)}"
+    if m.freq == "DAILY":
+        if m.interval == 1:
+            return f"Daily {times}"
+        every = "Every other day" if m.interval == 2 else f"Every {m.interval} days"
+        return f"{every} {times}"
+    parts = [_split_byday(c) for c in m.byday]
+    if m.freq == "WEEKLY" or all(nth is None for nth, _ in parts):
+        label = _days_label([d for _, d in parts], m.interval)
+        if m.freq == "MONTHLY":  # plain weekdays under MONTHLY (only with interval > 1)
+            every = "every other month" if m.interval == 2 else f"every {m.interval} months"
+            return f"{label} {every} {times}"  # pragma: no cover - not produced by our parsers
+        if m.interval == 1:
+            return f"{label} {times}"
+        if m.interval == 2:
+            return f"Every other {label} {times}"
+        return f"Every {m.interval} weeks on {label} {times}"
+    by_day: dict[int, list[int]] = {}
+    for nth, day in parts:
+        by_day.setdefault(day, []).append(nth or 0)
+    chunks = [
+        " & ".join(_ordinal_label(n) for n in nths) + " " + DAY_ABBRS[day]
+        for day, nths in by_day.items()
+    ]
+    label = " & ".join(chunks)
+    label = label[0].upper() + label[1:]
+    if m.interval > 1:
+        every = "every other month" if m.interval == 2 else f"every {m.interval} months"
+        return f"{label} {every} {times}"
+    if len(parts) == 1:
+        return f"{label} of the month {times}"
+    return f"{label} {times}"
+
+
+def weekdays_of(m: Meeting) -> frozenset[int]:
+    """The weekdays (0 = Monday) the meeting can fall on."""
+    if m.freq == "DAILY" or not m.byday:
+        return ALL_DAYS
+    return frozenset(_split_byday(c)[1] for c in m.byday)
+
+
+# ---------------------------------------------------------------------------------------------
+# Occurrences
+
+
+def _anchor(m: Meeting, after: date) -> date:
+    """A dtstart for the rule: the meeting's own, or EPOCH; moved by whole periods (which keeps
+    "every other" parity) to shortly before `after`, so the rule need not walk years. Without a
+    dtstart of its own the series has no beginning, so the anchor may also move back."""
+    from dateutil.relativedelta import relativedelta
+
+    anchor = m.dtstart or EPOCH
+    if m.freq == "MONTHLY":
+        months = (after.year - anchor.year) * 12 + after.month - anchor.month
+        k = months // m.interval - 1
+        if m.dtstart is not None:
+            k = max(0, k)
+        if k == 0:
+            return anchor
+        return (anchor + relativedelta(months=k * m.interval)).replace(day=1)
+    period = m.interval * (7 if m.freq == "WEEKLY" else 1)
+    k = (after - anchor).days // period - 1
+    if m.dtstart is not None:
+        k = max(0, k)
+    shifted = anchor + timedelta(days=k * period)
+    if m.freq == "WEEKLY" and k:
+        shifted -= timedelta(days=shifted.weekday())  # whole week, still before `after`
+    return shifted
+
+
+def next_occurrences(
+    m: Meeting, after: datetime, count: int = 3, *, local_tz: str | None = None
+) -> list[datetime]:
+    """The next `count` meeting starts strictly after `after`, as naive datetimes.
+
+    Times are the meeting's wall-clock times. When `local_tz` (an IANA name) is given and the
+    meeting has another time zone, `after` is read in `local_tz` and the results converted to it.
+    "Every other" meetings without dtstart count their parity from EPOCH (Monday 2024-01-01).
+    """
+    from dateutil import rrule
+
+    if count <= 0:
+        return []
+    if after.tzinfo is not None:
+        after = after.replace(tzinfo=None)
+    zones = None
+    if local_tz and m.timezone and local_tz != m.timezone:
+        from zoneinfo import ZoneInfo
+
+        zones = ZoneInfo(local_tz), ZoneInfo(m.timezone)
+        after = after.replace(tzinfo=zones[0]).astimezone(zones[1]).replace(tzinfo=None)
+    freq = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY, "DAILY": rrule.DAILY}[m.freq]
+    byweekday = None
+    if m.byday:
+        wd = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
+        byweekday = [wd[day](nth) if nth else wd[day] for nth, day in map(_split_byday, m.byday)]
+    dtstart = datetime.combine(_anchor(m, after.date()), time(m.start // 60, m.start % 60))
+    until = datetime.combine(m.until, time(23, 59, 59)) if m.until else None
+    rule = rrule.rrule(
+        freq, dtstart=dtstart, interval=m.interval, byweekday=byweekday, until=until,
+        wkst=rrule.MO,
+    )
+    results = list(rule.xafter(after, count=count, inc=False))
+    if zones is not None:
+        local, own = zones
+        results = [r.replace(tzinfo=own).astimezone(local).replace(tzinfo=None) for r in results]
+    return results
+
+
+def next_meeting(
+    meetings: Iterable[Meeting], after: datetime, *, local_tz: str | None = None
+) -> datetime | None:
+    """The soonest start strictly after `after` among `meetings`, or None."""
+    firsts = [
+        occ[0] for m in meetings if (occ := next_occurrences(m, after, 1, local_tz=local_tz))
+    ]
+    return min(firsts, default=None)

@@ -1,0 +1,426 @@
+"""Check-ins in the store: insert, amend (never rewrite), attendance, and the queries behind
+``peer due`` and ``peer timeline``.
+
+Amendments form a linear chain: each amendment row's ``amends_id`` is the version it supersedes,
+and it copies every field it does not change. The newest version of each check-in is what counts:
+use the ``effective_checkins`` SQL view (or :func:`effective_checkins` here) for totals and
+reports, never the ``checkins`` table directly.
+
+Values arrive validated (see ``checkins``); every write adds audit rows naming fields, not values.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from peercli.core import checkins as core
+from peercli.store.db import audit, now_iso
+
+CHECKIN_FIELDS = ("at", "mode", "minutes", "mood", "who5", "note", "next_followup_on")
+
+
+@dataclass(frozen=True)
+class NewCheckin:
+    consumer_id: int
+    at: datetime
+    mode: str
+    minutes: int
+    mood: int | None = None
+    who5: core.Who5 | None = None
+    note: str | None = None
+    next_followup_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Attended:
+    """A group the person went to, and the open referral it settles (if any)."""
+
+    group_id: int
+    group_name: str
+    referral_id: int | None
+    referral_status: str | None
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def effective_checkins(
+    conn: sqlite3.Connection, where: str = "1", params: tuple[object, ...] = ()
+) -> list[sqlite3.Row]:
+    """The newest version of every check-in (amended originals left out), oldest contact first.
+
+    ``where`` filters on the view's columns, e.g. ``effective_checkins(conn, "at >= ? AND at < ?",
+    ("2026-11-01", "2026-12-01"))``. This is the set to count for contacts, minutes and units.
+    """
+    return conn.execute(
+        f"SELECT * FROM effective_checkins WHERE {where} ORDER BY at, id", params
+    ).fetchall()
+
+
+def checkin_dict(row: sqlite3.Row, attended: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON shape of one check-in version."""
+    who5 = json.loads(row["who5"]) if row["who5"] else None
+    score = row["who5_score"]
+    out: dict[str, Any] = {
+        "id": row["id"],
+        "consumer_id": row["consumer_id"],
+        "at": row["at"],
+        "mode": row["mode"],
+        "minutes": row["minutes"],
+        "units": row["units"],
+        "mood": row["mood"],
+        "next_followup_on": row["next_followup_on"],
+        "who5": who5,
+        "who5_score": score,
+        "who5_percent": None if score is None else score * 4,
+        "note": row["note"],
+        "amends_id": row["amends_id"],
+        "amend_reason": row["amend_reason"],
+        "created_at": row["created_at"],
+    }
+    if attended is not None:
+        out["attended"] = attended
+    return out
+
+
+def get_checkin(conn: sqlite3.Connection, checkin_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM checkins WHERE id = ?", (checkin_id,)).fetchone()
+
+
+def checkin_versions(conn: sqlite3.Connection, checkin_id: int) -> list[sqlite3.Row]:
+    """Every version of the check-in ``checkin_id`` belongs to: the original first, then its
+    amendments in order (whichever version's id was given)."""
+    root = conn.execute(
+        "WITH RECURSIVE up(id, amends_id) AS ("
+        " SELECT id, amends_id FROM checkins WHERE id = ?"
+        " UNION ALL SELECT c.id, c.amends_id FROM checkins c JOIN up ON c.id = up.amends_id)"
+        " SELECT id FROM up WHERE amends_id IS NULL",
+        (checkin_id,),
+    ).fetchone()
+    if root is None:
+        return []
+    return conn.execute(
+        "WITH RECURSIVE down(id, depth) AS ("
+        " SELECT id, 0 FROM checkins WHERE id = ?"
+        " UNION ALL SELECT c.id, down.depth + 1 FROM checkins c JOIN down ON c.amends_id = down.id)"
+        " SELECT checkins.* FROM down JOIN checkins USING (id) ORDER BY down.depth",
+        (root["id"],),
+    ).fetchall()
+
+
+def attendance_for_checkin(conn: sqlite3.Connection, checkin_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT a.group_id, g.name, a.referral_id, a.attended_on FROM attendance a "
+        "JOIN groups g ON g.id = a.group_id WHERE a.checkin_id = ? ORDER BY a.id",
+        (checkin_id,),
+    ).fetchall()
+    return [{"group_id": r[0], "name": r[1], "referral_id": r[2], "attended_on": r[3]}
+            for r in rows]
+
+
+def last_mode(conn: sqlite3.Connection, consumer_id: int) -> str | None:
+    row = conn.execute(
+        "SELECT mode FROM effective_checkins WHERE consumer_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        (consumer_id,),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def open_referrals(conn: sqlite3.Connection, consumer_id: int) -> list[sqlite3.Row]:
+    """Referrals a check-in can mark attended (suggested, referred, continuing), oldest first."""
+    marks = ", ".join("?" for _ in core.OPEN_REFERRAL_STATUSES)
+    return conn.execute(
+        "SELECT r.id, r.group_id, r.status, r.created_at, g.name AS group_name FROM referrals r "
+        f"JOIN groups g ON g.id = r.group_id WHERE r.consumer_id = ? AND r.status IN ({marks}) "
+        "ORDER BY r.created_at, r.id",
+        (consumer_id, *core.OPEN_REFERRAL_STATUSES),
+    ).fetchall()
+
+
+def plan_attendance(
+    conn: sqlite3.Connection, consumer_id: int, groups: list[sqlite3.Row]
+) -> list[Attended]:
+    """Pair each group the person attended with their open referral to it (if there is one).
+
+    A referral already "attended" is linked too (going again), its status left as it is.
+    """
+    statuses = (*core.OPEN_REFERRAL_STATUSES, "attended")
+    marks = ", ".join("?" for _ in statuses)
+    referrals = {
+        r["group_id"]: r for r in conn.execute(
+            f"SELECT id, group_id, status FROM referrals WHERE consumer_id = ? AND status IN "
+            f"({marks}) ORDER BY id", (consumer_id, *statuses))
+    }  # the newest open referral per group wins
+    out: list[Attended] = []
+    seen: set[int] = set()
+    for g in groups:
+        if g["id"] in seen:
+            continue
+        seen.add(g["id"])
+        ref = referrals.get(g["id"])
+        out.append(Attended(g["id"], g["name"], ref["id"] if ref else None,
+                            ref["status"] if ref else None))
+    return out
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def insert_checkin(
+    conn: sqlite3.Connection, new: NewCheckin, attended: Sequence[Attended] = ()
+) -> int:
+    """Save a check-in and its attendance (call inside ``store.write``); returns its id."""
+    stamp = now_iso()
+    cur = conn.execute(
+        "INSERT INTO checkins (consumer_id, at, mode, minutes, units, mood, who5, who5_score, note,"
+        " next_followup_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (new.consumer_id, new.at.isoformat(), new.mode, new.minutes,
+         core.units_of_service(new.minutes), new.mood,
+         json.dumps(list(new.who5.items)) if new.who5 else None,
+         new.who5.score if new.who5 else None, new.note,
+         new.next_followup_on.isoformat() if new.next_followup_on else None, stamp),
+    )
+    checkin_id = int(cur.lastrowid or 0)
+    fields = ["consumer_id", "at", "mode", "minutes", "units"]
+    fields += [name for name, value in (("mood", new.mood), ("who5", new.who5), ("note", new.note),
+                                        ("next_followup_on", new.next_followup_on)) if value]
+    audit(conn, "create", "checkin", checkin_id, fields)
+    for item in attended:
+        record_attendance(conn, new.consumer_id, item, new.at.date(), checkin_id)
+    return checkin_id
+
+
+def record_attendance(
+    conn: sqlite3.Connection, consumer_id: int, item: Attended, on: date, checkin_id: int | None
+) -> None:
+    """An attendance row; a referral still suggested/referred becomes attended, with an event row.
+
+    A "continuing" referral stays continuing (going again is what continuing means).
+    """
+    stamp = now_iso()
+    cur = conn.execute(
+        "INSERT INTO attendance (consumer_id, group_id, referral_id, checkin_id, attended_on) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (consumer_id, item.group_id, item.referral_id, checkin_id, on.isoformat()),
+    )
+    audit(conn, "create", "attendance", cur.lastrowid,
+          ["consumer_id", "group_id", "attended_on"] + (["referral_id"] if item.referral_id else []))
+    if item.referral_id is not None and item.referral_status in ("suggested", "referred"):
+        conn.execute("UPDATE referrals SET status = 'attended', updated_at = ? WHERE id = ?",
+                     (stamp, item.referral_id))
+        conn.execute(
+            "INSERT INTO referral_events (referral_id, status, at, note) VALUES (?, ?, ?, ?)",
+            (item.referral_id, "attended", stamp,
+             f"attendance recorded with check-in #{checkin_id}" if checkin_id else None),
+        )
+        audit(conn, "update", "referral", item.referral_id, ["status"])
+
+
+def amend_checkin(
+    conn: sqlite3.Connection, checkin_id: int, changes: dict[str, Any], reason: str
+) -> int:
+    """Insert a new version of the check-in with ``changes`` applied (call inside ``store.write``).
+
+    ``changes`` keys: mode, minutes, mood, note, next_followup_on (date), who5 (Who5). The new
+    row amends the newest version, whichever version's id was given, so the chain stays linear.
+    Returns the new row's id.
+    """
+    versions = checkin_versions(conn, checkin_id)
+    head = versions[-1]
+    values = {key: head[key] for key in ("consumer_id", "at", "mode", "minutes", "mood", "who5",
+                                         "who5_score", "note", "next_followup_on")}
+    for key, value in changes.items():
+        if key == "who5":
+            values["who5"] = json.dumps(list(value.items))
+            values["who5_score"] = value.score
+        elif key == "next_followup_on":
+            values[key] = value.isoformat()
+        else:
+            values[key] = value
+    values["units"] = core.units_of_service(int(values["minutes"]))
+    values.update(amends_id=head["id"], amend_reason=reason, created_at=now_iso())
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cur = conn.execute(f"INSERT INTO checkins ({names}) VALUES ({marks})", tuple(values.values()))
+    new_id = int(cur.lastrowid or 0)
+    audit(conn, "amend", "checkin", new_id, [*changes, "amend_reason"])
+    return new_id
+
+
+# --- due ---------------------------------------------------------------------------------------
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def due_inputs(
+    conn: sqlite3.Connection,
+) -> tuple[list[core.FollowupState], list[core.AwaitingReferral]]:
+    """Plain records for ``checkins.compute_due``: active consumers with their latest contact, and
+    referrals still "referred" with no attendance recorded. Three queries whatever the size."""
+    latest = {
+        r["consumer_id"]: r for r in conn.execute(
+            "SELECT consumer_id, at, next_followup_on FROM ("
+            " SELECT consumer_id, at, next_followup_on, row_number() OVER ("
+            "  PARTITION BY consumer_id ORDER BY at DESC, id DESC) AS n FROM effective_checkins)"
+            " WHERE n = 1"
+        )
+    }
+    states = []
+    for r in conn.execute(
+        "SELECT id, name, created_at, cadence_days FROM consumers WHERE status = 'active'"
+    ):
+        last = latest.get(r["id"])
+        states.append(core.FollowupState(
+            consumer_id=r["id"], name=r["name"], intake_on=date.fromisoformat(r["created_at"][:10]),
+            cadence_days=r["cadence_days"],
+            last_contact_on=_day(last["at"]) if last else None,
+            next_followup_on=_day(last["next_followup_on"]) if last else None,
+        ))
+    awaiting = [
+        core.AwaitingReferral(r["id"], r["consumer_id"], r["group_name"],
+                              date.fromisoformat(r["referred_at"][:10]))
+        for r in conn.execute(
+            "SELECT r.id, r.consumer_id, g.name AS group_name, coalesce("
+            " (SELECT max(e.at) FROM referral_events e WHERE e.referral_id = r.id"
+            "  AND e.status = 'referred'), r.created_at) AS referred_at "
+            "FROM referrals r JOIN groups g ON g.id = r.group_id "
+            "JOIN consumers c ON c.id = r.consumer_id AND c.status = 'active' "
+            "WHERE r.status = ? AND NOT EXISTS ("
+            " SELECT 1 FROM attendance a WHERE a.referral_id = r.id)",
+            (core.AWAITING_OUTCOME_STATUS,),
+        )
+    ]
+    return states, awaiting
+
+
+def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> list[core.DueItem]:
+    states, awaiting = due_inputs(conn)
+    return core.compute_due(states, awaiting, today, within_days)
+
+
+# --- timeline ----------------------------------------------------------------------------------
+
+def _changes_between(old: sqlite3.Row, new: sqlite3.Row) -> list[str]:
+    out = []
+    for key, label in (("mode", "mode"), ("minutes", "minutes"), ("mood", "mood"),
+                       ("who5_score", "WHO-5"), ("next_followup_on", "next follow-up")):
+        if old[key] != new[key]:
+            out.append(f"{label} {old[key] if old[key] is not None else '—'} → "
+                       f"{new[key] if new[key] is not None else '—'}")
+    if old["note"] != new["note"]:
+        out.append("note changed")
+    return out
+
+
+def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[core.TimelineEvent]:
+    """The consumer's story, in order: intake, consent, check-ins (their newest version),
+    amendments, referrals and their status changes, attendance."""
+    E = core.TimelineEvent
+    events: list[core.TimelineEvent] = []
+    person = conn.execute("SELECT created_at FROM consumers WHERE id = ?", (consumer_id,)).fetchone()
+    events.append(E(person["created_at"], "intake", "intake: added as a consumer"))
+    for r in conn.execute(
+        "SELECT id, kind, granted, at, expires_on, note FROM consents WHERE consumer_id = ?",
+        (consumer_id,),
+    ):
+        verb = "granted" if r["granted"] else "revoked"
+        extra = f" (expires {r['expires_on']})" if r["expires_on"] else ""
+        events.append(E(r["at"], "consent", f"consent to {r['kind']} {verb}{extra}", r["id"],
+                        {"consent_kind": r["kind"], "granted": bool(r["granted"])}))
+
+    rows = conn.execute(
+        "SELECT * FROM checkins WHERE consumer_id = ? ORDER BY id", (consumer_id,)
+    ).fetchall()
+    by_id = {r["id"]: r for r in rows}
+    superseded = {r["amends_id"] for r in rows if r["amends_id"] is not None}
+    for r in rows:
+        if r["amends_id"] is not None:
+            old = by_id[r["amends_id"]]
+            root = old
+            while root["amends_id"] is not None:
+                root = by_id[root["amends_id"]]
+            what = "; ".join(_changes_between(old, r)) or "no field changed"
+            reason = f" — reason: {r['amend_reason']}" if r["amend_reason"] else ""
+            events.append(E(r["created_at"], "amendment",
+                            f"check-in #{root['id']} amended: {what}{reason}", r["id"],
+                            {"checkin_id": root["id"], "amendment_id": r["id"]}))
+    for r in rows:
+        if r["id"] in superseded:
+            continue
+        root = r
+        while root["amends_id"] is not None:
+            root = by_id[root["amends_id"]]
+        summary = core.describe_checkin(r["mode"], r["minutes"], r["mood"], r["who5_score"],
+                                        r["note"], amended=root["id"] != r["id"])
+        events.append(E(r["at"], "checkin", summary, root["id"], {
+            "checkin_id": root["id"], "version_id": r["id"], "mode": r["mode"],
+            "minutes": r["minutes"], "units": r["units"], "mood": r["mood"],
+            "who5_score": r["who5_score"], "next_followup_on": r["next_followup_on"],
+        }))
+
+    referrals = conn.execute(
+        "SELECT r.id, r.status, r.created_at, g.name AS group_name, r.group_id FROM referrals r "
+        "JOIN groups g ON g.id = r.group_id WHERE r.consumer_id = ?",
+        (consumer_id,),
+    ).fetchall()
+    for ref in referrals:
+        history = conn.execute(
+            "SELECT id, status, at, note FROM referral_events WHERE referral_id = ? ORDER BY id",
+            (ref["id"],),
+        ).fetchall()
+        info = {"referral_id": ref["id"], "group_id": ref["group_id"]}
+        if not history:
+            events.append(E(ref["created_at"], "referral",
+                            f"{_status_words(ref['status'])} {ref['group_name']}", ref["id"],
+                            {**info, "status": ref["status"]}))
+        elif history[0]["at"][:16] > ref["created_at"][:16]:
+            events.append(E(ref["created_at"], "referral",
+                            f"referral to {ref['group_name']} created", ref["id"],
+                            {**info, "status": None}))
+        for ev in history:
+            note = f" — {first_line_of(ev['note'])}" if ev["note"] else ""
+            events.append(E(ev["at"], "referral",
+                            f"{_status_words(ev['status'])} {ref['group_name']}{note}", ref["id"],
+                            {**info, "status": ev["status"]}))
+
+    for r in conn.execute(
+        "SELECT a.id, a.attended_on, a.referral_id, a.checkin_id, g.name, c.at AS checkin_at "
+        "FROM attendance a JOIN groups g ON g.id = a.group_id "
+        "LEFT JOIN checkins c ON c.id = a.checkin_id WHERE a.consumer_id = ?",
+        (consumer_id,),
+    ):
+        at = r["checkin_at"] or r["attended_on"]
+        events.append(E(at, "attendance", f"attended {r['name']}", r["id"],
+                        {"group": r["name"], "referral_id": r["referral_id"],
+                         "checkin_id": r["checkin_id"], "attended_on": r["attended_on"]}))
+    return core.order_events(events)
+
+
+def first_line_of(text: str | None) -> str:
+    return core.first_line(text)
+
+
+_STATUS_WORDS = {
+    "suggested": "suggested", "referred": "referred to", "attended": "attended (referral):",
+    "continuing": "continuing at", "declined": "declined", "no_show": "did not attend",
+    "closed": "referral closed:",
+}
+
+
+def _status_words(status: str) -> str:
+    return _STATUS_WORDS.get(status, f"{status}:")
+
+
+def trends(conn: sqlite3.Connection, consumer_id: int) -> dict[str, core.Trend | None]:
+    """Mood (1-5) and WHO-5 (percent 0-100) over the newest version of each check-in."""
+    rows = effective_checkins(conn, "consumer_id = ?", (consumer_id,))
+    return {
+        "mood": core.build_trend(((r["at"], r["mood"]) for r in rows), 1, 5),
+        "who5": core.build_trend(
+            ((r["at"], None if r["who5_score"] is None else r["who5_score"] * 4) for r in rows),
+            0, 100),
+    }

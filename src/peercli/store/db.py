@@ -1,0 +1,236 @@
+"""Opening the database: where it lives, permissions, pragmas, migrations, transactions, audit.
+
+Every command goes through :func:`open_db`. Reads use the plain ``sqlite3`` connection (fast to
+import); ``sqlite_utils`` is imported only when the schema has to be created or migrated, or by
+write paths that want its helpers.
+
+Writes go through :func:`write`, which begins an IMMEDIATE transaction (so two ``peer`` processes
+writing at once queue on the busy timeout instead of failing with SQLITE_BUSY half-way), commits on
+success and rolls back on any exception: a command's writes are all or nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from peercli.core.errors import PeerError
+
+BUSY_TIMEOUT_MS = 15_000
+APP_NAME = "peer"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME) / "peer.db"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` wins, then ``PEER_DB``, then the platform data directory."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("PEER_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def now_iso() -> str:
+    """Local time, to the second, ISO 8601 without offset (what the specialist sees)."""
+    from peercli.store.clock import now
+
+    return now().isoformat()
+
+
+def _secure_dir(directory: Path) -> None:
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PeerError(
+            f"cannot create the data directory {directory}: {exc.strerror}. "
+            "Choose another location with --db PATH or PEER_DB."
+        ) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise PeerError(
+            f"the data directory {directory} is not writable. "
+            "Choose another location with --db PATH or PEER_DB."
+        )
+
+
+def secure_file(path: Path) -> None:
+    """Make a file we own private (0600) whatever the umask was when it was created."""
+    try:
+        if path.exists() and stat.S_IMODE(path.stat().st_mode) != 0o600:
+            path.chmod(0o600)
+    except OSError:
+        pass
+
+
+def _secure_db_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        secure_file(Path(f"{path}{suffix}"))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writes).
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL (once per database file; it is persistent).
+
+    Changing the journal mode needs an exclusive lock and SQLite does not wait on the busy
+    handler for it, so when two ``peer`` processes create a new database at the same moment
+    one of them retries here until the other is done, within the busy timeout.
+    """
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _apply_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # WAL lets a reader work while another process writes; FULL makes each commit durable.
+    _ensure_wal(conn)
+    conn.execute("PRAGMA synchronous = FULL")
+    # Deleted records are overwritten on disk, not merely unlinked (erasure must really erase).
+    conn.execute("PRAGMA secure_delete = ON")
+
+
+def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path``, private, migrated, with our pragmas.
+
+    Raises PeerError for every foreseeable problem: unwritable directory, not a database,
+    a database written by a newer ``peer``, a database locked for too long.
+    """
+    from peercli.store import migrations
+
+    # Files SQLite creates (db, -wal, -shm) inherit this process's umask: make them private.
+    os.umask(0o077)
+    existed = path.exists()
+    if not existed:
+        if not create:
+            raise PeerError(f"no database at {path}")
+        _secure_dir(path.parent)
+    elif path.is_dir():
+        raise PeerError(f"{path} is a directory, not a database file. Use --db to name a file.")
+    try:
+        conn = _connect(path)
+        _apply_pragmas(conn)
+        migrations.ensure_current(conn)
+    except sqlite3.DatabaseError as exc:
+        raise database_error(exc, path) from None
+    _secure_db_files(path)
+    return conn
+
+
+def database_error(exc: sqlite3.Error, path: Path | None = None) -> PeerError:
+    """Turn an sqlite3 error into a message a person can act on (never with record contents)."""
+    text = str(exc).lower()
+    where = f" at {path}" if path else ""
+    if "locked" in text or "busy" in text:
+        return PeerError(
+            f"the database{where} is busy (another peer process is writing). Try again in a moment."
+        )
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return PeerError(
+            f"the file{where} is not a readable peer database (damaged or not SQLite). "
+            "Restore a backup with 'peer db restore FILE', or point --db elsewhere."
+        )
+    if "readonly" in text or "read-only" in text:
+        return PeerError(f"the database{where} is read-only. Check its permissions.")
+    if "unable to open" in text:
+        return PeerError(f"cannot open the database{where}. Check the path and its permissions.")
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return PeerError(f"the disk holding the database{where} is full or failing: {exc}")
+    return PeerError(f"database error{where}: {exc}")
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One all-or-nothing write transaction, begun IMMEDIATE (takes the write lock up front)."""
+    if conn.in_transaction:  # nested: use a savepoint
+        conn.execute("SAVEPOINT peer_nested")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO SAVEPOINT peer_nested")
+            conn.execute("RELEASE SAVEPOINT peer_nested")
+            raise
+        else:
+            conn.execute("RELEASE SAVEPOINT peer_nested")
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise database_error(exc) from None
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise database_error(exc) from None
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name (containers): record the uid
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def audit(
+    conn: sqlite3.Connection,
+    action: str,
+    entity: str,
+    entity_id: int | str | None,
+    fields: Iterable[str] = (),
+) -> None:
+    """Append an audit row: who did what to which record, naming fields but never their values."""
+    conn.execute(
+        "INSERT INTO audit (at, os_user, action, entity, entity_id, fields) VALUES (?, ?, ?, ?, ?, ?)",
+        (now_iso(), os_user(), action, entity, None if entity_id is None else str(entity_id),
+         json.dumps(sorted(set(fields)))),
+    )
+
+
+def loads_list(value: str | None) -> list[str]:
+    """Columns holding small lists are stored as JSON arrays."""
+    if not value:
+        return []
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return []
+    return [str(x) for x in data] if isinstance(data, list) else []
+
+
+def dumps_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)

@@ -1,0 +1,638 @@
+"""Groups in the store: streaming import of ``GroupRecord``s, hand-entered groups, full-text search,
+filtered lists, and the JSON shape of a group.
+
+Values arrive here already parsed and normalized (``importers``, ``schedule``, ``topics``); this
+module only reads and writes rows. An import is one transaction (all or nothing), keyed by
+``(source, source_key)``: a record whose ``content_hash()`` matches the stored one is *unchanged*,
+otherwise the row is *updated in place* (same id, so referrals keep pointing at it) and its topics,
+meetings and search row are replaced. Imports add ONE audit row per run (action ``import``,
+entity ``group``, id = the source, fields = the count names), not one per group, to stay fast;
+hand edits (add / edit / retire) audit each record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from peercli.core.errors import PeerError
+from peercli.store.db import audit, dumps_list, loads_list, now_iso
+
+if TYPE_CHECKING:
+    from peercli.core.schedule import Meeting
+    from peercli.importers.records import GroupRecord, RowError
+
+MANUAL_SOURCE = "manual"
+BATCH_SIZE = 2_000
+
+# Columns of ``groups`` filled from a GroupRecord, in INSERT order (after id, source, source_key).
+_RECORD_COLUMNS = (
+    "name", "organization", "description", "facilitation", "format", "audience", "languages",
+    "accessibility", "cost", "address", "city", "postal_code", "latitude", "longitude",
+    "online_url", "phone", "email", "website", "notes", "open_to_newcomers", "status",
+    "last_verified",
+)
+# Record fields a hand edit may change, as the user names them (audit field names).
+EDITABLE_FIELDS = _RECORD_COLUMNS + ("topics", "meetings")
+
+_INSERT_GROUP = (
+    "INSERT INTO groups (id, source, source_key, " + ", ".join(_RECORD_COLUMNS)
+    + ", content_hash, created_at, updated_at) VALUES ("
+    + ", ".join("?" for _ in range(3 + len(_RECORD_COLUMNS) + 3)) + ")"
+)
+_UPDATE_GROUP = (
+    "UPDATE groups SET " + ", ".join(f"{c} = ?" for c in _RECORD_COLUMNS)
+    + ", content_hash = ?, updated_at = ? WHERE id = ?"
+)
+_INSERT_TOPIC = "INSERT OR IGNORE INTO group_topics (group_id, topic) VALUES (?, ?)"
+_INSERT_MEETING = (
+    "INSERT INTO meetings (group_id, freq, interval, byday, day_mask, start_minute, end_minute, "
+    "timezone, dtstart, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_FTS = (
+    "INSERT INTO groups_fts (rowid, name, description, organization, topics) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, for a dry run or a refused file, would have done)."""
+
+    source: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    unknown_topics: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    dry_run: bool = False
+    written: bool = False
+    retire_skipped: bool = False
+
+    @property
+    def unknown_topics_count(self) -> int:
+        return len(self.unknown_topics)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (inserted, updated, unchanged, retired, errors) plus extras."""
+        return {
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "retired": self.retired,
+            "errors": list(self.errors),
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "unknown_topics": list(self.unknown_topics),
+            "unknown_topics_count": self.unknown_topics_count,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "retire_skipped": self.retire_skipped,
+        }
+
+
+class _Refused(Exception):
+    """Raised inside the write transaction to roll it back when rows were bad."""
+
+
+def _bool_int(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _iso_date(value: date | str | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+_LIST_TEXT: dict[tuple[str, ...], str] = {(): "[]"}
+
+
+def _list_text(values: tuple[str, ...]) -> str:
+    """dumps_list, memoized: a directory repeats the same few lists on every row."""
+    text = _LIST_TEXT.get(values)
+    if text is None:
+        text = dumps_list(values)
+        if len(_LIST_TEXT) < 10_000:
+            _LIST_TEXT[values] = text
+    return text
+
+
+def _record_values(record: GroupRecord) -> tuple[Any, ...]:
+    return (
+        record.name, record.organization, record.description, record.facilitation, record.format,
+        _list_text(record.audience), _list_text(record.languages),
+        _list_text(record.accessibility), record.cost, record.address, record.city,
+        record.postal_code, record.latitude, record.longitude, record.online_url, record.phone,
+        record.email, record.website, record.notes, _bool_int(record.open_to_newcomers),
+        record.status, _iso_date(record.last_verified),
+    )
+
+
+class _RowWriter:
+    """Buffers the rows of many groups and writes them with executemany, a batch at a time."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        from peercli.core.topics import load_vocabulary
+
+        self.conn = conn
+        self._vocabulary = load_vocabulary()
+        self._labels: dict[str, str] = {}
+        self._meeting_rows: dict[Any, tuple[Any, ...]] = {}
+        self.inserts: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[Any, ...]] = []
+        self.replaced: list[tuple[int]] = []
+        self.topics: list[tuple[int, str]] = []
+        self.meetings: list[tuple[Any, ...]] = []
+        self.fts: list[tuple[Any, ...]] = []
+        self.pending = 0
+
+    def _topic_text(self, topics: Sequence[str]) -> str:
+        parts = []
+        for slug in topics:
+            label = self._labels.get(slug)
+            if label is None:
+                label = self._labels[slug] = self._vocabulary.label(slug)
+            parts.append(label)
+            parts.append(slug.replace("-", " "))
+        return " ".join(parts)
+
+    def _meeting_row(self, meeting: Meeting) -> tuple[Any, ...]:
+        row = self._meeting_rows.get(meeting)
+        if row is None:
+            row = meeting_columns(meeting)
+            if len(self._meeting_rows) < 20_000:
+                self._meeting_rows[meeting] = row
+        return row
+
+    def _children(self, group_id: int, record: GroupRecord) -> None:
+        self.topics.extend((group_id, t) for t in record.topics)
+        self.meetings.extend((group_id, *self._meeting_row(m)) for m in record.meetings)
+        self.fts.append((group_id, record.name, record.description, record.organization,
+                         self._topic_text(record.topics)))
+
+    def insert(self, group_id: int, source: str, record: GroupRecord, content_hash: str | None,
+               stamp: str) -> None:
+        self.inserts.append((group_id, source, record.source_key, *_record_values(record),
+                             content_hash, stamp, stamp))
+        self._children(group_id, record)
+        self.pending += 1
+        if self.pending >= BATCH_SIZE:
+            self.flush()
+
+    def update(self, group_id: int, record: GroupRecord, content_hash: str | None,
+               stamp: str) -> None:
+        self.updates.append((*_record_values(record), content_hash, stamp, group_id))
+        self.replaced.append((group_id,))
+        self._children(group_id, record)
+        self.pending += 1
+        if self.pending >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        c = self.conn
+        if self.replaced:
+            c.executemany("DELETE FROM group_topics WHERE group_id = ?", self.replaced)
+            c.executemany("DELETE FROM meetings WHERE group_id = ?", self.replaced)
+            c.executemany("DELETE FROM groups_fts WHERE rowid = ?", self.replaced)
+        if self.inserts:
+            c.executemany(_INSERT_GROUP, self.inserts)
+        if self.updates:
+            c.executemany(_UPDATE_GROUP, self.updates)
+        if self.topics:
+            c.executemany(_INSERT_TOPIC, self.topics)
+        if self.meetings:
+            c.executemany(_INSERT_MEETING, self.meetings)
+        if self.fts:
+            c.executemany(_INSERT_FTS, self.fts)
+        for buffer in (self.inserts, self.updates, self.replaced, self.topics, self.meetings,
+                       self.fts):
+            buffer.clear()
+        self.pending = 0
+
+
+def _existing(conn: sqlite3.Connection, source: str) -> dict[str, tuple[int, str | None, str]]:
+    """source_key -> (id, content_hash, status) for every group of ``source``."""
+    return {
+        key: (gid, digest, status)
+        for key, gid, digest, status in conn.execute(
+            "SELECT source_key, id, content_hash, status FROM groups WHERE source = ?", (source,)
+        )
+    }
+
+
+def import_records(
+    conn: sqlite3.Connection,
+    stream: Iterable[GroupRecord | RowError],
+    *,
+    source: str,
+    dry_run: bool = False,
+    retire_missing: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_reject: Callable[[RowError], None] | None = None,
+) -> ImportSummary:
+    """Stream records into the store in ONE transaction, keyed by (source, source_key).
+
+    By default any ``RowError`` in the stream means nothing is written (the transaction is rolled
+    back; the summary still has every error and the counts the good rows would have given, with
+    ``written`` False). ``skip_invalid`` writes the good rows anyway; ``on_reject`` sees each bad
+    row (for a rejects file). ``dry_run`` never opens a write transaction: the counts come from
+    one SELECT of the source's keys and hashes. ``retire_missing`` marks the source's active
+    groups that are absent from the stream inactive; it is skipped (``retire_skipped``) when rows
+    were rejected, since a rejected row may be a group that is still listed.
+    """
+    from peercli.importers.records import GroupRecord
+
+    summary = ImportSummary(source=source, dry_run=dry_run)
+    existing = _existing(conn, source)
+    seen: set[str] = set()
+    unknown: dict[str, None] = {}
+
+    def items() -> Iterator[tuple[GroupRecord, str]]:
+        """Good records with their hashes; errors are recorded on the way past."""
+        count = 0
+        for item in stream:
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+            if not isinstance(item, GroupRecord):
+                summary.errors.append({"line": item.line, "message": item.message})
+                if on_reject is not None:
+                    on_reject(item)
+                continue
+            if item.unknown_topics:
+                unknown.update(dict.fromkeys(item.unknown_topics))
+            seen.add(item.source_key)
+            yield item, item.content_hash()
+        summary.rows_read = count
+        if progress is not None:
+            progress(count)
+
+    def finish_counts() -> list[int]:
+        summary.unknown_topics = sorted(unknown)
+        if not retire_missing:
+            return []
+        if summary.errors:
+            summary.retire_skipped = True
+            return []
+        gone = [gid for key, (gid, _, status) in existing.items()
+                if key not in seen and status == "active"]
+        summary.retired = len(gone)
+        return gone
+
+    if dry_run:
+        for record, digest in items():
+            _classify(summary, existing.get(record.source_key), record, digest)
+        finish_counts()
+        return summary
+
+    from peercli.store.db import write
+
+    try:
+        with write(conn):
+            writer = _RowWriter(conn)
+            stamp = now_iso()
+            next_id = _next_group_id(conn)
+            for record, digest in items():
+                if summary.errors and not skip_invalid:
+                    # Refused anyway: keep reading only to report every bad row.
+                    _classify(summary, existing.get(record.source_key), record, digest)
+                    continue
+                found = existing.get(record.source_key)
+                kind = _classify(summary, found, record, digest)
+                if kind == "inserted":
+                    writer.insert(next_id, source, record, digest, stamp)
+                    next_id += 1
+                elif kind == "updated" and found is not None:
+                    writer.update(found[0], record, digest, stamp)
+            gone = finish_counts()
+            if summary.errors and not skip_invalid:
+                raise _Refused
+            writer.flush()
+            if gone:
+                conn.executemany(
+                    "UPDATE groups SET status = 'inactive', content_hash = NULL, updated_at = ? "
+                    "WHERE id = ?",
+                    [(stamp, gid) for gid in gone],
+                )
+            audit(conn, "import", "group", source,
+                  [name for name in ("inserted", "updated", "unchanged", "retired")
+                   if getattr(summary, name)])
+    except _Refused:
+        return summary
+    summary.written = True
+    return summary
+
+
+def _classify(summary: ImportSummary, found: tuple[int, str | None, str] | None,
+              record: GroupRecord, digest: str) -> str:
+    if found is None:
+        summary.inserted += 1
+        return "inserted"
+    if found[1] == digest:
+        summary.unchanged += 1
+        return "unchanged"
+    summary.updated += 1
+    return "updated"
+
+
+def _next_group_id(conn: sqlite3.Connection) -> int:
+    # Safe under the write lock: nobody else can insert until we commit.
+    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM groups").fetchone()[0])
+
+
+# -- meetings --------------------------------------------------------------------------------
+
+
+def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
+    """(freq, interval, byday JSON, day_mask, start_minute, end_minute, timezone, dtstart, until)."""
+    from peercli.core.schedule import weekdays_of
+
+    mask = 0
+    for day in weekdays_of(meeting):
+        mask |= 1 << day
+    return (
+        meeting.freq, meeting.interval, dumps_list(meeting.byday), mask or 127,
+        meeting.start, meeting.end, meeting.timezone, _iso_date(meeting.dtstart),
+        _iso_date(meeting.until),
+    )
+
+
+def _meeting_from_row(row: Sequence[Any]) -> Meeting:
+    """A Meeting from (freq, interval, byday, start_minute, end_minute, timezone, dtstart, until)."""
+    from peercli.core.schedule import Meeting
+
+    freq, interval, byday, start, end, timezone, dtstart, until = row
+    return Meeting(
+        freq=freq, interval=interval, byday=tuple(loads_list(byday)), start=start, end=end,
+        timezone=timezone,
+        dtstart=date.fromisoformat(dtstart) if dtstart else None,
+        until=date.fromisoformat(until) if until else None,
+    )
+
+
+def meetings_by_group(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Meeting]]:
+    out: dict[int, list[Meeting]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    for r in conn.execute(
+        "SELECT group_id, freq, interval, byday, start_minute, end_minute, timezone, dtstart, "
+        "until FROM meetings WHERE group_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY group_id, id",
+        (json.dumps(list(ids)),),
+    ):
+        out[r[0]].append(_meeting_from_row(tuple(r)[1:]))
+    return out
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def group_dicts(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: datetime
+) -> list[dict[str, Any]]:
+    """The JSON contract shape for many groups, in two extra queries whatever their number."""
+    from peercli.core.schedule import describe_meeting, meeting_to_dict, next_meeting
+
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    topics: dict[int, list[str]] = {i: [] for i in ids}
+    for gid, topic in conn.execute(
+        "SELECT group_id, topic FROM group_topics WHERE group_id IN "
+        "(SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    ):
+        topics[gid].append(topic)
+    meetings = meetings_by_group(conn, ids)
+    out = []
+    for r in rows:
+        gid = r["id"]
+        ms = meetings[gid]
+        upcoming = next_meeting(ms, now) if ms and r["status"] == "active" else None
+        out.append({
+            "id": gid,
+            "name": r["name"],
+            "topics": sorted(topics[gid]),
+            "format": r["format"],
+            "meetings": [meeting_to_dict(m) for m in ms],
+            "schedule": [describe_meeting(m) for m in ms],
+            "next_meeting": upcoming.isoformat(timespec="minutes") if upcoming else None,
+            "status": r["status"],
+            "organization": r["organization"],
+            "description": r["description"],
+            "facilitation": r["facilitation"],
+            "audience": loads_list(r["audience"]),
+            "languages": loads_list(r["languages"]),
+            "accessibility": loads_list(r["accessibility"]),
+            "open_to_newcomers": None if r["open_to_newcomers"] is None
+            else bool(r["open_to_newcomers"]),
+            "cost": r["cost"],
+            "address": r["address"],
+            "city": r["city"],
+            "postal_code": r["postal_code"],
+            "latitude": r["latitude"],
+            "longitude": r["longitude"],
+            "online_url": r["online_url"],
+            "phone": r["phone"],
+            "email": r["email"],
+            "website": r["website"],
+            "notes": r["notes"],
+            "source": r["source"],
+            "source_key": r["source_key"],
+            "last_verified": r["last_verified"],
+            "created_at": r["created_at"],
+            "updated_at": r["updated_at"],
+        })
+    return out
+
+
+def group_dict(conn: sqlite3.Connection, group_id: int, now: datetime) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,)).fetchone()
+    if row is None:
+        raise PeerError(f"no group with id {group_id}")
+    return group_dicts(conn, [row], now)[0]
+
+
+_FORMAT_FILTER = {
+    # Someone who can attend online can attend a hybrid group, and likewise in person.
+    "in_person": ("in_person", "hybrid"),
+    "online": ("online", "hybrid"),
+    "hybrid": ("hybrid",),
+}
+
+
+def list_group_rows(
+    conn: sqlite3.Connection,
+    *,
+    topic: str | None = None,
+    day: int | None = None,
+    format: str | None = None,
+    language: str | None = None,
+    source: str | None = None,
+    include_inactive: bool = False,
+) -> list[sqlite3.Row]:
+    """Groups by name, filtered in SQL. ``topic`` is a slug (normalize it first), ``day`` a
+    weekday 0 = Monday, ``format`` one of in_person / online / hybrid (in_person and online also
+    match hybrid groups), ``language`` an ISO 639-1 code ("en" also matches groups whose listing
+    names no language)."""
+    where = ["1"]
+    params: list[Any] = []
+    if not include_inactive:
+        where.append("g.status = 'active'")
+    if topic is not None:
+        where.append("g.id IN (SELECT group_id FROM group_topics WHERE topic = ?)")
+        params.append(topic)
+    if day is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM meetings m WHERE m.group_id = g.id AND (m.day_mask & ?) != 0)")
+        params.append(1 << day)
+    if format is not None:
+        allowed = _FORMAT_FILTER[format]
+        where.append(f"g.format IN ({', '.join('?' for _ in allowed)})")
+        params.extend(allowed)
+    if language is not None:
+        clause = "EXISTS (SELECT 1 FROM json_each(g.languages) WHERE value = ?)"
+        if language == "en":
+            clause = f"({clause} OR g.languages = '[]')"
+        where.append(clause)
+        params.append(language)
+    if source is not None:
+        where.append("g.source = ?")
+        params.append(source)
+    return conn.execute(
+        f"SELECT g.* FROM groups g WHERE {' AND '.join(where)} ORDER BY g.name COLLATE NOCASE, g.id",
+        params,
+    ).fetchall()
+
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str, *, any_word: bool = False) -> str | None:
+    """User text as a safe FTS5 query: every word quoted (so AND, NEAR, quotes, colons and
+    parentheses are just text), the last one as a prefix. None when there is no word at all."""
+    words = _FTS_TOKEN.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words[:32]]
+    quoted[-1] += "*"
+    return (" OR " if any_word else " ").join(quoted)
+
+
+def _topic_phrase(text: str) -> str | None:
+    """When the whole text names a known topic by a synonym ("bereavement"), an FTS phrase for
+    that topic's slug, so the search finds groups tagged with it."""
+    from peercli.core.topics import load_vocabulary
+
+    if len(text) > 100:
+        return None
+    slug, known = load_vocabulary().normalize_one(text)
+    words = _FTS_TOKEN.findall(slug.replace("-", " ")) if known else []
+    return '"' + " ".join(words) + '"' if words else None
+
+
+def search_groups(
+    conn: sqlite3.Connection, text: str, *, include_inactive: bool = False, limit: int = 50
+) -> list[sqlite3.Row]:
+    """Full-text search over name, description, organization and topics, best first (bm25, name
+    and topics weigh most). All words must match; if no group has them all, any word may. Text
+    that names a vocabulary topic (by label or synonym) also finds groups with that topic."""
+    status = "" if include_inactive else "AND g.status = 'active'"
+    sql = (
+        "SELECT g.* FROM groups_fts JOIN groups g ON g.id = groups_fts.rowid "
+        f"WHERE groups_fts MATCH ? {status} "
+        "ORDER BY bm25(groups_fts, 10.0, 1.0, 2.0, 5.0), g.id LIMIT ?"
+    )
+    topic = _topic_phrase(text)
+    for any_word in (False, True):
+        query = fts_query(text, any_word=any_word)
+        if query is None:
+            return []
+        if topic:
+            query = f"({query}) OR topics : {topic}"
+        rows = conn.execute(sql, (query, limit)).fetchall()
+        if rows:
+            return rows
+    return []
+
+
+# -- hand-entered groups ---------------------------------------------------------------------
+
+
+def record_from_row(conn: sqlite3.Connection, group_id: int) -> GroupRecord:
+    """The stored group as a GroupRecord (for an edit that changes a few fields)."""
+    from peercli.importers.records import GroupRecord
+
+    r = conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,)).fetchone()
+    if r is None:
+        raise PeerError(f"no group with id {group_id}")
+    topics = tuple(t for (t,) in conn.execute(
+        "SELECT topic FROM group_topics WHERE group_id = ? ORDER BY topic", (group_id,)))
+    meetings = tuple(meetings_by_group(conn, [group_id])[group_id])
+    return GroupRecord(
+        source=r["source"], source_key=r["source_key"], name=r["name"],
+        organization=r["organization"], description=r["description"], topics=topics,
+        meetings=meetings, format=r["format"], address=r["address"], city=r["city"],
+        postal_code=r["postal_code"], latitude=r["latitude"], longitude=r["longitude"],
+        online_url=r["online_url"], languages=tuple(loads_list(r["languages"])),
+        facilitation=r["facilitation"], audience=tuple(loads_list(r["audience"])),
+        accessibility=tuple(loads_list(r["accessibility"])),
+        open_to_newcomers=None if r["open_to_newcomers"] is None
+        else bool(r["open_to_newcomers"]),
+        cost=r["cost"], phone=r["phone"], email=r["email"], website=r["website"],
+        notes=r["notes"], status=r["status"],
+        last_verified=date.fromisoformat(r["last_verified"]) if r["last_verified"] else None,
+    )
+
+
+def add_group(conn: sqlite3.Connection, record: GroupRecord) -> int:
+    """Insert a hand-entered group (source "manual", key "manual:<id>"); call inside write()."""
+    group_id = _next_group_id(conn)
+    record = dataclasses.replace(record, source=MANUAL_SOURCE, source_key=f"manual:{group_id}")
+    writer = _RowWriter(conn)
+    writer.insert(group_id, MANUAL_SOURCE, record, None, now_iso())
+    writer.flush()
+    audit(conn, "create", "group", group_id,
+          [f for f in EDITABLE_FIELDS if _has_value(getattr(record, f, None))])
+    return group_id
+
+
+def edit_group(conn: sqlite3.Connection, group_id: int, changes: dict[str, Any]) -> list[str]:
+    """Apply ``changes`` (GroupRecord field -> new value) to a group; call inside write().
+
+    The stored import hash is kept, so re-importing the same file leaves a hand edit alone,
+    while a changed listing for this group replaces it. Returns the names of fields that changed.
+    """
+    before = record_from_row(conn, group_id)
+    after = dataclasses.replace(before, **changes)
+    changed = [name for name in changes if getattr(before, name) != getattr(after, name)]
+    if not changed:
+        return []
+    digest = conn.execute("SELECT content_hash FROM groups WHERE id = ?", (group_id,)).fetchone()[0]
+    writer = _RowWriter(conn)
+    writer.update(group_id, after, digest, now_iso())
+    writer.flush()
+    audit(conn, "update", "group", group_id, changed)
+    return changed
+
+
+def set_group_status(conn: sqlite3.Connection, group_id: int, status: str) -> None:
+    conn.execute("UPDATE groups SET status = ?, updated_at = ? WHERE id = ?",
+                 (status, now_iso(), group_id))
+    audit(conn, "retire" if status == "inactive" else "reactivate", "group", group_id, ["status"])
+
+
+def _has_value(value: Any) -> bool:
+    return value not in (None, (), "", [])

@@ -1,0 +1,54 @@
+"""Naming records on the command line: by id, or by an unambiguous case-insensitive name prefix."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from peercli.core.errors import PeerError
+
+_TABLES = {"consumer": "consumers", "group": "groups"}
+
+
+def resolve(
+    conn: sqlite3.Connection,
+    noun: str,
+    ref: str,
+    *,
+    where: str = "1",
+    params: tuple[object, ...] = (),
+) -> sqlite3.Row:
+    """Find one ``noun`` ("consumer" or "group") by id or name prefix, or raise a PeerError.
+
+    An exact (case-insensitive) name wins over longer names it prefixes; if several records
+    still match, the error lists them by id so the user can pick one.
+    """
+    table = _TABLES[noun]
+    text = ref.strip()
+    if not text:
+        raise PeerError(f"give a {noun} id or name")
+    if text.lstrip("#").isdigit():
+        row = conn.execute(
+            f"SELECT * FROM {table} WHERE id = ? AND ({where})", (int(text.lstrip("#")), *params)
+        ).fetchone()
+        if row is None:
+            raise PeerError(f"no {noun} with id {text.lstrip('#')}")
+        return row
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        f"SELECT * FROM {table} WHERE lower(name) LIKE ? ESCAPE '\\' AND ({where}) "
+        "ORDER BY name COLLATE NOCASE, id LIMIT 21",
+        (escaped + "%", *params),
+    ).fetchall()
+    if not rows:
+        raise PeerError(f"no {noun} matches '{text}' (see 'peer {noun} list')")
+    exact = [r for r in rows if r["name"].lower() == text.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    candidates = exact or rows
+    if len(candidates) == 1:
+        return candidates[0]
+    shown = ", ".join(f"#{r['id']} {r['name']}" for r in candidates[:20])
+    more = " ..." if len(candidates) > 20 else ""
+    raise PeerError(
+        f"'{text}' matches several {noun}s: {shown}{more}. Use the id or more of the name."
+    )

@@ -1,0 +1,356 @@
+"""From the database to the matcher: load profiles, and narrow the groups in SQL before scoring.
+
+`match_groups` is what `peer match X` runs. It never loads every group into Python:
+
+1. One SQL query selects the candidate ids: active, a format the person can attend, and at least
+   one current meeting inside a free window (``meetings.day_mask & day bits`` plus the start/end
+   minutes, widened by 30 minutes for --near-misses). This is the schedule hard filter itself, so
+   nothing that could pass is left out. ``--topic``/``--format``/``--day`` narrow the same query.
+2. The same query computes, per candidate, an upper bound of its score from what SQL knows
+   exactly (topic overlap, facilitation, newcomers) and the best case for the rest (schedule,
+   distance, freshness = 1). Candidates are scored in batches in descending bound order; once
+   `limit` groups have passed with a score strictly above the next candidate's bound, no
+   remaining group can enter the top `limit`, so the search stops. Groups sharing an interest
+   are therefore scored first, and the others only while they could still make the list.
+3. Profiles (meetings and topics) for a batch load in three queries (ids through json_each),
+   never one query per group.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from peercli.core.availability import Window
+from peercli.core.errors import PeerError
+from peercli.core.geo import centroids, normalize_postal_code
+from peercli.core.matching import (
+    NEAR_MISS_MINUTES,
+    NEUTRAL,
+    PEER_LED_VALUES,
+    RELATED_TOPIC_CREDIT,
+    WEIGHTS,
+    ConsumerProfile,
+    GroupProfile,
+    Match,
+    compatible_group_formats,
+    finish_ranking,
+    goal_is_social,
+    score_group,
+    topics_that_pass,
+)
+from peercli.core.schedule import Meeting
+from peercli.store.db import loads_list
+
+if TYPE_CHECKING:
+    from peercli.core.topics import Vocabulary
+
+BATCH_SIZE = 2000
+
+
+# -- consumers -------------------------------------------------------------------------------
+
+
+def _consumer_profiles(
+    conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]
+) -> list[ConsumerProfile]:
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    arg = json.dumps(ids)
+    interests: dict[int, list[str]] = {i: [] for i in ids}
+    windows: dict[int, list[Window]] = {i: [] for i in ids}
+    for cid, topic in conn.execute(
+        "SELECT consumer_id, topic FROM consumer_interests "
+        "WHERE consumer_id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (arg,)
+    ):
+        interests[cid].append(topic)
+    for cid, day, start, end in conn.execute(
+        "SELECT consumer_id, day, start_minute, end_minute FROM consumer_availability "
+        "WHERE consumer_id IN (SELECT value FROM json_each(?)) ORDER BY day, start_minute", (arg,)
+    ):
+        windows[cid].append(Window(day, start, end))
+    places = centroids(conn, (r["postal_code"] for r in rows))
+    out = []
+    for r in rows:
+        lat, lon = places.get(normalize_postal_code(r["postal_code"]), (None, None))
+        out.append(ConsumerProfile(
+            id=r["id"], name=r["name"], interests=tuple(interests[r["id"]]),
+            windows=tuple(windows[r["id"]]), formats=tuple(loads_list(r["formats"])),
+            languages=tuple(loads_list(r["languages"])),
+            access_needs=tuple(loads_list(r["access_needs"])),
+            eligible=tuple(loads_list(r["eligible"])), goals=r["goals"],
+            postal_code=r["postal_code"], latitude=lat, longitude=lon,
+        ))
+    return out
+
+
+def load_consumer(conn: sqlite3.Connection, consumer_id: int) -> ConsumerProfile:
+    row = conn.execute("SELECT * FROM consumers WHERE id = ?", (consumer_id,)).fetchone()
+    if row is None:
+        raise PeerError(f"no consumer with id {consumer_id}")
+    return _consumer_profiles(conn, [row])[0]
+
+
+def load_active_consumers(conn: sqlite3.Connection) -> list[ConsumerProfile]:
+    rows = conn.execute(
+        "SELECT * FROM consumers WHERE status = 'active' ORDER BY name COLLATE NOCASE, id"
+    ).fetchall()
+    return _consumer_profiles(conn, rows)
+
+
+# -- groups ----------------------------------------------------------------------------------
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+class _MeetingCache:
+    """Many groups share a schedule: build each distinct Meeting once."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[Any, ...], Meeting] = {}
+
+    def get(self, key: tuple[Any, ...]) -> Meeting:
+        m = self._cache.get(key)
+        if m is None:
+            freq, interval, byday, start, end, tz, dtstart, until = key
+            m = Meeting(freq=freq, interval=interval, byday=tuple(loads_list(byday)), start=start,
+                        end=end, timezone=tz, dtstart=_date(dtstart), until=_date(until))
+            self._cache[key] = m
+        return m
+
+
+_GROUP_COLUMNS = (
+    "id, name, format, languages, accessibility, audience, facilitation, open_to_newcomers, "
+    "status, last_verified, updated_at, latitude, longitude, postal_code, address, city, "
+    "online_url"
+)
+
+
+def load_groups(
+    conn: sqlite3.Connection, ids: Sequence[int], *, cache: _MeetingCache | None = None
+) -> list[GroupProfile]:
+    """Profiles for `ids` (in that order), in three queries whatever their number."""
+    if not ids:
+        return []
+    cache = cache or _MeetingCache()
+    arg = json.dumps(list(ids))
+    rows = {
+        r["id"]: r for r in conn.execute(
+            f"SELECT {_GROUP_COLUMNS} FROM groups WHERE id IN (SELECT value FROM json_each(?))",
+            (arg,),
+        )
+    }
+    topics: dict[int, list[str]] = {i: [] for i in ids}
+    meetings: dict[int, list[Meeting]] = {i: [] for i in ids}
+    for gid, topic in conn.execute(
+        "SELECT group_id, topic FROM group_topics WHERE group_id IN "
+        "(SELECT value FROM json_each(?))", (arg,)
+    ):
+        topics[gid].append(topic)
+    for r in conn.execute(
+        "SELECT group_id, freq, interval, byday, start_minute, end_minute, timezone, dtstart, "
+        "until FROM meetings WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (arg,),
+    ):
+        meetings[r[0]].append(cache.get(tuple(r)[1:]))
+    missing_place = [
+        r["postal_code"] for r in rows.values()
+        if r["latitude"] is None and r["postal_code"] and r["format"] != "online"
+    ]
+    places = centroids(conn, missing_place) if missing_place else {}
+    out = []
+    for gid in ids:
+        r = rows.get(gid)
+        if r is None:
+            continue
+        lat, lon = r["latitude"], r["longitude"]
+        if lat is None or lon is None:
+            lat, lon = places.get(normalize_postal_code(r["postal_code"]), (None, None))
+        newcomers = r["open_to_newcomers"]
+        out.append(GroupProfile(
+            id=gid, name=r["name"], topics=tuple(topics[gid]), meetings=tuple(meetings[gid]),
+            format=r["format"], languages=tuple(loads_list(r["languages"])),
+            accessibility=tuple(loads_list(r["accessibility"])),
+            audience=tuple(loads_list(r["audience"])), facilitation=r["facilitation"],
+            open_to_newcomers=None if newcomers is None else bool(newcomers),
+            status=r["status"], last_verified=_date(r["last_verified"]),
+            updated=_date(r["updated_at"]), latitude=lat, longitude=lon,
+            postal_code=r["postal_code"], address=r["address"], city=r["city"],
+            online_url=r["online_url"],
+        ))
+    return out
+
+
+def load_group(conn: sqlite3.Connection, group_id: int) -> GroupProfile:
+    found = load_groups(conn, [group_id])
+    if not found:
+        raise PeerError(f"no group with id {group_id}")
+    return found[0]
+
+
+# -- narrowing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What `peer match` was asked to narrow to, beyond the person's own profile."""
+
+    topic: str | None = None  # a topic slug
+    group_formats: tuple[str, ...] | None = None  # allowed group formats
+    limit: int | None = 10
+    near_misses: bool = False
+    any_topic: bool = False
+
+
+def _schedule_clause(windows: Sequence[Window], slack: int, today: str) -> tuple[str, list[Any]]:
+    """SQL over `meetings m`: a current meeting inside (or within `slack` of) some window."""
+    current = "(m.until IS NULL OR m.until >= ?)"
+    if not windows:
+        return current, [today]
+    spans: dict[tuple[int, int], int] = {}
+    for w in windows:
+        spans[(w.start, w.end)] = spans.get((w.start, w.end), 0) | (1 << w.day)
+    parts, params = [], []
+    for (start, end), mask in spans.items():
+        parts.append("(m.day_mask & ? != 0 AND m.start_minute >= ? AND m.end_minute <= ?)")
+        params += [mask, start - slack, end + slack]
+    return f"{current} AND ({' OR '.join(parts)})", [today, *params]
+
+
+def _bound_sql(consumer: ConsumerProfile) -> tuple[str, list[Any]]:
+    """An SQL expression that is >= the score `score_group` can give a candidate `g`."""
+    w = WEIGHTS
+    social = goal_is_social(consumer.goals)
+    col = 0 if social else 1
+    peer = PEER_LED_VALUES
+    if consumer.interests:
+        topic = (
+            "(CASE WHEN EXISTS (SELECT 1 FROM group_topics t WHERE t.group_id = g.id AND "
+            "t.topic IN (SELECT value FROM json_each(?))) THEN 1.0 ELSE ? END)"
+        )
+        topic_params: list[Any] = [json.dumps(list(consumer.interests)), RELATED_TOPIC_CREDIT]
+    else:
+        topic, topic_params = "?", [NEUTRAL]
+    expr = (
+        f"(? * {topic} + ? + ? + ? + "
+        "? * (CASE g.facilitation WHEN 'peer-led' THEN ? WHEN 'mutual-aid' THEN ? "
+        "WHEN 'professional' THEN ? ELSE ? END) + "
+        "? * (CASE g.open_to_newcomers WHEN 1 THEN 1.0 WHEN 0 THEN 0.0 ELSE ? END)) / ?"
+    )
+    params = [
+        w.topics, *topic_params, w.schedule, w.distance, w.freshness,
+        w.peer_led, peer["peer-led"][col], peer["mutual-aid"][col], peer["professional"][col],
+        peer[None][col],
+        w.newcomers, NEUTRAL, w.total,
+    ]
+    return expr, params
+
+
+def candidate_ids(
+    conn: sqlite3.Connection, consumer: ConsumerProfile, narrowing: Narrowing, now: datetime,
+    vocabulary: Vocabulary | None = None,
+) -> list[tuple[int, float]]:
+    """(group id, score upper bound) for every group that can pass the format and schedule
+    filters, highest bound first."""
+    formats = compatible_group_formats(consumer.formats)
+    if narrowing.group_formats is not None:
+        formats = tuple(f for f in formats if f in narrowing.group_formats)
+    if not formats:
+        return []
+    slack = NEAR_MISS_MINUTES if narrowing.near_misses else 0
+    sched, sched_params = _schedule_clause(consumer.windows, slack, now.date().isoformat())
+    bound, bound_params = _bound_sql(consumer)
+    where = [f"g.format IN ({', '.join('?' for _ in formats)})"]
+    params: list[Any] = list(formats)
+    if consumer.interests and not narrowing.any_topic:
+        # the topic filter, in SQL: a group must carry one of these topics to pass it
+        where.append("EXISTS (SELECT 1 FROM group_topics t3 WHERE t3.group_id = g.id "
+                     "AND t3.topic IN (SELECT value FROM json_each(?)))")
+        params.append(json.dumps(sorted(topics_that_pass(consumer.interests, vocabulary))))
+    if narrowing.topic:
+        where.append("EXISTS (SELECT 1 FROM group_topics t2 WHERE t2.group_id = g.id "
+                     "AND t2.topic = ?)")
+        params.append(narrowing.topic)
+    sql = (
+        f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched}) "
+        f"SELECT g.id, {bound} AS ub FROM fit JOIN groups g ON g.id = fit.id "
+        f"WHERE g.status = 'active' AND {' AND '.join(where)} ORDER BY ub DESC, g.id"
+    )
+    return [(r[0], r[1]) for r in conn.execute(sql, [*sched_params, *bound_params, *params])]
+
+
+def match_groups(
+    conn: sqlite3.Connection,
+    consumer: ConsumerProfile,
+    now: datetime,
+    narrowing: Narrowing,
+    *,
+    vocabulary: Vocabulary | None = None,
+) -> tuple[list[Match], int]:
+    """The ranked matches for `consumer` and how many candidates were scored."""
+    rows = candidate_ids(conn, consumer, narrowing, now, vocabulary)
+    limit = narrowing.limit
+    cache = _MeetingCache()
+    passed: list[Match] = []
+    scores: list[float] = []  # min-heap of the best `limit` scores so far
+    import heapq
+
+    i = 0
+    while i < len(rows):
+        batch = rows[i:i + BATCH_SIZE]
+        i += len(batch)
+        for group in load_groups(conn, [gid for gid, _ in batch], cache=cache):
+            m = score_group(consumer, group, now, near_misses=narrowing.near_misses,
+                            any_topic=narrowing.any_topic, vocabulary=vocabulary,
+                            with_next=False)
+            if not m.passed:
+                continue
+            passed.append(m)
+            if limit:
+                if len(scores) < limit:
+                    heapq.heappush(scores, m.score)
+                elif m.score > scores[0]:
+                    heapq.heapreplace(scores, m.score)
+        # Stop when no remaining candidate can reach the current top `limit` (ties included).
+        if limit and len(scores) >= limit and i < len(rows) and scores[0] > rows[i][1] + 1e-6:
+            break
+    return finish_ranking(passed, now, limit), i
+
+
+def narrow_windows(windows: Iterable[Window], day: int) -> tuple[Window, ...]:
+    """Free windows on one weekday; a person with no recorded free time is free all that day."""
+    windows = tuple(windows)
+    if not windows:
+        return (Window(day, 0, 1440),)
+    return tuple(w for w in windows if w.day == day)
+
+
+def restrict_formats(consumer: ConsumerProfile, fmt: str) -> tuple[ConsumerProfile, tuple[str, ...]]:
+    """(consumer attending only as `fmt`, allowed group formats) for --format; PeerError when the
+    person cannot attend that way."""
+    allowed = {"in_person": ("in_person", "hybrid"), "online": ("online", "hybrid"),
+               "hybrid": ("hybrid",)}[fmt]
+    modes = set(consumer.formats) or {"in_person", "online"}
+    if "hybrid" in modes:
+        modes |= {"in_person", "online"}
+    if fmt != "hybrid" and fmt not in modes:
+        stated = ", ".join(f.replace("_", " ") for f in consumer.formats)
+        raise PeerError(
+            f"--format {fmt}: this person attends {stated} only, so no {fmt.replace('_', ' ')} "
+            "group fits. Change their formats with 'peer consumer edit ... --formats'."
+        )
+    if fmt == "hybrid":
+        return consumer, allowed
+    return replace(consumer, formats=(fmt,)), allowed

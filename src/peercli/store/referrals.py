@@ -1,0 +1,188 @@
+"""Referrals in the store: a consumer sent to a group, with the score and reasons of that moment,
+and an append-only history of status changes (creation included).
+
+Statuses: suggested, referred, attended, continuing, declined, no_show, closed. The first four are
+*open*. A second referral of a consumer to a group they already have an open referral to is not
+created: the open one is returned (`create_or_reuse`) so the history stays in one place; after a
+referral is declined, no_show or closed, a new one may be made.
+
+Values arrive validated; this module only reads and writes rows, auditing field names only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from peercli.store.db import audit, dumps_list, loads_list, now_iso
+
+STATUSES = ("suggested", "referred", "attended", "continuing", "declined", "no_show", "closed")
+OPEN_STATUSES = ("suggested", "referred", "attended", "continuing")
+_STATUS_WORDS = {s: s for s in STATUSES} | {
+    "no-show": "no_show", "noshow": "no_show", "no show": "no_show", "missed": "no_show",
+    "went": "attended", "attending": "attended", "continue": "continuing", "ongoing": "continuing",
+    "decline": "declined", "refused": "declined", "close": "closed", "done": "closed",
+    "suggest": "suggested", "refer": "referred",
+}
+
+
+def parse_status(text: str) -> str:
+    """A status as typed ("no-show", "Attended") -> its stored form; ValueError if unknown."""
+    key = " ".join(text.strip().lower().replace("_", " ").split())
+    status = _STATUS_WORDS.get(key) or _STATUS_WORDS.get(key.replace(" ", "_"))
+    if status is None:
+        raise ValueError(f"unknown status '{text}' (use {', '.join(STATUSES)})")
+    return status
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    consumer_id: int
+    group_id: int
+    score: float | None
+    reasons: tuple[str, ...]
+    status: str = "referred"
+    note: str | None = None
+    consent_override_reason: str | None = None
+
+
+def open_referral(conn: sqlite3.Connection, consumer_id: int, group_id: int) -> sqlite3.Row | None:
+    marks = ", ".join("?" for _ in OPEN_STATUSES)
+    return conn.execute(
+        f"SELECT * FROM referrals WHERE consumer_id = ? AND group_id = ? AND status IN ({marks}) "
+        "ORDER BY id DESC LIMIT 1",
+        (consumer_id, group_id, *OPEN_STATUSES),
+    ).fetchone()
+
+
+def _event_note(note: str | None, override: str | None) -> str | None:
+    parts = []
+    if override:
+        parts.append(f"share consent overridden: {override}")
+    if note:
+        parts.append(note)
+    return "; ".join(parts) or None
+
+
+def insert_referral(conn: sqlite3.Connection, new: NewReferral) -> int:
+    stamp = now_iso()
+    cur = conn.execute(
+        "INSERT INTO referrals (consumer_id, group_id, status, score, reasons, "
+        "consent_override_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (new.consumer_id, new.group_id, new.status,
+         None if new.score is None else round(new.score, 4), dumps_list(new.reasons),
+         new.consent_override_reason, stamp, stamp),
+    )
+    referral_id = int(cur.lastrowid or 0)
+    conn.execute(
+        "INSERT INTO referral_events (referral_id, status, at, note) VALUES (?, ?, ?, ?)",
+        (referral_id, new.status, stamp, _event_note(new.note, new.consent_override_reason)),
+    )
+    fields = ["consumer_id", "group_id", "status", "score", "reasons"]
+    if new.note:
+        fields.append("note")
+    if new.consent_override_reason:
+        fields.append("consent_override_reason")
+    audit(conn, "create", "referral", referral_id, fields)
+    return referral_id
+
+
+def create_or_reuse(conn: sqlite3.Connection, new: NewReferral) -> tuple[int, bool]:
+    """(referral id, created). An open referral to the same group is reused: a 'suggested' one
+    moves to the new status (with an event); any other is left as it is."""
+    existing = open_referral(conn, new.consumer_id, new.group_id)
+    if existing is None:
+        return insert_referral(conn, new), True
+    if existing["status"] == "suggested" and new.status != "suggested":
+        set_status(conn, existing["id"], new.status,
+                   _event_note(new.note, new.consent_override_reason),
+                   consent_override_reason=new.consent_override_reason)
+    return existing["id"], False
+
+
+def set_status(
+    conn: sqlite3.Connection, referral_id: int, status: str, note: str | None = None, *,
+    consent_override_reason: str | None = None,
+) -> None:
+    """Change the status (or, with the same status, add a note): always one new event row."""
+    stamp = now_iso()
+    fields = ["status"]
+    if consent_override_reason:
+        conn.execute(
+            "UPDATE referrals SET status = ?, updated_at = ?, consent_override_reason = ? "
+            "WHERE id = ?", (status, stamp, consent_override_reason, referral_id))
+        fields.append("consent_override_reason")
+    else:
+        conn.execute("UPDATE referrals SET status = ?, updated_at = ? WHERE id = ?",
+                     (status, stamp, referral_id))
+    conn.execute(
+        "INSERT INTO referral_events (referral_id, status, at, note) VALUES (?, ?, ?, ?)",
+        (referral_id, status, stamp, note),
+    )
+    if note:
+        fields.append("note")
+    audit(conn, "update", "referral", referral_id, fields)
+
+
+_SELECT = (
+    "SELECT r.*, c.name AS consumer_name, g.name AS group_name FROM referrals r "
+    "JOIN consumers c ON c.id = r.consumer_id JOIN groups g ON g.id = r.group_id"
+)
+
+
+def _dicts(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], *, events: bool
+           ) -> list[dict[str, Any]]:
+    history: dict[int, list[dict[str, Any]]] = {r["id"]: [] for r in rows}
+    if events and rows:
+        for e in conn.execute(
+            "SELECT referral_id, status, at, note FROM referral_events WHERE referral_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY referral_id, id",
+            (json.dumps([r["id"] for r in rows]),),
+        ):
+            history[e["referral_id"]].append({"status": e["status"], "at": e["at"],
+                                              "note": e["note"]})
+    out = []
+    for r in rows:
+        d: dict[str, Any] = {
+            "id": r["id"],
+            "consumer_id": r["consumer_id"],
+            "consumer_name": r["consumer_name"],
+            "group_id": r["group_id"],
+            "group_name": r["group_name"],
+            "status": r["status"],
+            "score": r["score"],
+            "reasons": loads_list(r["reasons"]),
+            "consent_override_reason": r["consent_override_reason"],
+            "created_at": r["created_at"],
+            "updated_at": r["updated_at"],
+        }
+        if events:
+            d["events"] = history[r["id"]]
+        out.append(d)
+    return out
+
+
+def referral_dict(conn: sqlite3.Connection, referral_id: int) -> dict[str, Any] | None:
+    rows = conn.execute(f"{_SELECT} WHERE r.id = ?", (referral_id,)).fetchall()
+    return _dicts(conn, rows, events=True)[0] if rows else None
+
+
+def list_referrals(
+    conn: sqlite3.Connection, *, consumer_id: int | None = None, status: str | None = None,
+    events: bool = False,
+) -> list[dict[str, Any]]:
+    """Newest change first."""
+    where, params = [], []
+    if consumer_id is not None:
+        where.append("r.consumer_id = ?")
+        params.append(consumer_id)
+    if status is not None:
+        where.append("r.status = ?")
+        params.append(status)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = conn.execute(f"{_SELECT}{clause} ORDER BY r.updated_at DESC, r.id DESC",
+                        params).fetchall()
+    return _dicts(conn, rows, events=events)
