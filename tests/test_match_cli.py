@@ -202,7 +202,7 @@ def test_sql_narrowing_finds_exactly_what_scoring_every_group_finds(peer, sample
     """The candidate query (format, schedule and topic filters in SQL, early stop on a score
     bound) must return the same ranking as scoring every group in Python."""
     from peercli.core.matching import rank
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
     from peercli.store.db import open_db
     from peercli.store.matching import Narrowing, load_consumer, load_groups, match_groups
 

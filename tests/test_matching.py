@@ -25,7 +25,7 @@ from peercli.core.matching import (
     window_label,
 )
 from peercli.core.schedule import Meeting
-from peercli.core.topics import load_vocabulary
+from peercli.importers.userfiles import load_vocabulary
 
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday
 TUE_EVENING = Window(1, 17 * 60, 21 * 60)

@@ -19,11 +19,10 @@ from peercli.core.topics import (
     Topic,
     Vocabulary,
     VocabularyError,
-    load_vocabulary,
     match_key,
     slugify,
-    user_topics_path,
 )
+from peercli.importers.userfiles import load_vocabulary, user_topics_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CSV = ROOT / "data" / "groups.sample.csv"

@@ -2,7 +2,7 @@
 and the phrases people actually type ("AA", "bereavement", "anxeity").
 
 Pure module (no Typer, SQLite or Rich). The vocabulary ships as package data
-(`peercli/data/topics.json`); a user file of the same shape (`user_topics_path()`) adds topics or
+(`peercli/data/topics.json`); a user file of the same shape (read by `importers.userfiles`) adds topics or
 merges synonyms into the shipped ones. Importers, intake and the matcher all normalize through
 `Vocabulary.normalize`, so "Grief & Loss", "bereavement" and "grief" end up as the same slug.
 """
@@ -14,8 +14,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from peercli.core.errors import PeerError
@@ -418,51 +416,11 @@ def _decode(text: str, source: str) -> Any:
         ) from None
 
 
-@lru_cache(maxsize=1)
-def _shipped_topics() -> tuple[Topic, ...]:
-    from importlib.resources import files
-
-    text = files("peercli").joinpath("data", "topics.json").read_text(encoding="utf-8")
-    parsed = _parse_topics(_decode(text, "(shipped)"), "(shipped)", defaults=False)
-    return tuple(topic for topic in parsed if isinstance(topic, Topic))
-
-
-@lru_cache(maxsize=8)
-def _load_cached(extra: str | None, _mtime_ns: int, _size: int) -> Vocabulary:
-    topics = _shipped_topics()
-    if extra is not None:
-        source = f"'{extra}'"
-        try:
-            text = Path(extra).read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise VocabularyError(f"topics file {source} is not UTF-8 text") from None
-        except OSError as exc:
-            raise VocabularyError(f"cannot read topics file {source}: {exc.strerror}") from None
-        entries = _parse_topics(_decode(text, source), source, defaults=True)
-        topics = merge_topics(topics, [e for e in entries if isinstance(e, dict)], source)
-    return Vocabulary(topics)
-
-
-def load_vocabulary(extra: Path | None = None, *, shipped_only: bool = False) -> Vocabulary:
-    """The shipped vocabulary, extended by the user file `extra` (same JSON shape:
-    `{"topics": [{"slug", "label"?, "category"?, "synonyms"?}]}`). Without `extra`, the user's
-    own file at `user_topics_path()` is used when it exists (unless `shipped_only`), so every
-    command sees the same vocabulary. Cached; an edited file is re-read."""
-    if extra is None and not shipped_only:
-        user_file = user_topics_path()
-        if user_file.exists():
-            extra = user_file
-    if extra is None:
-        return _load_cached(None, 0, 0)
-    try:
-        stat = extra.stat()
-    except OSError:
-        raise VocabularyError(f"topics file '{extra}' does not exist or cannot be read") from None
-    return _load_cached(str(extra), stat.st_mtime_ns, stat.st_size)
-
-
-def user_topics_path() -> Path:
-    """Where a user's own topics live: <user config dir>/peer/topics.json (may not exist)."""
-    import platformdirs
-
-    return platformdirs.user_config_path("peer") / "topics.json"
+def vocabulary_from_json(text: str, source: str, base: tuple[Topic, ...] = ()) -> Vocabulary:
+    """A vocabulary from the text of a topics file: the shipped one when `base` is empty,
+    otherwise `base` extended by a user file of the same shape (`source` names it in errors)."""
+    if not base:
+        parsed = _parse_topics(_decode(text, source), source, defaults=False)
+        return Vocabulary(tuple(topic for topic in parsed if isinstance(topic, Topic)))
+    entries = _parse_topics(_decode(text, source), source, defaults=True)
+    return Vocabulary(merge_topics(base, [e for e in entries if isinstance(e, dict)], source))

@@ -291,7 +291,7 @@ class TopicReader:
     """
 
     def __init__(self) -> None:
-        from peercli.core.topics import load_vocabulary
+        from peercli.importers.userfiles import load_vocabulary
 
         self._vocabulary = load_vocabulary()
         self._cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool | None]] = {}

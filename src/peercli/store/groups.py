@@ -143,7 +143,7 @@ class _RowWriter:
     """Buffers the rows of many groups and writes them with executemany, a batch at a time."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        from peercli.core.topics import load_vocabulary
+        from peercli.importers.userfiles import load_vocabulary
 
         self.conn = conn
         self._vocabulary = load_vocabulary()
@@ -534,7 +534,7 @@ def fts_query(text: str, *, any_word: bool = False) -> str | None:
 def _topic_phrase(text: str) -> str | None:
     """When the whole text names a known topic by a synonym ("bereavement"), an FTS phrase for
     that topic's slug, so the search finds groups tagged with it."""
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
 
     if len(text) > 100:
         return None

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from peercli.core.availability import Window
 from peercli.core.errors import PeerError
-from peercli.core.geo import centroids, normalize_postal_code
+from peercli.core.geo import normalize_postal_code
 from peercli.core.matching import (
     NEAR_MISS_MINUTES,
     NEUTRAL,
@@ -45,6 +45,7 @@ from peercli.core.matching import (
 )
 from peercli.core.schedule import Meeting
 from peercli.store.db import loads_list
+from peercli.store.places import centroids
 
 if TYPE_CHECKING:
     from peercli.core.topics import Vocabulary

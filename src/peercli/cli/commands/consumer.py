@@ -56,7 +56,7 @@ def _parse_fields(values: dict[str, Any]) -> tuple[Any, list[str]]:
     from peercli.core import vocab as fields
     from peercli.core.availability import AvailabilityError, parse_availability_many
     from peercli.core.languages import normalize_languages
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
     from peercli.store.consumers import ConsumerChanges
 
     changes = ConsumerChanges()
@@ -123,7 +123,7 @@ def _prompt_intake(values: dict[str, Any], missing: list[str]) -> None:
     from peercli.core import vocab as fields
     from peercli.core.availability import parse_availability_many
     from peercli.core.languages import normalize_languages
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
 
     for key in missing:
         if key == "name":

@@ -316,7 +316,7 @@ def _group_table(records: list[dict[str, Any]]) -> None:
 
 
 def _normalize_topic(text: str) -> str:
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
 
     slug, _ = load_vocabulary().normalize_one(text)
     if not slug:
@@ -446,7 +446,7 @@ def _render_group(r: dict[str, Any]) -> None:
 
     from peercli.cli.render import console, field
     from peercli.core.languages import language_name
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
 
     out = console()
     status = "" if r["status"] == "active" else "  [yellow](inactive)[/]"
@@ -492,8 +492,8 @@ def _group_changes(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     from peercli.core import vocab as fields
     from peercli.core.languages import normalize_languages
     from peercli.core.schedule import parse_schedule
-    from peercli.core.topics import load_vocabulary
     from peercli.importers import values as V
+    from peercli.importers.userfiles import load_vocabulary
 
     changes: dict[str, Any] = {}
     unknown: list[str] = []

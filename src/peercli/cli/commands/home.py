@@ -58,7 +58,7 @@ def topics(
 ) -> None:
     """Print the interest vocabulary: one topic per line (slug, label, synonyms)."""
     from peercli.cli.render import print_json
-    from peercli.core.topics import load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
 
     vocab = load_vocabulary()
     if as_json:

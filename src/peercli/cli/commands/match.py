@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 
 def load_vocabulary() -> Vocabulary:
-    from peercli.core.topics import load_vocabulary as load
-    from peercli.core.topics import user_topics_path
+    from peercli.importers.userfiles import load_vocabulary as load
+    from peercli.importers.userfiles import user_topics_path
 
     extra = user_topics_path()
     return load(extra if extra.exists() else None)

@@ -1,0 +1,54 @@
+"""Where a person or a group is, when only a postal code is known.
+
+A consumer (and a group listed without coordinates) is placed at the centroid of its postal
+code, found, in this order:
+
+1. the user file ``<user config dir>/peer/postal_codes.csv`` (columns ``postal_code,latitude,
+   longitude``), when it exists and lists the code — it wins;
+2. the mean coordinates of the groups in the database that share the postal code (SQL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from peercli.core.geo import normalize_postal_code
+from peercli.importers.userfiles import load_postal_file
+
+
+def centroids(
+    conn: sqlite3.Connection, codes: Iterable[str | None], *, user_file: Path | None = None
+) -> dict[str, tuple[float, float]]:
+    """Normalized postal code -> (lat, lon) for each code that can be placed."""
+    wanted = {normalize_postal_code(c) for c in codes} - {""}
+    if not wanted:
+        return {}
+    found: dict[str, tuple[float, float]] = {}
+    from_file = load_postal_file(user_file)
+    for code in wanted:
+        if code in from_file:
+            found[code] = from_file[code]
+    rest = wanted - found.keys()
+    if rest:
+        # Group by the stored spelling, then merge spellings that normalize alike ("97401",
+        # "97401-1234"). The LIKE prefix keeps the scan to rows that can possibly match.
+        sums: dict[str, list[float]] = {}
+        clauses = " OR ".join("postal_code LIKE ?" for _ in rest)
+        sql = (
+            "SELECT postal_code, sum(latitude), sum(longitude), count(*) FROM groups "
+            f"WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND ({clauses}) "
+            "GROUP BY postal_code"
+        )
+        params = [code[:3].replace("%", "").replace("_", "") + "%" for code in rest]
+        for stored, lat, lon, n in conn.execute(sql, params):
+            code = normalize_postal_code(stored)
+            if code in rest:
+                acc = sums.setdefault(code, [0.0, 0.0, 0])
+                acc[0] += lat
+                acc[1] += lon
+                acc[2] += n
+        for code, (lat, lon, n) in sums.items():
+            found[code] = (lat / n, lon / n)
+    return found
