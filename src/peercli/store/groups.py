@@ -369,16 +369,17 @@ def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
     )
 
 
-def _meeting_from_row(row: Sequence[Any]) -> Meeting:
-    """A Meeting from (freq, interval, byday, start_minute, end_minute, timezone, dtstart, until)."""
+def meeting_from_row(row: Sequence[Any]) -> Meeting:
+    """The one row -> Meeting mapping: (freq, interval, byday, start_minute, end_minute,
+    timezone, dtstart, until), as stored in the ``meetings`` table."""
     from peercli.core.schedule import Meeting
 
     freq, interval, byday, start, end, timezone, dtstart, until = row
     return Meeting(
-        freq=freq, interval=interval, byday=tuple(loads_list(byday)), start=start, end=end,
-        timezone=timezone,
-        dtstart=date.fromisoformat(dtstart) if dtstart else None,
-        until=date.fromisoformat(until) if until else None,
+        freq=freq, interval=int(interval), byday=tuple(loads_list(byday)), start=int(start),
+        end=int(end), timezone=timezone or None,
+        dtstart=date.fromisoformat(dtstart[:10]) if dtstart else None,
+        until=date.fromisoformat(until[:10]) if until else None,
     )
 
 
@@ -392,8 +393,13 @@ def meetings_by_group(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int,
         "ORDER BY group_id, id",
         (json.dumps(list(ids)),),
     ):
-        out[r[0]].append(_meeting_from_row(tuple(r)[1:]))
+        out[r[0]].append(meeting_from_row(tuple(r)[1:]))
     return out
+
+
+def group_meetings(conn: sqlite3.Connection, group_id: int) -> list[Meeting]:
+    """A group's meetings, in the order they were stored."""
+    return meetings_by_group(conn, [group_id])[group_id]
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ def export(
 
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
+    from peercli.store.export import consumer_record
+    from peercli.store.files import open_private
     from peercli.store.lookup import resolve
-    from peercli.store.stewardship import consumer_record, open_private
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
@@ -50,8 +51,8 @@ def forget(
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
     from peercli.core.errors import PeerError
+    from peercli.store.erasure import forget_consumer
     from peercli.store.lookup import resolve
-    from peercli.store.stewardship import forget_consumer
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)

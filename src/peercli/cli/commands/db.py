@@ -32,8 +32,8 @@ def backup(
 
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
+    from peercli.store.backup import backup_database, backup_stamp, default_backup_path
     from peercli.store.clock import now
-    from peercli.store.stewardship import backup_database, backup_stamp, default_backup_path
 
     db_path = runtime.RUNTIME.db_path
     dest = Path(file).expanduser() if file else default_backup_path(
@@ -59,8 +59,8 @@ def restore(
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
     from peercli.core.errors import PeerError
+    from peercli.store.backup import backup_stamp, restore_database
     from peercli.store.clock import now
-    from peercli.store.stewardship import backup_stamp, restore_database
 
     db_path = runtime.RUNTIME.db_path
     src = Path(file).expanduser()
@@ -91,7 +91,7 @@ def check(as_json: JsonOpt = False) -> None:
     version, journal mode. Exit 1 if anything is wrong."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
-    from peercli.store.stewardship import health_checks
+    from peercli.store.backup import health_checks
 
     db_path = runtime.RUNTIME.db_path
     checks = health_checks(db_path)

@@ -79,7 +79,7 @@ def report(
     """The numbers a programme reports: contacts, minutes, units, people, referrals, mood."""
     from peercli.cli import runtime
     from peercli.core.reports import report_to_dict
-    from peercli.store.stewardship import report_for
+    from peercli.store.reports import report_for
 
     fmt = "json" if as_json else fmt.strip().lower()
     if fmt not in ("table", "csv", "json"):
@@ -118,9 +118,10 @@ def calendar(
     from peercli.cli import runtime
     from peercli.cli.render import success, warn
     from peercli.core.calendar import build_calendar
+    from peercli.store.calendar import calendar_plan, local_zone_name
     from peercli.store.clock import now
+    from peercli.store.files import open_private
     from peercli.store.lookup import resolve
-    from peercli.store.stewardship import calendar_plan, local_zone_name, open_private
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
@@ -158,7 +159,7 @@ def export(
 
     from peercli.cli import runtime
     from peercli.cli.render import info, print_json, success
-    from peercli.store.stewardship import export_all
+    from peercli.store.export import export_all
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in wanted if f not in ("csv", "json")]

@@ -1,0 +1,81 @@
+"""Erasure: forget one consumer, leaving nothing readable behind in the file or its WAL."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from peercli.core.errors import PeerError
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    consumer_id: int
+    deleted: dict[str, int]
+    wal_cleared: bool
+
+
+def _fts_tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND upper(sql) LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'")
+    ]
+
+
+def _checkpoint(conn: sqlite3.Connection, attempts: int = 20) -> bool:
+    """Checkpoint and truncate the WAL; False if another connection kept it busy."""
+    import time
+
+    for _ in range(attempts):
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if not busy:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def forget_consumer(conn: sqlite3.Connection, consumer_id: int) -> ForgetResult:
+    """Erase a consumer: their rows (by cascade), the FTS index pages, the freed pages, the WAL.
+
+    Leaves one audit row (action "forget", entity "consumer", the id; no name, no fields).
+    ``secure_delete`` is on for every peer connection (store.py), so deleted cells are
+    zeroed in place; FTS ``optimize`` rewrites index segments; VACUUM rebuilds the file
+    without free pages; checkpoints with TRUNCATE leave an empty write-ahead log.
+    """
+    from peercli.store.db import audit, write
+
+    child_tables = {
+        "consumer_interests": "consumer_id = ?",
+        "consumer_availability": "consumer_id = ?",
+        "consents": "consumer_id = ?",
+        "referral_events": "referral_id IN (SELECT id FROM referrals WHERE consumer_id = ?)",
+        "referrals": "consumer_id = ?",
+        "checkins": "consumer_id = ?",
+        "attendance": "consumer_id = ?",
+    }
+    deleted: dict[str, int] = {}
+    with write(conn):
+        if conn.execute("SELECT 1 FROM consumers WHERE id = ?", (consumer_id,)).fetchone() is None:
+            raise PeerError(f"no consumer with id {consumer_id}")
+        for table, where in child_tables.items():
+            deleted[table] = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE {where}", (consumer_id,)).fetchone()[0]
+        # Children first, explicitly, so erasure does not depend on foreign_keys being on.
+        conn.execute("DELETE FROM attendance WHERE consumer_id = ?", (consumer_id,))
+        for table in ("referral_events", "referrals", "consumer_interests",
+                      "consumer_availability", "consents"):
+            conn.execute(f"DELETE FROM {table} WHERE {child_tables[table]}", (consumer_id,))
+        conn.execute("DELETE FROM checkins WHERE consumer_id = ?", (consumer_id,))
+        deleted["consumers"] = conn.execute(
+            "DELETE FROM consumers WHERE id = ?", (consumer_id,)).rowcount
+        audit(conn, "forget", "consumer", consumer_id, [])
+    fts = _fts_tables(conn)
+    if fts:
+        with write(conn):
+            for table in fts:
+                conn.execute(f'INSERT INTO "{table}"("{table}") VALUES (\'optimize\')')
+    cleared = _checkpoint(conn)
+    conn.execute("VACUUM")
+    cleared = _checkpoint(conn) and cleared
+    return ForgetResult(consumer_id, deleted, cleared)
