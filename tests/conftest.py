@@ -65,3 +65,53 @@ def query(db_path: Path) -> Callable[..., list[sqlite3.Row]]:
             conn.close()
 
     return run
+
+
+@pytest.fixture
+def make_group(db_path: Path) -> Callable[..., int]:
+    """Add a group through the store, as `peer group add` does; returns its id.
+
+    `make_group("Tuesday Grief Circle", city="Riverton")`: any GroupRecord field may be given."""
+
+    def make(name: str, **fields: Any) -> int:
+        from peercli.importers.records import GroupRecord
+        from peercli.store.db import open_db, write
+        from peercli.store.groups import add_group
+
+        conn = open_db(db_path)
+        try:
+            with write(conn):
+                return add_group(conn, GroupRecord(source="manual", source_key="", name=name,
+                                                   **fields))
+        finally:
+            conn.close()
+
+    return make
+
+
+@pytest.fixture
+def make_referral(db_path: Path) -> Callable[..., int]:
+    """Refer a consumer to a group through the store, stamped `at` (local ISO time); returns
+    the referral id. `status` is the referral's status from the start (its first event)."""
+
+    def make(consumer_id: int, group_id: int, status: str = "referred",
+             at: str = "2026-11-10T09:00:00", *, note: str | None = None,
+             reasons: tuple[str, ...] = ()) -> int:
+        from peercli.store.db import open_db, write
+        from peercli.store.referrals import NewReferral, insert_referral
+
+        saved = os.environ.get("PEER_NOW")
+        os.environ["PEER_NOW"] = at
+        conn = open_db(db_path)
+        try:
+            with write(conn):
+                return insert_referral(conn, NewReferral(consumer_id, group_id, None, reasons,
+                                                         status, note))
+        finally:
+            conn.close()
+            if saved is None:
+                os.environ.pop("PEER_NOW", None)
+            else:
+                os.environ["PEER_NOW"] = saved
+
+    return make

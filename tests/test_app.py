@@ -34,7 +34,8 @@ def test_help_lists_every_command_without_loading_them(peer):
 def test_every_command_has_help(peer):
     for name in app_module.COMMANDS:
         result = peer(name, "--help")
-        assert "Usage:" in result.stdout, name
+        assert f"Usage: peer {name}" in " ".join(result.stdout.split()), name
+        assert "--help" in result.stdout, name
 
 
 def test_unknown_command_is_a_usage_error(peer):

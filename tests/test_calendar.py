@@ -31,7 +31,8 @@ NOW = "2026-11-21T10:00"
 
 
 @pytest.fixture
-def sam(peer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+def sam(peer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        make_referral) -> int:
     monkeypatch.setenv("PEER_NOW", NOW)
     monkeypatch.setenv("TZ", "America/Chicago")
     listing = tmp_path / "groups.csv"
@@ -41,11 +42,10 @@ def sam(peer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     conn = sqlite3.connect(db_path)
     statuses = {"g1": "referred", "g2": "attended", "g3": "continuing", "g4": "suggested",
                 "g5": "referred", "g6": "declined"}
-    for gid, key in conn.execute("SELECT id, source_key FROM groups").fetchall():
-        conn.execute("INSERT INTO referrals (consumer_id, group_id, status, created_at, "
-                     "updated_at) VALUES (?, ?, ?, ?, ?)", (sam, gid, statuses[key], NOW, NOW))
-    conn.commit()
+    groups = conn.execute("SELECT id, source_key FROM groups").fetchall()
     conn.close()
+    for gid, key in groups:
+        make_referral(sam, gid, statuses[key], NOW)
     return sam
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -27,27 +26,8 @@ def digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def add_group(db_path: Path, name: str) -> int:
-    conn = sqlite3.connect(db_path)
-    with conn:
-        cur = conn.execute(
-            "INSERT INTO groups (source, source_key, name, created_at, updated_at) "
-            "VALUES ('test', ?, ?, '2026-11-01T09:00:00', '2026-11-01T09:00:00')", (name, name))
-    conn.close()
-    return int(cur.lastrowid)
 
 
-def add_referral(db_path: Path, consumer_id: int, group_id: int, status: str = "referred",
-                 at: str = "2026-11-10T09:00:00") -> int:
-    conn = sqlite3.connect(db_path)
-    with conn:
-        cur = conn.execute(
-            "INSERT INTO referrals (consumer_id, group_id, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)", (consumer_id, group_id, status, at, at))
-        conn.execute("INSERT INTO referral_events (referral_id, status, at) VALUES (?, ?, ?)",
-                     (cur.lastrowid, status, at))
-    conn.close()
-    return int(cur.lastrowid)
 
 
 @pytest.fixture
@@ -89,12 +69,13 @@ def test_start_end_and_at(peer, sam):
         "2026-11-19T16:30:00", 0, "2026-11-24")
 
 
-def test_attended_marks_referral_with_event_or_records_plain_attendance(peer, query, db_path, sam):
-    grief = add_group(db_path, "Tuesday Grief Circle")
-    walk = add_group(db_path, "Saturday Walkers")
-    art = add_group(db_path, "Art Studio")
-    ref = add_referral(db_path, sam, grief)
-    cont = add_referral(db_path, sam, art, status="continuing")
+def test_attended_marks_referral_with_event_or_records_plain_attendance(
+        peer, query, db_path, sam, make_group, make_referral):
+    grief = make_group("Tuesday Grief Circle")
+    walk = make_group("Saturday Walkers")
+    art = make_group("Art Studio")
+    ref = make_referral(sam, grief)
+    cont = make_referral(sam, art, status="continuing")
     record = peer.json("checkin", "Sam", "--mode", "in person", "--minutes", "30",
                        "--attended", "Tuesday", "--attended", "Saturday", "--attended", "art")
     assert [(a["group_id"], a["referral_id"]) for a in record["attended"]] == [
@@ -150,16 +131,17 @@ def test_failing_editor_saves_nothing(peer, query, sam, monkeypatch):
     assert query("SELECT count(*) AS n FROM checkins")[0]["n"] == 0
 
 
-def test_interactive_flow_enter_accepts_defaults(peer, query, db_path, sam, monkeypatch):
+def test_interactive_flow_enter_accepts_defaults(peer, query, db_path, sam, monkeypatch,
+                                                 make_group, make_referral):
     from prompt_toolkit.application import create_app_session
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
     import peercli.cli.runtime
 
-    grief = add_group(db_path, "Tuesday Grief Circle")
-    add_group(db_path, "Saturday Walkers")
-    ref = add_referral(db_path, sam, grief)
+    grief = make_group("Tuesday Grief Circle")
+    make_group("Saturday Walkers")
+    ref = make_referral(sam, grief)
     peer("checkin", "Sam", "--mode", "video", "--minutes", "15")  # last mode used: video
     monkeypatch.setattr(peercli.cli.runtime, "can_prompt", lambda: True)
     keys = [
@@ -228,9 +210,10 @@ def test_off_terminal_names_the_missing_flags(peer, db_path, sam):
         (["--mode", "phone", "--start", "11:00", "--end", "11:30"], "in the future"),
     ],
 )
-def test_bad_values_are_refused_and_nothing_written(peer, db_path, sam, args, message):
-    group = add_group(db_path, "Tuesday Grief Circle")
-    add_referral(db_path, sam, group)
+def test_bad_values_are_refused_and_nothing_written(peer, db_path, sam, args, message,
+                                                    make_group, make_referral):
+    group = make_group("Tuesday Grief Circle")
+    make_referral(sam, group)
     before = digest(db_path)
     result = peer("checkin", "Sam", *args, ok=False)
     assert result.exit_code == 1, result.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -96,38 +95,20 @@ def at(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
     monkeypatch.setenv("PEER_NOW", when)
 
 
-def add_group(db_path: Path, name: str) -> int:
-    conn = sqlite3.connect(db_path)
-    with conn:
-        cur = conn.execute(
-            "INSERT INTO groups (source, source_key, name, created_at, updated_at) "
-            "VALUES ('test', ?, ?, '2026-11-01T09:00:00', '2026-11-01T09:00:00')", (name, name))
-    conn.close()
-    return int(cur.lastrowid)
 
 
-def add_referral(db_path: Path, consumer_id: int, group_id: int, when: str) -> int:
-    conn = sqlite3.connect(db_path)
-    with conn:
-        cur = conn.execute(
-            "INSERT INTO referrals (consumer_id, group_id, status, created_at, updated_at) "
-            "VALUES (?, ?, 'referred', ?, ?)", (consumer_id, group_id, when, when))
-        conn.execute("INSERT INTO referral_events (referral_id, status, at) "
-                     "VALUES (?, 'referred', ?)", (cur.lastrowid, when))
-    conn.close()
-    return int(cur.lastrowid)
 
 
 @pytest.fixture
-def caseload(peer, db_path, monkeypatch):
+def caseload(peer, db_path, monkeypatch, make_group, make_referral):
     """Seven people at different points, built with the real commands on a moving clock."""
     at(monkeypatch, "2026-11-01T09:00:00")
     for name in ("Ana", "Ben", "Cara", "Dan", "Eve", "Fay", "Gus"):
         peer("consumer", "add", name)
-    grief = add_group(db_path, "Tuesday Grief Circle")
+    grief = make_group("Tuesday Grief Circle")
     at(monkeypatch, "2026-11-09T11:00:00")
-    add_referral(db_path, 5, grief, "2026-11-09T11:00:00")   # Eve: no attendance since
-    add_referral(db_path, 7, grief, "2026-11-09T11:00:00")   # Gus: went (below)
+    make_referral(5, grief, at="2026-11-09T11:00:00")   # Eve: no attendance since
+    make_referral(7, grief, at="2026-11-09T11:00:00")   # Gus: went (below)
     at(monkeypatch, "2026-11-12T15:00:00")
     peer("checkin", "Ben", "--mode", "phone", "--minutes", "20")            # next 11-19
     at(monkeypatch, "2026-11-14T15:00:00")
@@ -201,10 +182,10 @@ def test_due_refuses_negative_days(peer):
     assert result.exit_code == 2
 
 
-def test_due_and_checkin_with_a_real_peer_refer(peer, db_path, monkeypatch):
+def test_due_and_checkin_with_a_real_peer_refer(peer, db_path, monkeypatch, make_group):
     at(monkeypatch, "2026-11-01T09:00:00")
     peer("consumer", "add", "Ana", "--consent", "all")
-    add_group(db_path, "Tuesday Grief Circle")
+    make_group("Tuesday Grief Circle")
     at(monkeypatch, "2026-11-05T09:00:00")
     peer("refer", "Ana", "Tuesday")
     peer("checkin", "Ana", "--mode", "phone", "--minutes", "10", "--next", "1m")

@@ -38,17 +38,11 @@ def checkin(peer, who: str, when: str, mode: str, minutes: int, mood: int) -> in
                      "--mood", str(mood), "--at", when, "--next", "7d", "--note", "ok")["id"]
 
 
-def refer(query_conn, consumer: int, group: int, status: str, when: str) -> int:
-    cur = query_conn.execute(
-        "INSERT INTO referrals (consumer_id, group_id, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?)", (consumer, group, status, when, when))
-    query_conn.execute("INSERT INTO referral_events (referral_id, status, at) VALUES (?, ?, ?)",
-                       (cur.lastrowid, status, when))
-    return int(cur.lastrowid)
 
 
 @pytest.fixture
-def november(peer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+def november(peer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             make_referral) -> dict:
     """Four people, three groups, check-ins (one amended) and referrals around November 2026."""
     import sqlite3
 
@@ -79,12 +73,12 @@ def november(peer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         ids = {name: gid for gid, name in conn.execute("SELECT id, name FROM groups")}
         grief, anxiety, walking = (ids["Tuesday Grief Circle"], ids["Anxiety Peer Group"],
                                    ids["Walking Group"])
-        refer(conn, alex, grief, "continuing", "2026-10-25T10:00")  # October
-        refer(conn, sam, grief, "referred", "2026-11-04T10:00")
-        refer(conn, sam, anxiety, "attended", "2026-11-04T10:05")
-        refer(conn, jo, grief, "suggested", "2026-11-07T10:00")
-        refer(conn, jo, walking, "declined", "2026-11-08T10:00")
-        alex_anxiety = refer(conn, alex, anxiety, "referred", "2026-11-16T10:00")
+        make_referral(alex, grief, "continuing", "2026-10-25T10:00")  # October
+        make_referral(sam, grief, "referred", "2026-11-04T10:00")
+        make_referral(sam, anxiety, "attended", "2026-11-04T10:05")
+        make_referral(jo, grief, "suggested", "2026-11-07T10:00")
+        make_referral(jo, walking, "declined", "2026-11-08T10:00")
+        alex_anxiety = make_referral(alex, anxiety, "referred", "2026-11-16T10:00")
         conn.execute("INSERT INTO attendance (consumer_id, group_id, referral_id, attended_on) "
                      "VALUES (?, ?, ?, ?)", (alex, anxiety, alex_anxiety, "2026-11-19"))
         conn.commit()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 
@@ -12,18 +10,11 @@ def at(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
 
 
 @pytest.fixture
-def story(peer, db_path, monkeypatch):
+def story(peer, db_path, monkeypatch, make_group, make_referral):
     at(monkeypatch, "2026-11-01T09:00:00")
     peer("consumer", "add", "Sam Rivera", "--consent", "store")
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute("INSERT INTO groups (source, source_key, name, created_at, updated_at) VALUES "
-                     "('test', 'g1', 'Tuesday Grief Circle', '2026-11-01T09:00', '2026-11-01T09:00')")
-        conn.execute("INSERT INTO referrals (consumer_id, group_id, status, created_at, updated_at)"
-                     " VALUES (1, 1, 'referred', '2026-11-03T12:00:00', '2026-11-03T12:00:00')")
-        conn.execute("INSERT INTO referral_events (referral_id, status, at) "
-                     "VALUES (1, 'referred', '2026-11-03T12:00:00')")
-    conn.close()
+    grief = make_group("Tuesday Grief Circle")
+    make_referral(1, grief, "referred", "2026-11-03T12:00:00")
     at(monkeypatch, "2026-11-02T10:00:00")
     peer("consumer", "consent", "Sam", "grant", "share")
     at(monkeypatch, "2026-11-05T15:00:00")
