@@ -64,3 +64,22 @@ def test_readme_names_every_command():
             if not any(re.search(rf"[`/ ]{re.escape(sub)}\b", row.split("|")[1]) for row in rows):
                 missing.append(f"peer {name} {sub}")
     assert missing == []
+
+
+def test_registering_twice_adds_nothing_twice():
+    """register(root) is idempotent and touches only root: no duplicate commands, ever."""
+    modules = sorted({m for mods, _ in app_module.COMMANDS.values() for m in mods})
+    holder = typer.Typer()
+    holder.callback()(lambda: None)
+    for _ in range(2):
+        for module in modules:
+            import_module(f"peercli.cli.commands.{module}").register(holder)
+    names = [c.name for c in holder.registered_commands] + [
+        g.name for g in holder.registered_groups]
+    assert sorted(names) == sorted(app_module.COMMANDS)
+    consumer = typer.main.get_command(holder).commands["consumer"]
+    assert {"export", "forget", "add"} <= set(consumer.commands)
+    from peercli.cli.commands import consumer as consumer_module
+
+    subs = [c.name for c in consumer_module.app.registered_commands]
+    assert len(subs) == len(set(subs))

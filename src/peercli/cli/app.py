@@ -99,7 +99,7 @@ def main_callback(
 # Modules are imported and turned into click commands only when their command runs, so
 # `peer --help` and every single command pay for nothing else. The order is the --help order.
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
-    "consumer": (("consumer", "consumer_data"), "Record the people you support."),
+    "consumer": (("consumer",), "Record the people you support."),
     "group": (("group",), "Import, browse and edit the directory of groups."),
     "match": (("match",), "Rank groups for a consumer (or consumers for a group), with reasons."),
     "refer": (("match",), "Refer a consumer to groups (needs share consent)."),
@@ -112,7 +112,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "export": (("report",), "Export every table as CSV and JSON."),
     "db": (("db",), "Where the data lives, backups, restore and health check."),
     "topics": (("home",), "Print the interest vocabulary."),
-    "demo": (("match",), "Try the whole loop on sample data in a throwaway database."),
+    "demo": (("demo",), "Try the whole loop on sample data in a throwaway database."),
 }
 _BUILT: dict[str, Any] = {}
 

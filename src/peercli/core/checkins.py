@@ -9,11 +9,12 @@ fixed clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-MODES: tuple[str, ...] = ("in_person", "phone", "video", "text", "group")
+from peercli.core.vocab import CHECKIN_MODES, or_list
+
 MODE_LABELS: dict[str, str] = {
     "in_person": "in person", "phone": "phone", "video": "video", "text": "text", "group": "group",
 }
@@ -26,10 +27,6 @@ _MODE_WORDS: dict[str, str] = {
     "group": "group", "group session": "group",
 }
 
-# Referral statuses a check-in can mark attended (the person has not yet been recorded as going,
-# or goes regularly), and the status awaiting an outcome that `due` chases.
-OPEN_REFERRAL_STATUSES: tuple[str, ...] = ("suggested", "referred", "continuing")
-AWAITING_OUTCOME_STATUS = "referred"
 REFERRAL_GRACE_DAYS = 7
 
 MAX_MINUTES = 24 * 60
@@ -94,7 +91,7 @@ def parse_mode(text: str) -> str:
     key = re.sub(r"\s+", " ", text.strip().lower().replace("_", " "))
     if key in _MODE_WORDS:
         return _MODE_WORDS[key]
-    raise ValueError(f"unknown mode '{text}' (use in_person, phone, video, text or group)")
+    raise ValueError(f"unknown mode '{text}' (use {or_list(CHECKIN_MODES)})")
 
 
 def check_mood(mood: int) -> int:
@@ -135,10 +132,6 @@ def parse_who5(text: str) -> Who5:
             raise ValueError(f"WHO-5 item '{part}' in '{text}' is not a score from 0 to 5")
         items.append(int(part))
     return Who5(tuple(items))
-
-
-def who5_from_items(items: Sequence[int]) -> Who5:
-    return parse_who5(",".join(str(i) for i in items))
 
 
 # --- dates people type -------------------------------------------------------------------------

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-MODES = ("in_person", "phone", "video", "text", "group")
+from peercli.core.vocab import CHECKIN_MODES
+
+MODES = CHECKIN_MODES
 REFERRAL_STATUSES = (
     "suggested", "referred", "attended", "continuing", "declined", "no_show", "closed",
 )

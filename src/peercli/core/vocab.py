@@ -1,4 +1,10 @@
-"""Pure parsing of the small values people type into flags: formats, consent kinds, tags, cadences.
+"""The fixed vocabularies, each defined once, and pure parsing of the small values people type
+into flags: formats, consent kinds, tags, cadences.
+
+Every closed set of stored values (check-in modes, group formats, referral statuses, ...) is a
+``Literal`` type here with its tuple of values. The CLI help, the validation, the reports and the
+SQL ``CHECK`` constraints use these; ``tests/test_vocab.py`` compares the CHECK lists of a
+fresh database with them, so a new value is added here first (and in a new migration).
 
 Each parser raises ``ValueError`` with a message that quotes the bad part and says what is
 expected; the CLI adds the flag name and turns it into a PeerError.
@@ -8,10 +14,55 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Literal, get_args
 
-FORMATS = ("in_person", "online", "hybrid")
-CONSENT_KINDS = ("store", "contact", "share")
-MODES = ("in_person", "phone", "video", "text", "group")
+#: How a check-in contact happened (``checkins.mode``).
+CheckinMode = Literal["in_person", "phone", "video", "text", "group"]
+CHECKIN_MODES: tuple[CheckinMode, ...] = get_args(CheckinMode)
+
+#: How a group meets (``groups.format``), and the ways a consumer can attend.
+GroupFormat = Literal["in_person", "online", "hybrid"]
+FORMATS: tuple[GroupFormat, ...] = get_args(GroupFormat)
+
+#: Who runs a group (``groups.facilitation``; NULL when the listing does not say).
+Facilitation = Literal["peer-led", "professional", "mutual-aid"]
+FACILITATIONS: tuple[Facilitation, ...] = get_args(Facilitation)
+
+#: A group is listed (active) or retired (inactive); a consumer is active or archived.
+GroupStatus = Literal["active", "inactive"]
+GROUP_STATUSES: tuple[GroupStatus, ...] = get_args(GroupStatus)
+ConsumerStatus = Literal["active", "archived"]
+CONSUMER_STATUSES: tuple[ConsumerStatus, ...] = get_args(ConsumerStatus)
+
+#: What a consumer consents to (``consents.kind``).
+ConsentKind = Literal["store", "contact", "share"]
+CONSENT_KINDS: tuple[ConsentKind, ...] = get_args(ConsentKind)
+
+#: A referral's status (``referrals.status``), in the order of the closed loop.
+ReferralStatus = Literal[
+    "suggested", "referred", "attended", "continuing", "declined", "no_show", "closed"]
+REFERRAL_STATUSES: tuple[ReferralStatus, ...] = get_args(ReferralStatus)
+#: Open referrals: a second referral to the same group reuses the open one, and a consumer's
+#: calendar holds the groups of their open referrals.
+OPEN_REFERRAL_STATUSES: tuple[ReferralStatus, ...] = (
+    "suggested", "referred", "attended", "continuing")
+#: Referrals a check-in's attendance can settle (the person was not yet recorded as going, or
+#: goes regularly); an "attended" one is linked again but keeps its status.
+ATTENDABLE_REFERRAL_STATUSES: tuple[ReferralStatus, ...] = ("suggested", "referred", "continuing")
+#: The status awaiting an outcome that ``peer due`` chases.
+AWAITING_OUTCOME_STATUS: ReferralStatus = "referred"
+
+#: How a meeting repeats (``meetings.freq``, RRULE FREQ values).
+MeetingFreq = Literal["DAILY", "WEEKLY", "MONTHLY"]
+MEETING_FREQS: tuple[MeetingFreq, ...] = get_args(MeetingFreq)
+
+
+
+def or_list(items: Iterable[str]) -> str:
+    """"a, b or c", for help text and messages."""
+    values = list(items)
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
+
 
 _FORMAT_WORDS = {
     "in_person": "in_person", "in-person": "in_person", "inperson": "in_person",
@@ -93,7 +144,7 @@ def parse_formats(value: str | Iterable[str] | None) -> list[str]:
 
 
 def parse_consent_kinds(value: str | Iterable[str] | None) -> list[str]:
-    kinds = []
+    kinds: list[str] = []
     for item in split_list(value):
         key = _key(item)
         if key == "all":

@@ -34,9 +34,6 @@ from peercli.core.errors import PeerError
 if TYPE_CHECKING:
     from peercli.core.schedule import Meeting
 
-FORMATS = ("in_person", "online", "hybrid")
-STATUSES = ("active", "inactive")
-FACILITATIONS = ("peer-led", "professional", "mutual-aid")
 
 
 class ImportFileError(PeerError, ValueError):

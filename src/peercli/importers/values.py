@@ -20,14 +20,6 @@ _LANG_SPLIT = re.compile(r"\s*[,;/|&+]\s*|\s+and\s+|\s+y\s+", re.IGNORECASE)
 _WORDS = re.compile(r"[^a-z0-9+]+")
 
 
-def clean(text: str | None) -> str | None:
-    """Strip a cell; blank -> None."""
-    if text is None:
-        return None
-    text = text.strip()
-    return text or None
-
-
 def split_items(text: str) -> list[str]:
     """"a, b; c / d | e" -> ["a", "b", "c", "d", "e"]."""
     return [part for part in _LIST_SPLIT.split(text.strip()) if part]

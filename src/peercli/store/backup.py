@@ -16,7 +16,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def backup_stamp(now: Any) -> str:
-    return now.strftime("%Y%m%d-%H%M%S")
+    return str(now.strftime("%Y%m%d-%H%M%S"))
 
 
 def default_backup_path(db_path: Path, stamp: str) -> Path:

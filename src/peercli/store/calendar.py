@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ACTIVE_REFERRAL_STATUSES = ("suggested", "referred", "attended", "continuing")
-
 
 @dataclass(frozen=True)
 class CalendarPlan:
@@ -32,13 +30,14 @@ def calendar_plan(
 
     from peercli.core.calendar import MeetingEvent
     from peercli.core.schedule import describe_meeting, next_occurrences
+    from peercli.core.vocab import OPEN_REFERRAL_STATUSES
     from peercli.store.groups import group_meetings
 
-    marks = ", ".join("?" for _ in ACTIVE_REFERRAL_STATUSES)
+    marks = ", ".join("?" for _ in OPEN_REFERRAL_STATUSES)
     groups = conn.execute(
         f"SELECT g.*, min(r.id) AS referral_id FROM referrals r JOIN groups g ON g.id = r.group_id "
         f"WHERE r.consumer_id = ? AND r.status IN ({marks}) GROUP BY g.id ORDER BY min(r.id)",
-        (consumer_id, *ACTIVE_REFERRAL_STATUSES),
+        (consumer_id, *OPEN_REFERRAL_STATUSES),
     ).fetchall()
     events: list[Any] = []
     skipped: list[str] = []

@@ -19,9 +19,8 @@ from datetime import date, datetime
 from typing import Any
 
 from peercli.core import checkins as core
+from peercli.core.vocab import ATTENDABLE_REFERRAL_STATUSES, AWAITING_OUTCOME_STATUS
 from peercli.store.db import audit, now_iso
-
-CHECKIN_FIELDS = ("at", "mode", "minutes", "mood", "who5", "note", "next_followup_on")
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,9 @@ def checkin_dict(row: sqlite3.Row, attended: list[dict[str, Any]] | None = None)
 
 
 def get_checkin(conn: sqlite3.Connection, checkin_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM checkins WHERE id = ?", (checkin_id,)).fetchone()
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM checkins WHERE id = ?", (checkin_id,)).fetchone()
+    return row
 
 
 def checkin_versions(conn: sqlite3.Connection, checkin_id: int) -> list[sqlite3.Row]:
@@ -132,12 +133,12 @@ def last_mode(conn: sqlite3.Connection, consumer_id: int) -> str | None:
 
 def open_referrals(conn: sqlite3.Connection, consumer_id: int) -> list[sqlite3.Row]:
     """Referrals a check-in can mark attended (suggested, referred, continuing), oldest first."""
-    marks = ", ".join("?" for _ in core.OPEN_REFERRAL_STATUSES)
+    marks = ", ".join("?" for _ in ATTENDABLE_REFERRAL_STATUSES)
     return conn.execute(
         "SELECT r.id, r.group_id, r.status, r.created_at, g.name AS group_name FROM referrals r "
         f"JOIN groups g ON g.id = r.group_id WHERE r.consumer_id = ? AND r.status IN ({marks}) "
         "ORDER BY r.created_at, r.id",
-        (consumer_id, *core.OPEN_REFERRAL_STATUSES),
+        (consumer_id, *ATTENDABLE_REFERRAL_STATUSES),
     ).fetchall()
 
 
@@ -148,7 +149,7 @@ def plan_attendance(
 
     A referral already "attended" is linked too (going again), its status left as it is.
     """
-    statuses = (*core.OPEN_REFERRAL_STATUSES, "attended")
+    statuses = (*ATTENDABLE_REFERRAL_STATUSES, "attended")
     marks = ", ".join("?" for _ in statuses)
     referrals = {
         r["group_id"]: r for r in conn.execute(
@@ -291,7 +292,7 @@ def due_inputs(
             "JOIN consumers c ON c.id = r.consumer_id AND c.status = 'active' "
             "WHERE r.status = ? AND NOT EXISTS ("
             " SELECT 1 FROM attendance a WHERE a.referral_id = r.id)",
-            (core.AWAITING_OUTCOME_STATUS,),
+            (AWAITING_OUTCOME_STATUS,),
         )
     ]
     return states, awaiting
@@ -382,7 +383,7 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[core.Tim
                             f"referral to {ref['group_name']} created", ref["id"],
                             {**info, "status": None}))
         for ev in history:
-            note = f" — {first_line_of(ev['note'])}" if ev["note"] else ""
+            note = f" — {core.first_line(ev['note'])}" if ev["note"] else ""
             events.append(E(ev["at"], "referral",
                             f"{_status_words(ev['status'])} {ref['group_name']}{note}", ref["id"],
                             {**info, "status": ev["status"]}))
@@ -398,10 +399,6 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[core.Tim
                         {"group": r["name"], "referral_id": r["referral_id"],
                          "checkin_id": r["checkin_id"], "attended_on": r["attended_on"]}))
     return core.order_events(events)
-
-
-def first_line_of(text: str | None) -> str:
-    return core.first_line(text)
 
 
 _STATUS_WORDS = {

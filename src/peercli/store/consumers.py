@@ -24,12 +24,6 @@ _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
-# Scalar columns a command may set; list columns are stored as JSON arrays.
-SCALAR_FIELDS = (
-    "name", "pronouns", "phone", "email", "contact_preference", "postal_code",
-    "goals", "notes", "cadence_days",
-)
-LIST_FIELDS = ("languages", "formats", "access_needs", "eligible")
 
 
 @dataclass

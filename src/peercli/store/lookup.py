@@ -27,14 +27,14 @@ def resolve(
     if not text:
         raise PeerError(f"give a {noun} id or name")
     if text.lstrip("#").isdigit():
-        row = conn.execute(
+        row: sqlite3.Row | None = conn.execute(
             f"SELECT * FROM {table} WHERE id = ? AND ({where})", (int(text.lstrip("#")), *params)
         ).fetchone()
         if row is None:
             raise PeerError(f"no {noun} with id {text.lstrip('#')}")
         return row
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = conn.execute(
+    rows: list[sqlite3.Row] = conn.execute(
         f"SELECT * FROM {table} WHERE lower(name) LIKE ? ESCAPE '\\' AND ({where}) "
         "ORDER BY name COLLATE NOCASE, id LIMIT 21",
         (escaped + "%", *params),
@@ -52,3 +52,15 @@ def resolve(
     raise PeerError(
         f"'{text}' matches several {noun}s: {shown}{more}. Use the id or more of the name."
     )
+
+
+def resolve_active_consumer(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+    """Like ``resolve(conn, "consumer", ref)``, refusing an archived consumer (it is not matched,
+    referred or checked in until reactivated)."""
+    row = resolve(conn, "consumer", ref)
+    if row["status"] != "active":
+        raise PeerError(
+            f"consumer #{row['id']} is archived, so it is not matched or referred. "
+            f"Reactivate it first: peer consumer archive {row['id']} --undo"
+        )
+    return row

@@ -1,12 +1,14 @@
 """Referrals in the store: a consumer sent to a group, with the score and reasons of that moment,
 and an append-only history of status changes (creation included).
 
-Statuses: suggested, referred, attended, continuing, declined, no_show, closed. The first four are
-*open*. A second referral of a consumer to a group they already have an open referral to is not
+Statuses are ``core.vocab.REFERRAL_STATUSES``; the *open* ones are ``OPEN_REFERRAL_STATUSES``.
+A second referral of a consumer to a group they already have an open referral to is not
 created: the open one is returned (`create_or_reuse`) so the history stays in one place; after a
 referral is declined, no_show or closed, a new one may be made.
 
-Values arrive validated; this module only reads and writes rows, auditing field names only.
+:func:`refer` is the whole workflow behind ``peer refer`` and the picker of ``peer match``: the
+share-consent rule (``core.referrals``), scoring, and one transaction. Values arrive validated;
+this module only reads and writes rows, auditing field names only.
 """
 
 from __future__ import annotations
@@ -15,27 +17,16 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from peercli.core.vocab import OPEN_REFERRAL_STATUSES
 from peercli.store.db import audit, dumps_list, loads_list, now_iso
 
-STATUSES = ("suggested", "referred", "attended", "continuing", "declined", "no_show", "closed")
-OPEN_STATUSES = ("suggested", "referred", "attended", "continuing")
-_STATUS_WORDS = {s: s for s in STATUSES} | {
-    "no-show": "no_show", "noshow": "no_show", "no show": "no_show", "missed": "no_show",
-    "went": "attended", "attending": "attended", "continue": "continuing", "ongoing": "continuing",
-    "decline": "declined", "refused": "declined", "close": "closed", "done": "closed",
-    "suggest": "suggested", "refer": "referred",
-}
+if TYPE_CHECKING:
+    from datetime import datetime
 
-
-def parse_status(text: str) -> str:
-    """A status as typed ("no-show", "Attended") -> its stored form; ValueError if unknown."""
-    key = " ".join(text.strip().lower().replace("_", " ").split())
-    status = _STATUS_WORDS.get(key) or _STATUS_WORDS.get(key.replace(" ", "_"))
-    if status is None:
-        raise ValueError(f"unknown status '{text}' (use {', '.join(STATUSES)})")
-    return status
+    from peercli.core.matching import Match
+    from peercli.core.topics import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -50,12 +41,13 @@ class NewReferral:
 
 
 def open_referral(conn: sqlite3.Connection, consumer_id: int, group_id: int) -> sqlite3.Row | None:
-    marks = ", ".join("?" for _ in OPEN_STATUSES)
-    return conn.execute(
+    marks = ", ".join("?" for _ in OPEN_REFERRAL_STATUSES)
+    row: sqlite3.Row | None = conn.execute(
         f"SELECT * FROM referrals WHERE consumer_id = ? AND group_id = ? AND status IN ({marks}) "
         "ORDER BY id DESC LIMIT 1",
-        (consumer_id, group_id, *OPEN_STATUSES),
+        (consumer_id, group_id, *OPEN_REFERRAL_STATUSES),
     ).fetchone()
+    return row
 
 
 def _event_note(note: str | None, override: str | None) -> str | None:
@@ -175,7 +167,8 @@ def list_referrals(
     events: bool = False,
 ) -> list[dict[str, Any]]:
     """Newest change first."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if consumer_id is not None:
         where.append("r.consumer_id = ?")
         params.append(consumer_id)
@@ -186,3 +179,69 @@ def list_referrals(
     rows = conn.execute(f"{_SELECT}{clause} ORDER BY r.updated_at DESC, r.id DESC",
                         params).fetchall()
     return _dicts(conn, rows, events=events)
+
+
+# -- the referral workflow -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralOutcome:
+    """What :func:`refer` did: each referral's JSON shape (plus ``created``: False when an open
+    one was reused), a note about consent (or None), and warnings about the groups."""
+
+    records: list[dict[str, Any]]
+    consent_note: str | None
+    warnings: list[str]
+
+
+def refer(
+    conn: sqlite3.Connection,
+    consumer_id: int,
+    groups: Sequence[int | Match],
+    *,
+    now: datetime,
+    vocabulary: Vocabulary,
+    note: str | None = None,
+    override: str | None = None,
+) -> ReferralOutcome:
+    """Refer a consumer to ``groups`` (ids, scored now; or matches already scored), in one
+    transaction. Refused (PeerError, nothing written) without share consent unless ``override``
+    gives the reason, which is then kept with each referral. An open referral to the same group
+    is reused (a "suggested" one moves to "referred")."""
+    from peercli.core.referrals import decide_consent, referral_reasons, referral_warnings
+    from peercli.store.consumers import has_consent
+    from peercli.store.db import write
+
+    made: list[tuple[int, bool]] = []
+    with write(conn):
+        decision = decide_consent(consumer_id, has_consent(conn, consumer_id, "share"), override)
+        matches = _scored(conn, consumer_id, groups, now, vocabulary)
+        for m in matches:
+            made.append(create_or_reuse(conn, NewReferral(
+                consumer_id=consumer_id, group_id=m.group.id, score=m.score,
+                reasons=referral_reasons(m), status="referred", note=note,
+                consent_override_reason=decision.stored_override,
+            )))
+    records = []
+    for referral_id, created in made:
+        record = referral_dict(conn, referral_id) or {}
+        record["created"] = created
+        records.append(record)
+    return ReferralOutcome(records, decision.note, referral_warnings(matches))
+
+
+def _scored(conn: sqlite3.Connection, consumer_id: int, groups: Sequence[int | Match],
+            now: datetime, vocabulary: Vocabulary) -> list[Match]:
+    """Matches for ``groups``: ids are scored now (near misses allowed), matches kept."""
+    ids = [g for g in groups if isinstance(g, int)]
+    if not ids:
+        return [g for g in groups if not isinstance(g, int)]
+    from peercli.core.matching import score_group
+    from peercli.store.matching import load_consumer, load_groups
+
+    profile = load_consumer(conn, consumer_id)
+    scored = {
+        g.id: score_group(profile, g, now, near_misses=True, vocabulary=vocabulary)
+        for g in load_groups(conn, ids)
+    }
+    return [scored[g] if isinstance(g, int) else g for g in groups]

@@ -13,7 +13,9 @@ import typer
 from typer.core import TyperGroup
 
 from peercli.cli.options import JsonOpt
+from peercli.cli.registry import add_command, add_group
 from peercli.core.errors import PeerError
+from peercli.core.vocab import CHECKIN_MODES, or_list
 
 CHECKIN_HELP = (
     "Log a contact and when to follow up. 'peer checkin NAME [flags]' is short for "
@@ -39,8 +41,8 @@ app = typer.Typer(cls=CheckinGroup, no_args_is_help=True, help=CHECKIN_HELP)
 
 ModeOpt = Annotated[str | None, typer.Option(
     "--mode", "-m",
-    help='How you met: in_person, phone, video, text or group ("in person", "call", "zoom", '
-         '"sms" work too).', show_default=False)]
+    help=f'How you met: {or_list(CHECKIN_MODES)} ("in person", "call", "zoom", "sms" work too).',
+    show_default=False)]
 MinutesOpt = Annotated[int | None, typer.Option(
     "--minutes", help="Length of the contact in minutes (15-minute units are worked out).",
     show_default=False)]
@@ -121,7 +123,7 @@ def _prompt_missing(conn: Any, consumer: Any, values: dict[str, Any], today: Any
     if values["mode"] is None:
         default = last_mode(conn, consumer["id"]) or "in_person"
         values["mode"] = prompts.select(
-            "Mode:", [(m, core.MODE_LABELS[m]) for m in core.MODES], default=default)
+            "Mode:", [(m, core.MODE_LABELS[m]) for m in CHECKIN_MODES], default=default)
     if values["minutes"] is None:
         answer = prompts.text("Minutes:", default="30", required=True,
                               parse=_int_text(core.check_minutes))
@@ -550,6 +552,6 @@ def _render_timeline(person: Any, events: list[Any], series: dict[str, Any]) -> 
 
 def register(root: typer.Typer) -> None:
     """Add ``checkin`` (log/amend/show), ``due`` and ``timeline`` to the root app."""
-    root.add_typer(app, name="checkin", help=CHECKIN_HELP)
-    root.command("due")(due)
-    root.command("timeline")(timeline)
+    add_group(root, "checkin", app, help=CHECKIN_HELP)
+    add_command(root, "due", due)
+    add_command(root, "timeline", timeline)

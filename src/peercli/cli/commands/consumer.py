@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
+from peercli.cli.commands import consumer_data
 from peercli.cli.options import JsonOpt, YesOpt
+from peercli.cli.registry import add_command, add_group
 from peercli.core.errors import PeerError
 
 app = typer.Typer(no_args_is_help=True)
@@ -450,5 +452,10 @@ def consent(
         typer.echo(f"  {event['at'].replace('T', ' ')}  {event['kind']:<8} {verb}{extra}")
 
 
+# One person's whole record (export) and erasure (forget) live in consumer_data.py.
+add_command(app, "export", consumer_data.export)
+add_command(app, "forget", consumer_data.forget)
+
+
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="consumer", help="Record the people you support.")
+    add_group(root, "consumer", app, help="Record the people you support.")

@@ -1,6 +1,7 @@
 """``peer consumer export`` (one person's complete record) and ``peer consumer forget`` (erasure).
 
-Added to the ``peer consumer`` sub-app defined in ``commands/consumer.py``.
+``commands/consumer.py`` lists them in its ``peer consumer`` sub-app (this module registers
+nothing itself).
 """
 
 from __future__ import annotations
@@ -77,10 +78,3 @@ def forget(
              "it until the next erase or backup; close other peer windows and run "
              "'peer db check'")
 
-
-def register(root: typer.Typer) -> None:
-    """Add export and forget to the existing ``peer consumer`` sub-app."""
-    from peercli.cli.commands.consumer import app as consumer_app
-
-    consumer_app.command("export")(export)
-    consumer_app.command("forget")(forget)

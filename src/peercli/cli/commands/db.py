@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from peercli.cli.options import JsonOpt, YesOpt
+from peercli.cli.registry import add_group
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -118,4 +119,4 @@ def check(as_json: JsonOpt = False) -> None:
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="db", help="Where the data lives, backups, and its health.")
+    add_group(root, "db", app, help="Where the data lives, backups, and its health.")

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Self
 import typer
 
 from peercli.cli.options import JsonOpt, YesOpt
+from peercli.cli.registry import add_group
 from peercli.core.errors import PeerError
 
 app = typer.Typer(no_args_is_help=True)
@@ -718,4 +719,4 @@ def retire(
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="group", help="Import, browse and edit the directory of groups.")
+    add_group(root, "group", app, help="Import, browse and edit the directory of groups.")

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from peercli.cli.registry import add_command
+
 
 def show_home() -> None:
     """Who is due today (and overdue), the next few names with reasons, and commands to try.
@@ -73,4 +75,4 @@ def topics(
 
 
 def register(root: typer.Typer) -> None:
-    root.command("topics")(topics)
+    add_command(root, "topics", topics)

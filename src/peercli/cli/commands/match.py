@@ -1,168 +1,22 @@
-"""``peer match`` (rank groups for a person, or people for a group), ``peer refer`` (turn picks into
-tracked referrals, consent enforced) and ``peer demo`` (the whole loop on a throwaway database)."""
+"""``peer match`` (rank groups for a person, or people for a group) and ``peer refer`` (turn picks
+into tracked referrals, consent enforced). The workflow itself is ``store.referrals.refer``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from peercli.cli.options import JsonOpt
+from peercli.cli.registry import add_command
 from peercli.core.errors import PeerError
 
 if TYPE_CHECKING:
     import sqlite3
-    from datetime import datetime
 
     from peercli.core.matching import ConsumerProfile, Match
     from peercli.core.topics import Vocabulary
-
-
-# -- shared helpers (also used by commands.referral and the demo) -----------------------------
-
-
-def load_vocabulary() -> Vocabulary:
-    from peercli.importers.userfiles import load_vocabulary as load
-    from peercli.importers.userfiles import user_topics_path
-
-    extra = user_topics_path()
-    return load(extra if extra.exists() else None)
-
-
-def active_consumer(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
-    from peercli.store.lookup import resolve
-
-    row = resolve(conn, "consumer", ref)
-    if row["status"] != "active":
-        raise PeerError(
-            f"consumer #{row['id']} is archived, so it is not matched or referred. "
-            f"Reactivate it first: peer consumer archive {row['id']} --undo"
-        )
-    return row
-
-
-def when_text(match: Match) -> str:
-    from peercli.core.schedule import describe_meeting
-
-    meetings = match.fitting or match.group.meetings
-    text = "; ".join(describe_meeting(m) for m in meetings[:2])
-    if len(meetings) > 2:
-        text += f" (+{len(meetings) - 2} more)"
-    return text
-
-
-def where_text(match: Match) -> str:
-    g = match.group
-    if match.attends == "online" or (match.attends is None and g.format == "online"):
-        return "online" if g.format == "online" else "hybrid (join online)"
-    place = ", ".join(p for p in (g.address, g.city) if p) or "in person"
-    if match.distance_km is not None:
-        km = "<1" if match.distance_km < 1 else f"{round(match.distance_km)}"
-        place += f" ({km} km)"
-    if g.format == "hybrid":
-        place += " · or online"
-    return place
-
-
-def match_json(match: Match) -> dict[str, Any]:
-    """The JSON contract for one match (group_id, name, score, reasons, next_meeting, format)."""
-    g = match.group
-    return {
-        "group_id": g.id,
-        "name": g.name,
-        "score": round(match.score, 3),
-        "reasons": list(match.reasons),
-        "next_meeting": match.next_meeting.isoformat() if match.next_meeting else None,
-        "format": g.format,
-        "when": when_text(match),
-        "near_miss": match.near_miss,
-        "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
-        "attends": match.attends,
-        "address": g.address,
-        "city": g.city,
-        "online_url": g.online_url,
-        "breakdown": dict(match.breakdown),
-    }
-
-
-def _next_text(when: datetime | None) -> str:
-    return when.strftime("%a %d %b %H:%M") if when else "no upcoming date"
-
-
-def render_matches(matches: list[Match], title: str | None) -> None:
-    from peercli.cli.render import table
-
-    rows = []
-    for rank_no, m in enumerate(matches, start=1):
-        when = f"{when_text(m)}\nnext: {_next_text(m.next_meeting)}"
-        if m.near_miss:
-            when += "\n(near miss)"
-        rows.append([rank_no, f"{m.group.name}\n#{m.group.id} · {m.score:.2f}", when,
-                     where_text(m), "\n".join(m.reasons)])
-    table(title, ["#", "Group", "When", "Where", "Why"], rows, show_lines=True)
-
-
-def score_for_referral(
-    conn: sqlite3.Connection, consumer: ConsumerProfile, group_ids: list[int], now: datetime,
-    vocabulary: Vocabulary,
-) -> list[Match]:
-    from peercli.core.matching import score_group
-    from peercli.store.matching import load_groups
-
-    return [
-        score_group(consumer, g, now, near_misses=True, vocabulary=vocabulary)
-        for g in load_groups(conn, group_ids)
-    ]
-
-
-def referral_reasons(match: Match) -> tuple[str, ...]:
-    if match.passed:
-        return match.reasons
-    return (f"did not pass the match filters: {match.filtered_by}", *match.reasons)
-
-
-def consent_refusal(consumer_id: int) -> PeerError:
-    return PeerError(
-        f"consumer #{consumer_id} has not given share consent, and a referral shares their "
-        f"details with the group. Record it first: peer consumer consent {consumer_id} grant "
-        "share (or, if you must refer without it, add --override-consent --reason \"why\"). "
-        "Nothing was saved."
-    )
-
-
-def make_referrals(
-    conn: sqlite3.Connection, consumer_id: int, matches: list[Match], *, note: str | None,
-    override_reason: str | None,
-) -> list[dict[str, Any]]:
-    """One transaction: a referral per match (an open one to the same group is reused)."""
-    from peercli.store.db import write
-    from peercli.store.referrals import NewReferral, create_or_reuse, referral_dict
-
-    made: list[tuple[int, bool]] = []
-    with write(conn):
-        for m in matches:
-            made.append(create_or_reuse(conn, NewReferral(
-                consumer_id=consumer_id, group_id=m.group.id, score=m.score,
-                reasons=referral_reasons(m), status="referred", note=note,
-                consent_override_reason=override_reason,
-            )))
-    out = []
-    for referral_id, created in made:
-        record = referral_dict(conn, referral_id) or {}
-        record["created"] = created
-        out.append(record)
-    return out
-
-
-def echo_referrals(records: list[dict[str, Any]]) -> None:
-    from peercli.cli.render import info, success
-
-    for r in records:
-        if r["created"]:
-            success(f"Referral #{r['id']}: {r['consumer_name']} → {r['group_name']} (referred)")
-        else:
-            info(f"Already open: referral #{r['id']} to {r['group_name']} is {r['status']} "
-                 f"(see peer referral show {r['id']})")
 
 
 # -- peer match -----------------------------------------------------------------------------
@@ -186,15 +40,19 @@ def _parse_format(fmt: str) -> str:
         raise PeerError(f"--format: {exc}") from None
 
 
-def _explain(conn: sqlite3.Connection, consumer: ConsumerProfile, group_ref: str, now: datetime,
-             near_misses: bool, any_topic: bool, vocabulary: Vocabulary, as_json: bool) -> None:
+def _explain(conn: sqlite3.Connection, consumer_id: int, group_ref: str, near_misses: bool,
+             any_topic: bool, vocabulary: Vocabulary, as_json: bool) -> None:
+    from peercli.cli.commands.matchview import next_text
     from peercli.cli.render import console, print_json
+    from peercli.core.contract import match_dict, when_text, where_text
     from peercli.core.matching import WEIGHTS, score_group
+    from peercli.store.clock import now
     from peercli.store.lookup import resolve
-    from peercli.store.matching import load_group
+    from peercli.store.matching import load_consumer, load_group
 
+    consumer = load_consumer(conn, consumer_id)
     row = resolve(conn, "group", group_ref)
-    match = score_group(consumer, load_group(conn, row["id"]), now, near_misses=near_misses,
+    match = score_group(consumer, load_group(conn, row["id"]), now(), near_misses=near_misses,
                         any_topic=any_topic, vocabulary=vocabulary)
     total = WEIGHTS.total
     parts = {
@@ -202,7 +60,7 @@ def _explain(conn: sqlite3.Connection, consumer: ConsumerProfile, group_ref: str
                "points": round(weight * match.breakdown[name] / total, 4)}
         for name, weight in WEIGHTS.items()
     }
-    data = {**match_json(match), "consumer_id": consumer.id, "passed": match.passed,
+    data = {**match_dict(match), "consumer_id": consumer.id, "passed": match.passed,
             "filtered_by": match.filtered_by, "breakdown": parts}
     if as_json:
         print_json(data)
@@ -217,7 +75,7 @@ def _explain(conn: sqlite3.Connection, consumer: ConsumerProfile, group_ref: str
     out.print(f"  score {match.score:.3f} = sum(weight × component) / {total:g}")
     for name, p in parts.items():
         out.print(f"    {name:<10} {p['value']:.2f} × {p['weight']:.2f}  → {p['points']:.3f}")
-    out.print(f"  when   {escape(when_text(match))} (next: {_next_text(match.next_meeting)})")
+    out.print(f"  when   {escape(when_text(match))} (next: {next_text(match.next_meeting)})")
     out.print(f"  where  {escape(where_text(match))}")
     for reason in match.reasons:
         out.print(f"  · {escape(reason)}")
@@ -256,11 +114,15 @@ def _group_match(conn: sqlite3.Connection, group_ref: str, limit: int, near_miss
            for i, m in enumerate(matches, start=1)], show_lines=True)
 
 
-def _pick_and_refer(conn: sqlite3.Connection, consumer: ConsumerProfile,
-                    matches: list[Match]) -> None:
+def _pick_and_refer(conn: sqlite3.Connection, consumer: ConsumerProfile, matches: list[Match],
+                    vocabulary: Vocabulary) -> None:
     from peercli.cli import prompts
+    from peercli.cli.commands.matchview import echo_referrals
     from peercli.cli.render import info, warn
+    from peercli.core.contract import when_text
+    from peercli.store.clock import now
     from peercli.store.consumers import has_consent
+    from peercli.store.referrals import refer
 
     choices = [(str(m.group.id), f"{i}. {m.group.name} — {when_text(m)}")
                for i, m in enumerate(matches, start=1)]
@@ -282,7 +144,9 @@ def _pick_and_refer(conn: sqlite3.Connection, consumer: ConsumerProfile,
             return
         override = prompts.text("Reason for referring without share consent:", required=True)
     note = prompts.text("Note for the referral (optional):") or None
-    echo_referrals(make_referrals(conn, consumer.id, chosen, note=note, override_reason=override))
+    outcome = refer(conn, consumer.id, chosen, now=now(), vocabulary=vocabulary, note=note,
+                    override=override)
+    echo_referrals(outcome.records)
 
 
 def match(
@@ -313,18 +177,9 @@ def match(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank the groups that fit a person, with reasons and next meeting; then pick referrals."""
-    from dataclasses import replace
-
     from peercli.cli import runtime
-    from peercli.cli.render import print_json
-    from peercli.store.clock import now as clock_now
-    from peercli.store.matching import (
-        Narrowing,
-        load_consumer,
-        match_groups,
-        narrow_windows,
-        restrict_formats,
-    )
+    from peercli.importers.userfiles import load_vocabulary
+    from peercli.store.lookup import resolve_active_consumer
 
     if group is not None and consumer is not None:
         raise PeerError("give either a consumer (peer match Sam) or --group G, not both")
@@ -339,46 +194,83 @@ def match(
         _group_match(conn, group, limit, near_misses, any_topic, vocabulary, as_json)
         return
     assert consumer is not None
-    row = active_consumer(conn, consumer)
-    profile = load_consumer(conn, row["id"])
-    now = clock_now()
+    row = resolve_active_consumer(conn, consumer)
     if explain is not None:
-        _explain(conn, profile, explain, now, near_misses, any_topic, vocabulary, as_json)
+        _explain(conn, row["id"], explain, near_misses, any_topic, vocabulary, as_json)
         return
+    wanted = _Wanted(topic=topic, fmt=fmt, day=day_value, limit=limit, near_misses=near_misses,
+                     any_topic=any_topic)
+    _consumer_match(conn, row["id"], wanted, vocabulary, as_json)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What ``peer match CONSUMER`` was asked for, parsed."""
+
+    topic: str | None
+    fmt: str | None
+    day: int | None
+    limit: int
+    near_misses: bool
+    any_topic: bool
+
+
+def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
+                    vocabulary: Vocabulary, as_json: bool) -> None:
+    from dataclasses import replace
+
+    from peercli.cli import runtime
+    from peercli.cli.commands.matchview import render_matches
+    from peercli.cli.render import print_json
+    from peercli.core.contract import match_dict
+    from peercli.store.clock import now
+    from peercli.store.matching import (
+        Narrowing,
+        load_consumer,
+        match_groups,
+        narrow_windows,
+        restrict_formats,
+    )
+
+    profile = load_consumer(conn, consumer_id)
     group_formats = None
-    if fmt is not None:
-        profile, group_formats = restrict_formats(profile, fmt)
-    if day_value is not None:
-        profile = replace(profile, windows=narrow_windows(profile.windows, day_value))
+    if wanted.fmt is not None:
+        profile, group_formats = restrict_formats(profile, wanted.fmt)
+    if wanted.day is not None:
+        profile = replace(profile, windows=narrow_windows(profile.windows, wanted.day))
         if not profile.windows:
             from peercli.core.timeparse import DAY_NAMES
 
             raise PeerError(f"--day: consumer #{profile.id} has no free time on "
-                            f"{DAY_NAMES[day_value]} (see peer consumer show {profile.id})")
+                            f"{DAY_NAMES[wanted.day]} (see peer consumer show {profile.id})")
     topic_slug = None
-    if topic is not None:
-        topic_slug = vocabulary.normalize_one(topic)[0]
+    if wanted.topic is not None:
+        topic_slug = vocabulary.normalize_one(wanted.topic)[0]
         if not topic_slug:
-            raise PeerError(f"--topic: '{topic}' names no topic (see peer topics)")
-    narrowing = Narrowing(topic=topic_slug, group_formats=group_formats, limit=limit,
-                          near_misses=near_misses, any_topic=any_topic)
-    matches, _ = match_groups(conn, profile, now, narrowing, vocabulary=vocabulary)
+            raise PeerError(f"--topic: '{wanted.topic}' names no topic (see peer topics)")
+    narrowing = Narrowing(topic=topic_slug, group_formats=group_formats, limit=wanted.limit,
+                          near_misses=wanted.near_misses, any_topic=wanted.any_topic)
+    matches, _ = match_groups(conn, profile, now(), narrowing, vocabulary=vocabulary)
     if as_json:
-        print_json([match_json(m) for m in matches])
+        print_json([match_dict(m) for m in matches])
         return
     if not matches:
-        hint = "" if near_misses else " Try --near-misses to include meetings just outside it"
-        hint += "" if any_topic or not hint else ", or --any-topic for groups on other topics."
-        hint = hint if not hint or hint.endswith(".") else hint + "."
-        if not profile.windows:
-            hint = ""
-        typer.echo(f"No active group fits #{profile.id} {profile.name}: topics, format, "
-                   f"language, access needs, audience and free time all have to fit.{hint}",
-                   err=True)
+        _no_match(profile, wanted)
         return
     render_matches(matches, f"Groups for #{profile.id} {profile.name}")
     if runtime.can_prompt():
-        _pick_and_refer(conn, profile, matches)
+        _pick_and_refer(conn, profile, matches, vocabulary)
+
+
+def _no_match(profile: ConsumerProfile, wanted: _Wanted) -> None:
+    hint = "" if wanted.near_misses else " Try --near-misses to include meetings just outside it"
+    hint += "" if wanted.any_topic or not hint else ", or --any-topic for groups on other topics."
+    hint = hint if not hint or hint.endswith(".") else hint + "."
+    if not profile.windows:
+        hint = ""
+    typer.echo(f"No active group fits #{profile.id} {profile.name}: topics, format, "
+               f"language, access needs, audience and free time all have to fit.{hint}",
+               err=True)
 
 
 # -- peer refer -----------------------------------------------------------------------------
@@ -399,179 +291,31 @@ def refer(
 ) -> None:
     """Refer a person to groups: each becomes a tracked referral with today's score and reasons."""
     from peercli.cli import runtime
+    from peercli.cli.commands.matchview import echo_referrals
     from peercli.cli.render import print_json, warn
+    from peercli.core.referrals import override_reason
+    from peercli.importers.userfiles import load_vocabulary
     from peercli.store.clock import now
-    from peercli.store.consumers import has_consent
-    from peercli.store.lookup import resolve
-    from peercli.store.matching import load_consumer
+    from peercli.store.lookup import resolve, resolve_active_consumer
+    from peercli.store.referrals import refer as refer_groups
 
-    if override_consent and not (reason and reason.strip()):
-        raise PeerError('--override-consent needs --reason "why", which is kept with the referral')
-    if reason is not None and not override_consent:
-        raise PeerError("--reason only applies with --override-consent")
+    override = override_reason(override_consent, reason)
     conn = runtime.conn()
-    row = active_consumer(conn, consumer)
-    ids: list[int] = []
-    for ref in groups:
-        gid = resolve(conn, "group", ref)["id"]
-        if gid not in ids:
-            ids.append(gid)
-    consented = has_consent(conn, row["id"], "share")
-    if not consented and not override_consent:
-        raise consent_refusal(row["id"])
-    override_reason = reason.strip() if (override_consent and not consented and reason) else None
-    if consented and override_consent:
-        warn("share consent is on record; --override-consent was not needed and is not stored")
-    profile = load_consumer(conn, row["id"])
-    matches = score_for_referral(conn, profile, ids, now(), load_vocabulary())
-    for m in matches:
-        if not m.passed and not as_json:
-            warn(f"group #{m.group.id} does not pass the match filters ({m.filtered_by}); "
-                 "referring anyway, with that noted in the reasons")
-        if m.group.status != "active" and not as_json:
-            warn(f"group #{m.group.id} is marked inactive")
-    records = make_referrals(conn, row["id"], matches, note=note.strip() if note else None,
-                             override_reason=override_reason)
+    row = resolve_active_consumer(conn, consumer)
+    ids = list(dict.fromkeys(resolve(conn, "group", ref)["id"] for ref in groups))
+    outcome = refer_groups(conn, row["id"], ids, now=now(), vocabulary=load_vocabulary(),
+                           note=note.strip() if note else None, override=override)
+    if outcome.consent_note:
+        warn(outcome.consent_note)
     if as_json:
-        print_json(records)
-    else:
-        echo_referrals(records)
-
-
-# -- peer demo ------------------------------------------------------------------------------
-
-
-def demo(
-    keep: Annotated[bool, typer.Option(
-        "--keep/--no-keep", help="Keep the demo database so you can try more commands on it.")]
-    = True,
-    as_json: JsonOpt = False,
-) -> None:
-    """Run the whole loop on a throwaway database (never yours): import the sample groups, add a
-    sample person, match, refer, and show what to try next."""
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    from peercli.cli.render import info, print_json
-
-    directory = Path(tempfile.mkdtemp(prefix="peer-demo-"))
-    db = directory / "peer.db"
-    try:
-        result = _run_demo(db, as_json)
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    if not keep:
-        shutil.rmtree(directory, ignore_errors=True)
-    result["kept"] = keep
-    if as_json:
-        print_json(result)
+        print_json(outcome.records)
         return
-    quoted = _shell_quote(str(db))
-    if not keep:
-        info(f"\nThe demo database was deleted ({db}).")
-        return
-    cid, gid = result["consumer"]["id"], result["top_group_id"]
-    lines = [
-        f"\nThe demo database is {db} (yours was not touched). Try next:",
-        f"  peer --db {quoted} match {cid} --explain {gid}",
-        f"  peer --db {quoted} refer {cid} {gid} --note \"will try next week\"",
-        f"  peer --db {quoted} referral list",
-        f"  peer --db {quoted} match {cid} --near-misses --format online",
-        f"  peer --db {quoted} match --group {gid}",
-        f"  peer --db {quoted} group list",
-        "Then, for real: peer group import YOUR-DIRECTORY.csv and peer consumer add.",
-    ]
-    typer.echo("\n".join(lines), err=True)
-
-
-def _shell_quote(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
-
-
-SAMPLE_CONSUMER = {
-    "name": "Sam (demo)",
-    "interests": "bereavement",
-    "available": "Tue evening",
-    "formats": "in_person",
-    "languages": "English",
-    "postal_code": "97401",
-    "goal": "get through the first year after losing my mum, and meet people who understand",
-}
-
-
-def _run_demo(db: Any, as_json: bool) -> dict[str, Any]:
-    """Import the packaged sample groups into `db`, add the sample person, match."""
-    from importlib.resources import as_file, files
-
-    from peercli import importers
-    from peercli.cli.render import info
-    from peercli.core import vocab as fields
-    from peercli.core.availability import parse_availability_many
-    from peercli.core.languages import normalize_languages
-    from peercli.store.clock import now
-    from peercli.store.consumers import (
-        ConsumerChanges,
-        consumer_dict,
-        insert_consumer,
-        record_consent,
-    )
-    from peercli.store.db import open_db, write
-    from peercli.store.groups import import_records
-    from peercli.store.matching import Narrowing, load_consumer, match_groups
-
-    conn = open_db(db)
-    try:
-        if not as_json:
-            info(f"Demo database: {db} (a throwaway copy; your own database is not used)")
-        sample = files("peercli").joinpath("data", "groups.sample.csv")
-        with as_file(sample) as path:
-            stream = importers.iter_records(path, format="native", source="sample")
-            summary = import_records(conn, stream, source=stream.source)
-        if summary.errors:
-            raise PeerError(f"the packaged sample file did not import: {summary.errors[0]}")
-        if not as_json:
-            info(f"Imported {summary.inserted} sample groups (peer group import).")
-        vocabulary = load_vocabulary()
-        person = SAMPLE_CONSUMER
-        changes = ConsumerChanges(
-            scalars={"name": person["name"], "postal_code": person["postal_code"],
-                     "goals": person["goal"]},
-            lists={"formats": fields.parse_formats(person["formats"]),
-                   "languages": list(normalize_languages(person["languages"]))},
-            interests=list(vocabulary.normalize(person["interests"]).slugs),
-            availability=parse_availability_many([person["available"]]),
-        )
-        with write(conn):
-            cid = insert_consumer(conn, changes)
-            record_consent(conn, cid, ["store", "contact", "share"], granted=True,
-                           note="demo")
-        if not as_json:
-            info(f'Added #{cid} {person["name"]}: interested in "{person["interests"]}", free '
-                 f'{person["available"]}, in person, English, share consent given '
-                 "(peer consumer add).")
-        profile = load_consumer(conn, cid)
-        matches, _ = match_groups(conn, profile, now(), Narrowing(limit=5),
-                                  vocabulary=vocabulary)
-        if not as_json:
-            info(f"peer match {cid}:")
-            render_matches(matches, f"Groups for #{cid} {person['name']}")
-        return {
-            "db": str(db),
-            "import": summary.to_dict(),
-            "consumer": consumer_dict(conn, cid),
-            "matches": [match_json(m) for m in matches],
-            "top_group_id": matches[0].group.id if matches else None,
-        }
-    finally:
-        conn.close()
+    for line in outcome.warnings:
+        warn(line)
+    echo_referrals(outcome.records)
 
 
 def register(root: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
-    root.command("match")(match)
-    root.command("refer")(refer)
-    root.command("demo")(demo)
+    """Add ``match`` and ``refer`` to the root app."""
+    add_command(root, "match", match)
+    add_command(root, "refer", refer)

@@ -8,13 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from peercli.cli.options import JsonOpt
+from peercli.cli.registry import add_group
 from peercli.core.errors import PeerError
+from peercli.core.vocab import REFERRAL_STATUSES
 
 app = typer.Typer(no_args_is_help=True)
 
 
 def _status(text: str, flag: str) -> str:
-    from peercli.store.referrals import parse_status
+    from peercli.core.referrals import parse_status
 
     try:
         return parse_status(text)
@@ -43,8 +45,7 @@ def list_(
     consumer: Annotated[str | None, typer.Argument(
         help="Only this consumer (id or name prefix).", show_default=False)] = None,
     status: Annotated[str | None, typer.Option(
-        "--status", help="Only this status: suggested, referred, attended, continuing, declined, "
-                         "no_show, closed.")] = None,
+        "--status", help=f"Only this status: {', '.join(REFERRAL_STATUSES)}.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List referrals, most recently changed first, with how long since the last change."""
@@ -119,7 +120,7 @@ def show(
 def update(
     referral: Annotated[str, typer.Argument(help="Referral id.")],
     status: Annotated[str, typer.Argument(
-        help="New status: suggested, referred, attended, continuing, declined, no_show, closed.")],
+        help=f"New status: {', '.join(REFERRAL_STATUSES)}.")],
     note: Annotated[str | None, typer.Option("--note", help="What happened (kept in the history).")]
     = None,
     as_json: JsonOpt = False,
@@ -152,4 +153,4 @@ def update(
 
 def register(root: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    root.add_typer(app, name="referral", help="Follow referrals through: list, show, update.")
+    add_group(root, "referral", app, help="Follow referrals through: list, show, update.")

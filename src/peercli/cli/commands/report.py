@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from peercli.cli.options import JsonOpt
+from peercli.cli.registry import add_command
 from peercli.core.errors import PeerError
 
 
@@ -182,6 +183,6 @@ def export(
 
 def register(root: typer.Typer) -> None:
     """Add report, calendar and export to the root app."""
-    root.command("report")(report)
-    root.command("calendar")(calendar)
-    root.command("export")(export)
+    add_command(root, "report", report)
+    add_command(root, "calendar", calendar)
+    add_command(root, "export", export)

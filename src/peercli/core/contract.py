@@ -1,0 +1,233 @@
+"""The JSON contract: the shapes ``--json`` prints, as TypedDicts, and the pure match shape.
+
+Scripts depend on these keys (docs/json.md lists them). The ``*_dict`` functions in the store
+and core return these types, so a renamed or dropped key is a type error, and
+``tests/test_contract.py`` checks the printed JSON against them. More keys may be added; the
+ones here keep their meaning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from peercli.core.matching import Match
+
+
+class WindowDict(TypedDict):
+    day: str  # "MO" .. "SU"
+    start: str  # "HH:MM"
+    end: str  # "HH:MM" ("24:00" for the end of the day)
+
+
+class ConsentStateDict(TypedDict):
+    granted: bool  # False when revoked or past expires_on
+    at: str
+    expires_on: str | None
+
+
+class ConsumerDict(TypedDict):
+    id: int
+    name: str
+    pronouns: str | None
+    interests: list[str]
+    availability: list[WindowDict]
+    formats: list[str]
+    languages: list[str]
+    access_needs: list[str]
+    eligible: list[str]
+    phone: str | None
+    email: str | None
+    contact_preference: str | None
+    postal_code: str | None
+    goals: str | None
+    notes: str | None
+    cadence_days: int
+    consent: dict[str, ConsentStateDict]
+    status: str
+    created_at: str
+    updated_at: str
+
+
+class GroupDict(TypedDict):
+    id: int
+    name: str
+    topics: list[str]
+    format: str
+    meetings: list[dict[str, object]]  # {"freq", "interval", "byday", "start", "end", ...}
+    schedule: list[str]
+    next_meeting: str | None
+    status: str
+    organization: str | None
+    description: str | None
+    facilitation: str | None
+    audience: list[str]
+    languages: list[str]
+    accessibility: list[str]
+    open_to_newcomers: bool | None
+    cost: str | None
+    address: str | None
+    city: str | None
+    postal_code: str | None
+    latitude: float | None
+    longitude: float | None
+    online_url: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    notes: str | None
+    source: str
+    source_key: str
+    last_verified: str | None
+    created_at: str
+    updated_at: str
+
+
+class MatchDict(TypedDict):
+    group_id: int
+    name: str
+    score: float  # 0..1
+    reasons: list[str]
+    next_meeting: str | None
+    format: str
+    when: str
+    near_miss: bool
+    distance_km: float | None
+    attends: str | None
+    address: str | None
+    city: str | None
+    online_url: str | None
+    breakdown: dict[str, Any]
+
+
+class ConsumerMatchDict(TypedDict):
+    consumer_id: int
+    name: str
+    score: float
+    reasons: list[str]
+    near_miss: bool
+
+
+class _CheckinBase(TypedDict):
+    id: int
+    consumer_id: int
+    at: str
+    mode: str
+    minutes: int
+    units: int
+    mood: int | None
+    next_followup_on: str | None
+    who5: list[int] | None
+    who5_score: int | None
+    who5_percent: int | None
+    note: str | None
+    amends_id: int | None
+    amend_reason: str | None
+    created_at: str
+
+
+class CheckinDict(_CheckinBase, total=False):
+    attended: list[dict[str, Any]]  # with the check-in that recorded attendance
+
+
+class DueDict(TypedDict):
+    consumer_id: int
+    name: str
+    due_on: str
+    days_overdue: int
+    reason: str
+    reasons: list[str]
+
+
+class TopGroupDict(TypedDict):
+    group_id: int
+    name: str
+    referrals: int
+
+
+ReportDict = TypedDict("ReportDict", {
+    "month": str,
+    "from": str,
+    "to": str,
+    "contacts": int,
+    "minutes": int,
+    "units": int,
+    "consumers_served": int,
+    "new_consumers": int,
+    "checkins_by_mode": dict[str, int],
+    "referrals": dict[str, int],
+    "referrals_made": int,
+    "referrals_attended": int,
+    "average_mood_change": float | None,
+    "mood_consumers": int,
+    "top_groups": list[TopGroupDict],
+})
+
+
+class ImportErrorDict(TypedDict):
+    line: int
+    message: str
+
+
+class ImportResultDict(TypedDict):
+    inserted: int
+    updated: int
+    unchanged: int
+    retired: int
+    errors: list[ImportErrorDict]
+    source: str
+    rows_read: int
+    unknown_topics: list[str]
+    unknown_topics_count: int
+    dry_run: bool
+    written: bool
+    retire_skipped: bool
+
+
+# -- the match shape (pure: from a core.matching.Match) ----------------------------------------
+
+
+def when_text(match: Match) -> str:
+    """The meetings that fit (else all), described: "Tuesdays 18:00-19:30 (+2 more)"."""
+    from peercli.core.schedule import describe_meeting
+
+    meetings = match.fitting or match.group.meetings
+    text = "; ".join(describe_meeting(m) for m in meetings[:2])
+    if len(meetings) > 2:
+        text += f" (+{len(meetings) - 2} more)"
+    return text
+
+
+def where_text(match: Match) -> str:
+    """Where the person would take part: "online", or the place with its distance."""
+    g = match.group
+    if match.attends == "online" or (match.attends is None and g.format == "online"):
+        return "online" if g.format == "online" else "hybrid (join online)"
+    place = ", ".join(p for p in (g.address, g.city) if p) or "in person"
+    if match.distance_km is not None:
+        km = "<1" if match.distance_km < 1 else f"{round(match.distance_km)}"
+        place += f" ({km} km)"
+    if g.format == "hybrid":
+        place += " · or online"
+    return place
+
+
+def match_dict(match: Match) -> MatchDict:
+    """The JSON contract for one match (group_id, name, score, reasons, next_meeting, format)."""
+    g = match.group
+    return {
+        "group_id": g.id,
+        "name": g.name,
+        "score": round(match.score, 3),
+        "reasons": list(match.reasons),
+        "next_meeting": match.next_meeting.isoformat() if match.next_meeting else None,
+        "format": g.format,
+        "when": when_text(match),
+        "near_miss": match.near_miss,
+        "distance_km": None if match.distance_km is None else round(match.distance_km, 1),
+        "attends": match.attends,
+        "address": g.address,
+        "city": g.city,
+        "online_url": g.online_url,
+        "breakdown": dict(match.breakdown),
+    }
