@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peercli.core import checkins as core
+from peercli.core import timeline
 
 TODAY = date(2026, 11, 21)  # a Saturday
 NOW = datetime(2026, 11, 21, 10, 0)
@@ -167,21 +168,21 @@ def test_minutes_bounds():
 
 
 def test_trend_latest_and_changes():
-    trend = core.build_trend([("2026-11-03", 2), ("2026-11-01", None), ("2026-11-10", 4),
+    trend = timeline.build_trend([("2026-11-03", 2), ("2026-11-01", None), ("2026-11-10", 4),
                               ("2026-11-01", 3)], 1, 5)
     assert trend is not None
     assert trend.values == [3, 2, 4]
     assert (trend.latest, trend.first, trend.previous) == (4, 3, 2)
     assert (trend.change_from_first, trend.change_from_previous) == (1, 2)
-    data = core.trend_to_dict(trend)
+    data = timeline.trend_to_dict(trend)
     assert data["latest"] == 4 and data["change_from_previous"] == 2
     assert [p["at"] for p in data["points"]] == ["2026-11-01", "2026-11-03", "2026-11-10"]
-    assert core.build_trend([("x", None)], 1, 5) is None
-    single = core.build_trend([("2026-11-01", 3)], 1, 5)
+    assert timeline.build_trend([("x", None)], 1, 5) is None
+    single = timeline.build_trend([("2026-11-01", 3)], 1, 5)
     assert single is not None and single.change_from_previous is None
 
 
 def test_describe_checkin_uses_first_line_of_note():
-    line = core.describe_checkin("phone", 25, 4, 15, "Talked about the group.\nSecond line")
+    line = timeline.describe_checkin("phone", 25, 4, 15, "Talked about the group.\nSecond line")
     assert line == "phone, 25 min, mood 4/5, WHO-5 60% — Talked about the group."
-    assert core.describe_checkin("in_person", 30, None, None, None) == "in person, 30 min"
+    assert timeline.describe_checkin("in_person", 30, None, None, None) == "in person, 30 min"

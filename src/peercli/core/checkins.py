@@ -9,9 +9,10 @@ fixed clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from peercli.core.vocab import CHECKIN_MODES, or_list
 
@@ -33,6 +34,9 @@ MAX_MINUTES = 24 * 60
 MAX_NEXT_DAYS = 366
 MOOD_WORDS: dict[int, str] = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
 WHO5_POOR_BELOW = 13
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 # --- units of service --------------------------------------------------------------------------
@@ -393,103 +397,125 @@ def due_item_to_dict(item: DueItem) -> dict[str, object]:
     }
 
 
-# --- trend -------------------------------------------------------------------------------------
+# --- the flags of a check-in, checked before the database is touched ---------------------------
 
 @dataclass(frozen=True)
-class Trend:
-    """A series of (when, value) with its latest value and the change vs the first and previous."""
+class CheckinFlags:
+    """What ``peer checkin log`` was given, as typed (None = not given)."""
 
-    points: tuple[tuple[str, float], ...]
-    lo: float
-    hi: float
-
-    @property
-    def values(self) -> list[float]:
-        return [v for _, v in self.points]
-
-    @property
-    def latest(self) -> float:
-        return self.points[-1][1]
-
-    @property
-    def first(self) -> float:
-        return self.points[0][1]
-
-    @property
-    def previous(self) -> float | None:
-        return self.points[-2][1] if len(self.points) > 1 else None
-
-    @property
-    def change_from_first(self) -> float:
-        return self.latest - self.first
-
-    @property
-    def change_from_previous(self) -> float | None:
-        return None if self.previous is None else self.latest - self.previous
+    mode: str | None = None
+    minutes: int | None = None
+    start: str | None = None
+    end: str | None = None
+    mood: int | None = None
+    who5: str | None = None
+    next: str | None = None
+    at: str | None = None
 
 
-def build_trend(points: Iterable[tuple[str, float | None]], lo: float, hi: float) -> Trend | None:
-    """Points in time order, skipping missing values; None when there is nothing to draw."""
-    kept = tuple(sorted(((at, float(v)) for at, v in points if v is not None), key=lambda p: p[0]))
-    return Trend(kept, lo, hi) if kept else None
+@dataclass(frozen=True)
+class CheckinValues:
+    """The flags read and checked. ``mode``/``minutes``/``mood``/``next_followup_on`` stay None
+    when not given (a terminal asks for them; otherwise the caller refuses)."""
+
+    at: datetime
+    mode: str | None = None
+    minutes: int | None = None
+    mood: int | None = None
+    who5: Who5 | None = None
+    next_followup_on: date | None = None
 
 
-def _num(value: float | None) -> int | float | None:
-    if value is None:
+def _flag_value(flag: str, parse: Callable[[T], R], value: T) -> R:
+    from peercli.core.errors import PeerError
+
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise PeerError(f"{flag}: {exc}") from None
+
+
+def _length(flags: CheckinFlags) -> tuple[time | None, int | None]:
+    """The start time (with --start/--end) and the minutes, or a PeerError naming the flags."""
+    from peercli.core.errors import PeerError
+
+    if flags.minutes is not None and (flags.start is not None or flags.end is not None):
+        raise PeerError("give either --minutes or --start/--end, not both")
+    if (flags.start is None) != (flags.end is None):
+        missing = "--end" if flags.end is None else "--start"
+        raise PeerError(f"{missing} is missing: give both --start and --end (HH:MM), or --minutes")
+    if flags.minutes is not None:
+        return None, _flag_value("--minutes", check_minutes, flags.minutes)
+    if flags.start is not None and flags.end is not None:
+        start, end = flags.start, flags.end
+        return _flag_value("--start/--end", lambda _: minutes_between(start, end), None)
+    return None, None
+
+
+def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
+    """Check every flag of a new check-in (PeerError naming the flag): mode, length as
+    --minutes or --start/--end (not both), mood 1-5, WHO-5, next follow-up, and when (--at,
+    never in the future; --start sets the time of day on --at's date)."""
+    from peercli.core.errors import PeerError
+
+    mode = _flag_value("--mode", parse_mode, flags.mode) if flags.mode is not None else None
+    start_time, minutes = _length(flags)
+    mood = _flag_value("--mood", check_mood, flags.mood) if flags.mood is not None else None
+    who5 = _flag_value("--who5", parse_who5, flags.who5) if flags.who5 is not None else None
+    next_on = (_flag_value("--next", lambda s: parse_next(s, now.date()), flags.next)
+               if flags.next is not None else None)
+    when = (_flag_value("--at", lambda s: parse_at(s, now), flags.at)
+            if flags.at is not None else now)
+    if start_time is not None:
+        when = datetime.combine(when.date(), start_time)
+        if when > now:
+            raise PeerError(f"--start: {when.isoformat(sep=' ', timespec='minutes')} is in the "
+                            "future: log a contact after it happens (use --at for another day)")
+    return CheckinValues(at=when, mode=mode, minutes=minutes, mood=mood, who5=who5,
+                         next_followup_on=next_on)
+
+
+def missing_flags_message(values: CheckinValues) -> str | None:
+    """What a check-in still lacks (mode, minutes), as the refusal when nobody can be asked."""
+    hints = []
+    if values.mode is None:
+        hints.append(f"--mode {'|'.join(CHECKIN_MODES)}")
+    if values.minutes is None:
+        hints.append("--minutes N (or --start HH:MM --end HH:MM)")
+    if not hints:
         return None
-    return int(value) if float(value).is_integer() else round(value, 2)
+    return f"missing {' and '.join(hints)} (not prompting: no terminal or --no-input)"
 
 
-def trend_to_dict(trend: Trend | None) -> dict[str, object] | None:
-    if trend is None:
-        return None
-    return {
-        "points": [{"at": at, "value": _num(v)} for at, v in trend.points],
-        "latest": _num(trend.latest),
-        "first": _num(trend.first),
-        "previous": _num(trend.previous),
-        "change_from_first": _num(trend.change_from_first),
-        "change_from_previous": _num(trend.change_from_previous),
-        "scale": [_num(trend.lo), _num(trend.hi)],
+#: What ``peer checkin amend`` can change: field -> (flag, parser of the typed value).
+AMENDABLE: dict[str, str] = {
+    "mode": "--mode", "minutes": "--minutes", "mood": "--mood", "who5": "--who5",
+    "next_followup_on": "--next",
+}
+
+
+def read_amend_flags(given: dict[str, object], today: date) -> dict[str, object]:
+    """The changes of an amendment from its flags (field -> typed value; None = not given),
+    each checked like a new check-in's (PeerError naming the flag)."""
+    parsers: dict[str, Callable[[Any], object]] = {
+        "mode": parse_mode, "minutes": check_minutes, "mood": check_mood, "who5": parse_who5,
+        "next_followup_on": lambda s: parse_next(s, today),
     }
+    changes: dict[str, object] = {}
+    for key, flag in AMENDABLE.items():
+        value = given.get(key)
+        if value is not None:
+            changes[key] = _flag_value(flag, parsers[key], value)
+    return changes
 
 
-# --- timeline ----------------------------------------------------------------------------------
+def changes_nothing(current: Mapping[str, Any], changes: Mapping[str, object]) -> bool:
+    """True when every change already holds in ``current`` (a check-in's JSON shape)."""
+    def same(key: str, value: object) -> bool:
+        if isinstance(value, Who5):
+            return bool(current["who5"] == list(value.items))
+        if isinstance(value, date):
+            return bool(current[key] == value.isoformat())
+        return bool(current[key] == value)
 
-# When two events share a timestamp, the story reads in this order.
-_KIND_ORDER = {"intake": 0, "consent": 1, "checkin": 2, "attendance": 3, "referral": 4,
-               "amendment": 5}
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    at: str
-    kind: str
-    summary: str
-    ref_id: int | None = None
-    data: dict[str, object] = field(default_factory=dict, compare=False)
-
-
-def order_events(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
-    """Chronological, with a stable order for events at the same moment."""
-    return sorted(events, key=lambda e: (e.at[:16], _KIND_ORDER.get(e.kind, 9), e.ref_id or 0))
-
-
-def first_line(text: str | None, limit: int = 80) -> str:
-    if not text:
-        return ""
-    line = text.strip().splitlines()[0].strip() if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def describe_checkin(mode: str, minutes: int, mood: int | None, who5_score: int | None,
-                     note: str | None, *, amended: bool = False) -> str:
-    """One line for a check-in: "phone, 25 min, mood 4/5, WHO-5 60% — went to the group"."""
-    parts = [MODE_LABELS.get(mode, mode), f"{minutes} min"]
-    if mood is not None:
-        parts.append(f"mood {mood}/5")
-    if who5_score is not None:
-        parts.append(f"WHO-5 {who5_score * 4}%")
-    line = first_line(note)
-    return (", ".join(parts) + (" (amended)" if amended else "")
-            + (f" — {line}" if line else ""))
+    return all(same(key, value) for key, value in changes.items())

@@ -303,121 +303,66 @@ def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> lis
     return core.compute_due(states, awaiting, today, within_days)
 
 
-# --- timeline ----------------------------------------------------------------------------------
+# --- what the commands call --------------------------------------------------------------------
 
-def _changes_between(old: sqlite3.Row, new: sqlite3.Row) -> list[str]:
-    out = []
-    for key, label in (("mode", "mode"), ("minutes", "minutes"), ("mood", "mood"),
-                       ("who5_score", "WHO-5"), ("next_followup_on", "next follow-up")):
-        if old[key] != new[key]:
-            out.append(f"{label} {old[key] if old[key] is not None else '—'} → "
-                       f"{new[key] if new[key] is not None else '—'}")
-    if old["note"] != new["note"]:
-        out.append("note changed")
-    return out
-
-
-def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[core.TimelineEvent]:
-    """The consumer's story, in order: intake, consent, check-ins (their newest version),
-    amendments, referrals and their status changes, attendance."""
-    E = core.TimelineEvent
-    events: list[core.TimelineEvent] = []
-    person = conn.execute("SELECT created_at FROM consumers WHERE id = ?", (consumer_id,)).fetchone()
-    events.append(E(person["created_at"], "intake", "intake: added as a consumer"))
-    for r in conn.execute(
-        "SELECT id, kind, granted, at, expires_on, note FROM consents WHERE consumer_id = ?",
-        (consumer_id,),
-    ):
-        verb = "granted" if r["granted"] else "revoked"
-        extra = f" (expires {r['expires_on']})" if r["expires_on"] else ""
-        events.append(E(r["at"], "consent", f"consent to {r['kind']} {verb}{extra}", r["id"],
-                        {"consent_kind": r["kind"], "granted": bool(r["granted"])}))
-
-    rows = conn.execute(
-        "SELECT * FROM checkins WHERE consumer_id = ? ORDER BY id", (consumer_id,)
+def groups_of_referrals(conn: sqlite3.Connection, referral_ids: Sequence[str | int]
+                        ) -> list[sqlite3.Row]:
+    """The groups of these referrals (as picked on a terminal), oldest referral first."""
+    return conn.execute(
+        "SELECT g.* FROM groups g JOIN referrals r ON r.group_id = g.id "
+        "WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.created_at, r.id",
+        (json.dumps([int(i) for i in referral_ids]),),
     ).fetchall()
-    by_id = {r["id"]: r for r in rows}
-    superseded = {r["amends_id"] for r in rows if r["amends_id"] is not None}
-    for r in rows:
-        if r["amends_id"] is not None:
-            old = by_id[r["amends_id"]]
-            root = old
-            while root["amends_id"] is not None:
-                root = by_id[root["amends_id"]]
-            what = "; ".join(_changes_between(old, r)) or "no field changed"
-            reason = f" — reason: {r['amend_reason']}" if r["amend_reason"] else ""
-            events.append(E(r["created_at"], "amendment",
-                            f"check-in #{root['id']} amended: {what}{reason}", r["id"],
-                            {"checkin_id": root["id"], "amendment_id": r["id"]}))
-    for r in rows:
-        if r["id"] in superseded:
-            continue
-        root = r
-        while root["amends_id"] is not None:
-            root = by_id[root["amends_id"]]
-        summary = core.describe_checkin(r["mode"], r["minutes"], r["mood"], r["who5_score"],
-                                        r["note"], amended=root["id"] != r["id"])
-        events.append(E(r["at"], "checkin", summary, root["id"], {
-            "checkin_id": root["id"], "version_id": r["id"], "mode": r["mode"],
-            "minutes": r["minutes"], "units": r["units"], "mood": r["mood"],
-            "who5_score": r["who5_score"], "next_followup_on": r["next_followup_on"],
-        }))
-
-    referrals = conn.execute(
-        "SELECT r.id, r.status, r.created_at, g.name AS group_name, r.group_id FROM referrals r "
-        "JOIN groups g ON g.id = r.group_id WHERE r.consumer_id = ?",
-        (consumer_id,),
-    ).fetchall()
-    for ref in referrals:
-        history = conn.execute(
-            "SELECT id, status, at, note FROM referral_events WHERE referral_id = ? ORDER BY id",
-            (ref["id"],),
-        ).fetchall()
-        info = {"referral_id": ref["id"], "group_id": ref["group_id"]}
-        if not history:
-            events.append(E(ref["created_at"], "referral",
-                            f"{_status_words(ref['status'])} {ref['group_name']}", ref["id"],
-                            {**info, "status": ref["status"]}))
-        elif history[0]["at"][:16] > ref["created_at"][:16]:
-            events.append(E(ref["created_at"], "referral",
-                            f"referral to {ref['group_name']} created", ref["id"],
-                            {**info, "status": None}))
-        for ev in history:
-            note = f" — {core.first_line(ev['note'])}" if ev["note"] else ""
-            events.append(E(ev["at"], "referral",
-                            f"{_status_words(ev['status'])} {ref['group_name']}{note}", ref["id"],
-                            {**info, "status": ev["status"]}))
-
-    for r in conn.execute(
-        "SELECT a.id, a.attended_on, a.referral_id, a.checkin_id, g.name, c.at AS checkin_at "
-        "FROM attendance a JOIN groups g ON g.id = a.group_id "
-        "LEFT JOIN checkins c ON c.id = a.checkin_id WHERE a.consumer_id = ?",
-        (consumer_id,),
-    ):
-        at = r["checkin_at"] or r["attended_on"]
-        events.append(E(at, "attendance", f"attended {r['name']}", r["id"],
-                        {"group": r["name"], "referral_id": r["referral_id"],
-                         "checkin_id": r["checkin_id"], "attended_on": r["attended_on"]}))
-    return core.order_events(events)
 
 
-_STATUS_WORDS = {
-    "suggested": "suggested", "referred": "referred to", "attended": "attended (referral):",
-    "continuing": "continuing at", "declined": "declined", "no_show": "did not attend",
-    "closed": "referral closed:",
-}
+def log_checkin(
+    conn: sqlite3.Connection, new: NewCheckin, attended_groups: list[sqlite3.Row]
+) -> tuple[dict[str, Any], list[Attended]]:
+    """Save a check-in and the attendance it records, in one transaction; returns its JSON shape
+    (with ``attended``) and the attendance plan (which referrals it settled)."""
+    from peercli.store.db import write
+
+    with write(conn):
+        plan = plan_attendance(conn, new.consumer_id, attended_groups)
+        checkin_id = insert_checkin(conn, new, plan)
+    row = get_checkin(conn, checkin_id)
+    assert row is not None
+    return checkin_dict(row, attendance_for_checkin(conn, checkin_id)), plan
 
 
-def _status_words(status: str) -> str:
-    return _STATUS_WORDS.get(status, f"{status}:")
+def amend(
+    conn: sqlite3.Connection, checkin_id: int, changes: dict[str, Any], reason: str
+) -> tuple[int, dict[str, Any]]:
+    """Amend a check-in (any version's id): (the original's id, the amendment's JSON shape).
+
+    Refused (PeerError) when there is no such check-in, or every change already holds."""
+    from peercli.core.errors import PeerError
+    from peercli.store.db import write
+
+    versions = checkin_versions(conn, checkin_id)
+    if not versions:
+        raise PeerError(f"no check-in with id {checkin_id}")
+    if core.changes_nothing(checkin_dict(versions[-1]), changes):
+        raise PeerError(f"nothing to amend: check-in #{versions[0]['id']} already has those values")
+    with write(conn):
+        new_id = amend_checkin(conn, versions[-1]["id"], changes, reason)
+    row = get_checkin(conn, new_id)
+    assert row is not None
+    return versions[0]["id"], checkin_dict(row)
 
 
-def trends(conn: sqlite3.Connection, consumer_id: int) -> dict[str, core.Trend | None]:
-    """Mood (1-5) and WHO-5 (percent 0-100) over the newest version of each check-in."""
-    rows = effective_checkins(conn, "consumer_id = ?", (consumer_id,))
-    return {
-        "mood": core.build_trend(((r["at"], r["mood"]) for r in rows), 1, 5),
-        "who5": core.build_trend(
-            ((r["at"], None if r["who5_score"] is None else r["who5_score"] * 4) for r in rows),
-            0, 100),
-    }
+def checkin_history(conn: sqlite3.Connection, checkin_id: int) -> dict[str, Any]:
+    """A check-in with every version: {"id", "consumer_id", "consumer_name", "original",
+    "amendments", "effective"} (PeerError when there is no such check-in)."""
+    from peercli.core.errors import PeerError
+
+    versions = checkin_versions(conn, checkin_id)
+    if not versions:
+        raise PeerError(f"no check-in with id {checkin_id}")
+    original = checkin_dict(versions[0], attendance_for_checkin(conn, versions[0]["id"]))
+    amendments = [checkin_dict(v) for v in versions[1:]]
+    name = conn.execute("SELECT name FROM consumers WHERE id = ?",
+                        (original["consumer_id"],)).fetchone()[0]
+    return {"id": original["id"], "consumer_id": original["consumer_id"], "consumer_name": name,
+            "original": original, "amendments": amendments,
+            "effective": amendments[-1] if amendments else original}

@@ -1,4 +1,4 @@
-"""``peer checkin`` (log, amend, show a contact), ``peer due`` (who needs a call) and ``peer timeline``.
+"""``peer checkin``: log, amend and show a contact. The rules are ``core/checkins.py``.
 
 ``peer checkin NAME ...`` is short for ``peer checkin log NAME ...``: the group sends any first
 word that is not one of its sub-commands to ``log``. A consumer whose name is a sub-command word
@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from peercli.cli.options import JsonOpt
-from peercli.cli.registry import add_command, add_group
+from peercli.cli.registry import add_group
 from peercli.core.errors import PeerError
 from peercli.core.vocab import CHECKIN_MODES, or_list
 
@@ -54,10 +54,6 @@ Who5Opt = Annotated[str | None, typer.Option(
 NextOpt = Annotated[str | None, typer.Option(
     "--next", help='Next follow-up: 7d, 2w, 1m, "in 3 days", tomorrow, "next tuesday" or '
                    "2026-12-01 (default: today + their cadence).", show_default=False)]
-
-
-def _flag(flag: str, exc: ValueError) -> PeerError:
-    return PeerError(f"{flag}: {exc}")
 
 
 def _parse_checkin_id(text: str) -> int:
@@ -118,7 +114,7 @@ def _prompt_missing(conn: Any, consumer: Any, values: dict[str, Any], today: Any
 
     from peercli.cli import prompts
     from peercli.core import checkins as core
-    from peercli.store.checkins import last_mode, open_referrals
+    from peercli.store.checkins import groups_of_referrals, last_mode, open_referrals
 
     if values["mode"] is None:
         default = last_mode(conn, consumer["id"]) or "in_person"
@@ -140,13 +136,7 @@ def _prompt_missing(conn: Any, consumer: Any, values: dict[str, Any], today: Any
             picked_ids = prompts.checkbox(
                 "Attended (Space to tick, Enter to go on):",
                 [(str(r["id"]), f"{r['group_name']} ({r['status']})") for r in refs])
-            values["attended_groups"] = [
-                r for r in conn.execute(
-                    "SELECT g.* FROM groups g JOIN referrals r ON r.group_id = g.id "
-                    "WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.created_at, r.id",
-                    ("[" + ",".join(picked_ids) + "]",),
-                )
-            ]
+            values["attended_groups"] = groups_of_referrals(conn, picked_ids)
     if values["note"] is None and not values["edit"]:
         values["note"] = prompts.text("Note (optional):") or None
     if values["next"] is None:
@@ -187,85 +177,27 @@ def log(
 
     On a terminal, asks for what the flags leave out (Enter accepts each default).
     """
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from peercli.cli import runtime
     from peercli.core import checkins as core
     from peercli.store import clock
-    from peercli.store.checkins import (
-        NewCheckin,
-        attendance_for_checkin,
-        checkin_dict,
-        get_checkin,
-        insert_checkin,
-        plan_attendance,
-    )
-    from peercli.store.db import write
+    from peercli.store.checkins import NewCheckin, log_checkin
     from peercli.store.lookup import resolve
 
     now = clock.now()
-    today = now.date()
-    values: dict[str, Any] = {"mode": None, "minutes": None, "mood": None, "note": note,
-                              "edit": edit, "next": None, "attended_refs": list(attended or []),
-                              "attended_groups": []}
-    # Everything typed is checked before the database is touched.
-    try:
-        values["mode"] = core.parse_mode(mode) if mode is not None else None
-    except ValueError as exc:
-        raise _flag("--mode", exc) from None
-    if minutes is not None and (start is not None or end is not None):
-        raise PeerError("give either --minutes or --start/--end, not both")
-    if (start is None) != (end is None):
-        raise PeerError(f"{'--end' if end is None else '--start'} is missing: give both --start "
-                        "and --end (HH:MM), or --minutes")
-    start_time = None
-    if minutes is not None:
-        try:
-            values["minutes"] = core.check_minutes(minutes)
-        except ValueError as exc:
-            raise _flag("--minutes", exc) from None
-    elif start is not None and end is not None:
-        try:
-            start_time, values["minutes"] = core.minutes_between(start, end)
-        except ValueError as exc:
-            raise _flag("--start/--end", exc) from None
-    if mood is not None:
-        try:
-            values["mood"] = core.check_mood(mood)
-        except ValueError as exc:
-            raise _flag("--mood", exc) from None
-    who5_value = None
-    if who5 is not None:
-        try:
-            who5_value = core.parse_who5(who5)
-        except ValueError as exc:
-            raise _flag("--who5", exc) from None
-    if next_ is not None:
-        try:
-            values["next"] = core.parse_next(next_, today)
-        except ValueError as exc:
-            raise _flag("--next", exc) from None
-    try:
-        when = core.parse_at(at, now) if at is not None else now
-    except ValueError as exc:
-        raise _flag("--at", exc) from None
-    if start_time is not None:
-        when = datetime.combine(when.date(), start_time)
-        if when > now:
-            raise PeerError(f"--start: {when.isoformat(sep=' ', timespec='minutes')} is in the "
-                            "future: log a contact after it happens (use --at for another day)")
-    if note == "-":
-        values["note"] = _read_stdin_note() or None
-
-    missing = [flag for flag, key in (("--mode", "mode"), ("--minutes", "minutes"))
-               if values[key] is None]
-    prompting = bool(missing) and runtime.can_prompt()
-    if missing and not prompting:
-        hint = {"--mode": "--mode in_person|phone|video|text|group",
-                "--minutes": "--minutes N (or --start HH:MM --end HH:MM)"}
-        raise PeerError(f"missing {' and '.join(hint[m] for m in missing)} (not prompting: no "
-                        "terminal or --no-input)")
-
+    flags = core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
+                              who5=who5, next=next_, at=at)
+    checked = core.read_checkin_flags(flags, now)  # everything typed, before the database
+    values: dict[str, Any] = {
+        "mode": checked.mode, "minutes": checked.minutes, "mood": checked.mood,
+        "note": (_read_stdin_note() or None) if note == "-" else note, "edit": edit,
+        "next": checked.next_followup_on, "attended_refs": list(attended or []),
+        "attended_groups": []}
+    missing = core.missing_flags_message(checked)
+    prompting = missing is not None and runtime.can_prompt()
+    if missing is not None and not prompting:
+        raise PeerError(missing)
     conn = runtime.conn()
     person = resolve(conn, "consumer", consumer)
     if person["status"] != "active":
@@ -273,18 +205,14 @@ def log(
                         f"peer consumer archive {person['id']} --undo")
     values["attended_groups"] = [resolve(conn, "group", ref) for ref in values["attended_refs"]]
     if prompting:
-        _prompt_missing(conn, person, values, today)
+        _prompt_missing(conn, person, values, now.date())
     if edit:
         values["note"] = _edit_note(values["note"] or "") or None
-    next_on = values["next"] or today + timedelta(days=person["cadence_days"])
-    new = NewCheckin(consumer_id=person["id"], at=when, mode=values["mode"],
-                     minutes=values["minutes"], mood=values["mood"], who5=who5_value,
+    next_on = values["next"] or now.date() + timedelta(days=person["cadence_days"])
+    new = NewCheckin(consumer_id=person["id"], at=checked.at, mode=values["mode"],
+                     minutes=values["minutes"], mood=values["mood"], who5=checked.who5,
                      note=values["note"] or None, next_followup_on=next_on)
-    with write(conn):
-        plan = plan_attendance(conn, person["id"], values["attended_groups"])
-        checkin_id = insert_checkin(conn, new, plan)
-    row = get_checkin(conn, checkin_id)
-    record = checkin_dict(row, attendance_for_checkin(conn, checkin_id))
+    record, plan = log_checkin(conn, new, values["attended_groups"])
     if as_json:
         from peercli.cli.render import print_json
 
@@ -340,51 +268,23 @@ def amend(
     from peercli.cli.render import print_json, success
     from peercli.core import checkins as core
     from peercli.store import clock
-    from peercli.store.checkins import amend_checkin, checkin_dict, checkin_versions, get_checkin
-    from peercli.store.db import write
+    from peercli.store.checkins import amend as amend_checkin
 
     target = _parse_checkin_id(checkin_id)
-    changes: dict[str, Any] = {}
-    parsers: list[tuple[str, str, Any, Any]] = [
-        ("mode", "--mode", mode, core.parse_mode),
-        ("minutes", "--minutes", minutes, core.check_minutes),
-        ("mood", "--mood", mood, core.check_mood),
-        ("who5", "--who5", who5, core.parse_who5),
-        ("next_followup_on", "--next", next_, lambda s: core.parse_next(s, clock.today())),
-    ]
-    for key, flag, value, parse in parsers:
-        if value is not None:
-            try:
-                changes[key] = parse(value)
-            except ValueError as exc:
-                raise _flag(flag, exc) from None
+    changes = core.read_amend_flags(
+        {"mode": mode, "minutes": minutes, "mood": mood, "who5": who5, "next_followup_on": next_},
+        clock.today())
     if note is not None:
         changes["note"] = (_read_stdin_note() if note == "-" else note.strip()) or None
     if not changes:
         raise PeerError("nothing to amend: give what changes, e.g. --minutes 45 or --mood 3")
     if reason is None or not reason.strip():
         raise PeerError('missing --reason: say why the check-in changes, e.g. --reason "typo"')
-    conn = runtime.conn()
-    versions = checkin_versions(conn, target)
-    if not versions:
-        raise PeerError(f"no check-in with id {target}")
-    head = versions[-1]
-    current = checkin_dict(head)
-    same = {
-        key for key, value in changes.items()
-        if (key == "who5" and current["who5"] == list(value.items))
-        or (key == "next_followup_on" and current[key] == value.isoformat())
-        or (key not in ("who5", "next_followup_on") and current[key] == value)
-    }
-    if same == set(changes):
-        raise PeerError(f"nothing to amend: check-in #{versions[0]['id']} already has those values")
-    with write(conn):
-        new_id = amend_checkin(conn, head["id"], changes, reason.strip())
-    record = checkin_dict(get_checkin(conn, new_id))
+    original_id, record = amend_checkin(runtime.conn(), target, changes, reason.strip())
     if as_json:
         print_json(record)
         return
-    success(f"Amended check-in #{versions[0]['id']} (amendment #{new_id}; the original is kept)")
+    success(f"Amended check-in #{original_id} (amendment #{record['id']}; the original is kept)")
 
 
 @app.command("show")
@@ -395,34 +295,26 @@ def show(
     """Show a check-in: the original, every amendment with its reason, and what counts now."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
-    from peercli.store.checkins import attendance_for_checkin, checkin_dict, checkin_versions
+    from peercli.store.checkins import checkin_history
 
-    target = _parse_checkin_id(checkin_id)
-    conn = runtime.conn()
-    versions = checkin_versions(conn, target)
-    if not versions:
-        raise PeerError(f"no check-in with id {target}")
-    original = checkin_dict(versions[0], attendance_for_checkin(conn, versions[0]["id"]))
-    amendments = [checkin_dict(v) for v in versions[1:]]
-    effective = amendments[-1] if amendments else original
+    history = checkin_history(runtime.conn(), _parse_checkin_id(checkin_id))
     if as_json:
-        print_json({"id": original["id"], "consumer_id": original["consumer_id"],
-                    "original": original, "amendments": amendments, "effective": effective})
+        print_json({key: history[key]
+                    for key in ("id", "consumer_id", "original", "amendments", "effective")})
         return
-    _render_versions(conn, original, amendments)
+    _render_versions(history)
 
 
-def _render_versions(conn: Any, original: dict[str, Any], amendments: list[dict[str, Any]]) -> None:
+def _render_versions(history: dict[str, Any]) -> None:
     from rich.markup import escape
 
     from peercli.cli.render import console
     from peercli.core import checkins as core
 
+    original, amendments = history["original"], history["amendments"]
     out = console()
-    name = conn.execute("SELECT name FROM consumers WHERE id = ?",
-                        (original["consumer_id"],)).fetchone()[0]
     out.print(f"[bold]Check-in #{original['id']}[/] with #{original['consumer_id']} "
-              f"{escape(name)}, {original['at'].replace('T', ' ')[:16]}")
+              f"{escape(history['consumer_name'])}, {original['at'].replace('T', ' ')[:16]}")
 
     def block(title: str, r: dict[str, Any]) -> None:
         out.print(title)
@@ -445,113 +337,6 @@ def _render_versions(conn: Any, original: dict[str, Any], amendments: list[dict[
               f"reason: {escape(r['amend_reason'] or '')}", r)
 
 
-def due(
-    days: Annotated[int, typer.Option(
-        "--days", help="Also list those due within N days.", min=0)] = 0,
-    as_json: JsonOpt = False,
-) -> None:
-    """Who needs a follow-up: overdue and due today (most overdue first), with the reasons."""
-    from peercli.cli import runtime
-    from peercli.cli.render import print_json
-    from peercli.core.checkins import due_item_to_dict
-    from peercli.store import clock
-    from peercli.store.checkins import due_list
-
-    conn = runtime.conn()
-    today = clock.today()
-    items = due_list(conn, today, days)
-    if as_json:
-        print_json([due_item_to_dict(i) for i in items])
-        return
-    if not items:
-        window = "today" if days == 0 else f"in the next {days} day{'s' if days != 1 else ''}"
-        typer.echo(f"Nobody is due {window}.", err=True)
-        return
-    from rich.markup import escape
-
-    from peercli.cli.render import console
-
-    out = console()
-    overdue = sum(1 for i in items if i.days_overdue > 0)
-    today_n = sum(1 for i in items if i.days_overdue == 0)
-    later = len(items) - overdue - today_n
-    head = f"{overdue} overdue, {today_n} due today" + (f", {later} coming up" if later else "")
-    out.print(f"[bold]{head}[/]")
-    for item in items:
-        if item.days_overdue > 0:
-            when = f"[red]{item.days_overdue}d overdue[/]"
-        elif item.days_overdue == 0:
-            when = "[yellow]today[/]"
-        else:
-            when = f"in {-item.days_overdue}d"
-        out.print(f"  #{item.consumer_id:<4} {escape(item.name):<24} {item.due_on.isoformat()}  "
-                  f"{when}")
-        for reason in item.reasons:
-            out.print(f"         [dim]{escape(reason)}[/]")
-
-
-def timeline(
-    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """The story so far: intake, consent, check-ins, referrals, attendance, and the mood trend."""
-    from peercli.cli import runtime
-    from peercli.cli.render import print_json
-    from peercli.core.checkins import trend_to_dict
-    from peercli.store.checkins import timeline_events, trends
-    from peercli.store.lookup import resolve
-
-    conn = runtime.conn()
-    person = resolve(conn, "consumer", consumer)
-    events = timeline_events(conn, person["id"])
-    series = trends(conn, person["id"])
-    if as_json:
-        print_json({
-            "consumer_id": person["id"],
-            "name": person["name"],
-            "events": [{"at": e.at, "kind": e.kind, "summary": e.summary, "id": e.ref_id, **e.data}
-                       for e in events],
-            "trend": {key: trend_to_dict(value) for key, value in series.items()},
-        })
-        return
-    _render_timeline(person, events, series)
-
-
-def _render_timeline(person: Any, events: list[Any], series: dict[str, Any]) -> None:
-    from rich.markup import escape
-
-    from peercli.cli.render import console, sparkline
-
-    out = console()
-    status = "" if person["status"] == "active" else " [yellow](archived)[/]"
-    out.print(f"[bold]#{person['id']} {escape(person['name'])}[/]{status}")
-    for e in events:
-        when = e.at.replace("T", " ")[:16]
-        out.print(f"  {when:<16}  [dim]{e.kind:<10}[/] {escape(e.summary)}")
-
-    def signed(value: float) -> str:
-        number = int(value) if float(value).is_integer() else round(value, 1)
-        return f"+{number}" if value > 0 else str(number)
-
-    labels = {"mood": ("Mood", "/5"), "who5": ("WHO-5", "%")}
-    for key, (label, unit) in labels.items():
-        trend = series.get(key)
-        if trend is None:
-            continue
-        latest = int(trend.latest) if float(trend.latest).is_integer() else trend.latest
-        parts = [f"latest {latest}{unit}"]
-        if trend.change_from_previous is not None:
-            parts.append(f"{signed(trend.change_from_previous)} vs previous")
-            parts.append(f"{signed(trend.change_from_first)} vs first")
-        out.print(f"  {label:<6} {sparkline(trend.values, trend.lo, trend.hi)}  "
-                  f"{', '.join(parts)} ({len(trend.points)} check-in"
-                  f"{'' if len(trend.points) == 1 else 's'})")
-    if not any(series.values()):
-        out.print("  [dim]No mood or WHO-5 recorded yet.[/]")
-
-
 def register(root: typer.Typer) -> None:
-    """Add ``checkin`` (log/amend/show), ``due`` and ``timeline`` to the root app."""
+    """Add ``checkin`` (log/amend/show) to the root app."""
     add_group(root, "checkin", app, help=CHECKIN_HELP)
-    add_command(root, "due", due)
-    add_command(root, "timeline", timeline)

@@ -1,0 +1,60 @@
+"""``peer due``: who needs a follow-up today (or within --days), with the reasons."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from peercli.cli.options import JsonOpt
+from peercli.cli.registry import add_command
+
+
+def due(
+    days: Annotated[int, typer.Option(
+        "--days", help="Also list those due within N days.", min=0)] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who needs a follow-up: overdue and due today (most overdue first), with the reasons."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json
+    from peercli.core.checkins import due_item_to_dict
+    from peercli.store import clock
+    from peercli.store.checkins import due_list
+
+    conn = runtime.conn()
+    today = clock.today()
+    items = due_list(conn, today, days)
+    if as_json:
+        print_json([due_item_to_dict(i) for i in items])
+        return
+    if not items:
+        window = "today" if days == 0 else f"in the next {days} day{'s' if days != 1 else ''}"
+        typer.echo(f"Nobody is due {window}.", err=True)
+        return
+    from rich.markup import escape
+
+    from peercli.cli.render import console
+
+    out = console()
+    overdue = sum(1 for i in items if i.days_overdue > 0)
+    today_n = sum(1 for i in items if i.days_overdue == 0)
+    later = len(items) - overdue - today_n
+    head = f"{overdue} overdue, {today_n} due today" + (f", {later} coming up" if later else "")
+    out.print(f"[bold]{head}[/]")
+    for item in items:
+        if item.days_overdue > 0:
+            when = f"[red]{item.days_overdue}d overdue[/]"
+        elif item.days_overdue == 0:
+            when = "[yellow]today[/]"
+        else:
+            when = f"in {-item.days_overdue}d"
+        out.print(f"  #{item.consumer_id:<4} {escape(item.name):<24} {item.due_on.isoformat()}  "
+                  f"{when}")
+        for reason in item.reasons:
+            out.print(f"         [dim]{escape(reason)}[/]")
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``due`` to the root app."""
+    add_command(root, "due", due)

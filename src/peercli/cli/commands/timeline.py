@@ -1,0 +1,75 @@
+"""``peer timeline``: one person's story so far, with the mood and WHO-5 trend."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from peercli.cli.options import JsonOpt
+from peercli.cli.registry import add_command
+
+
+def timeline(
+    consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """The story so far: intake, consent, check-ins, referrals, attendance, and the mood trend."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json
+    from peercli.core.timeline import trend_to_dict
+    from peercli.store.lookup import resolve
+    from peercli.store.timeline import timeline_events, trends
+
+    conn = runtime.conn()
+    person = resolve(conn, "consumer", consumer)
+    events = timeline_events(conn, person["id"])
+    series = trends(conn, person["id"])
+    if as_json:
+        print_json({
+            "consumer_id": person["id"],
+            "name": person["name"],
+            "events": [{"at": e.at, "kind": e.kind, "summary": e.summary, "id": e.ref_id, **e.data}
+                       for e in events],
+            "trend": {key: trend_to_dict(value) for key, value in series.items()},
+        })
+        return
+    _render_timeline(person, events, series)
+
+
+def _render_timeline(person: Any, events: list[Any], series: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    from peercli.cli.render import console, sparkline
+
+    out = console()
+    status = "" if person["status"] == "active" else " [yellow](archived)[/]"
+    out.print(f"[bold]#{person['id']} {escape(person['name'])}[/]{status}")
+    for e in events:
+        when = e.at.replace("T", " ")[:16]
+        out.print(f"  {when:<16}  [dim]{e.kind:<10}[/] {escape(e.summary)}")
+
+    def signed(value: float) -> str:
+        number = int(value) if float(value).is_integer() else round(value, 1)
+        return f"+{number}" if value > 0 else str(number)
+
+    labels = {"mood": ("Mood", "/5"), "who5": ("WHO-5", "%")}
+    for key, (label, unit) in labels.items():
+        trend = series.get(key)
+        if trend is None:
+            continue
+        latest = int(trend.latest) if float(trend.latest).is_integer() else trend.latest
+        parts = [f"latest {latest}{unit}"]
+        if trend.change_from_previous is not None:
+            parts.append(f"{signed(trend.change_from_previous)} vs previous")
+            parts.append(f"{signed(trend.change_from_first)} vs first")
+        out.print(f"  {label:<6} {sparkline(trend.values, trend.lo, trend.hi)}  "
+                  f"{', '.join(parts)} ({len(trend.points)} check-in"
+                  f"{'' if len(trend.points) == 1 else 's'})")
+    if not any(series.values()):
+        out.print("  [dim]No mood or WHO-5 recorded yet.[/]")
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``timeline`` to the root app."""
+    add_command(root, "timeline", timeline)
