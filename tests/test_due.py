@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercli.core.checkins import AwaitingReferral, FollowupState, compute_due, due_item_to_dict
+from peercli.core.due import AwaitingReferral, FollowupState, compute_due, due_item_to_dict
 
 TODAY = date(2026, 11, 21)
 

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from peercli.core import checkins as core
+from peercli.core.due import AwaitingReferral, DueItem, FollowupState, compute_due
 from peercli.core.vocab import ATTENDABLE_REFERRAL_STATUSES, AWAITING_OUTCOME_STATUS
 from peercli.store.db import audit, now_iso
 
@@ -259,7 +260,7 @@ def _day(text: str | None) -> date | None:
 
 def due_inputs(
     conn: sqlite3.Connection,
-) -> tuple[list[core.FollowupState], list[core.AwaitingReferral]]:
+) -> tuple[list[FollowupState], list[AwaitingReferral]]:
     """Plain records for ``checkins.compute_due``: active consumers with their latest contact, and
     referrals still "referred" with no attendance recorded. Three queries whatever the size."""
     latest = {
@@ -275,14 +276,14 @@ def due_inputs(
         "SELECT id, name, created_at, cadence_days FROM consumers WHERE status = 'active'"
     ):
         last = latest.get(r["id"])
-        states.append(core.FollowupState(
+        states.append(FollowupState(
             consumer_id=r["id"], name=r["name"], intake_on=date.fromisoformat(r["created_at"][:10]),
             cadence_days=r["cadence_days"],
             last_contact_on=_day(last["at"]) if last else None,
             next_followup_on=_day(last["next_followup_on"]) if last else None,
         ))
     awaiting = [
-        core.AwaitingReferral(r["id"], r["consumer_id"], r["group_name"],
+        AwaitingReferral(r["id"], r["consumer_id"], r["group_name"],
                               date.fromisoformat(r["referred_at"][:10]))
         for r in conn.execute(
             "SELECT r.id, r.consumer_id, g.name AS group_name, coalesce("
@@ -298,9 +299,9 @@ def due_inputs(
     return states, awaiting
 
 
-def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> list[core.DueItem]:
+def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> list[DueItem]:
     states, awaiting = due_inputs(conn)
-    return core.compute_due(states, awaiting, today, within_days)
+    return compute_due(states, awaiting, today, within_days)
 
 
 # --- what the commands call --------------------------------------------------------------------

@@ -18,7 +18,7 @@ def due(
     """Who needs a follow-up: overdue and due today (most overdue first), with the reasons."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
-    from peercli.core.checkins import due_item_to_dict
+    from peercli.core.due import due_item_to_dict
     from peercli.store import clock
     from peercli.store.checkins import due_list
 
