@@ -117,11 +117,114 @@ def _apply_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA secure_delete = ON")
 
 
+def restore_leftovers(path: Path) -> list[Path]:
+    """Files an interrupted ``peer db restore`` (or an older peer's) may leave next to ``path``:
+    the staged copy ``.NAME.restore-*`` and the set-aside database ``NAME.before-restore-*``."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    staged = f".{path.name}.restore-"
+    aside = f"{path.name}.before-restore-"
+    return sorted(
+        path.parent / n for n in names
+        if (n.startswith(staged) or n.startswith(aside))
+        and not n.endswith(("-journal", "-wal", "-shm"))
+    )
+
+
+def _refuse_missing(path: Path) -> None:
+    """Never create an empty database silently where one existed: a write-ahead log without its
+    database, or the set-aside file of an interrupted restore, means the data is elsewhere."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise PeerError(
+            f"no database at {path}, but its write-ahead log {wal.name} is there: the database "
+            "file was moved or deleted. Put it back (or restore a backup with 'peer db restore "
+            "FILE'); peer did not create a new one."
+        )
+    aside = [p for p in restore_leftovers(path) if not p.name.startswith(".")]
+    if aside:
+        raise PeerError(
+            f"no database at {path}, but {aside[-1].name} is there (kept by a restore): a restore "
+            f"was interrupted. Get that data back with 'peer db restore {aside[-1]} --yes', or "
+            "move the file elsewhere to start a new, empty database."
+        )
+
+
+def sweep_leftovers(path: Path) -> list[Path]:
+    """Remove hidden staged copies left by a killed restore (full copies of a backup, which
+    ``forget`` could not reach). A restore still running holds a lock on its staged file and
+    is left alone. Returns the files removed."""
+    removed: list[Path] = []
+    for leftover in restore_leftovers(path):
+        if not leftover.name.startswith("."):
+            continue
+        try:
+            fd = os.open(leftover, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:  # pragma: no cover - not POSIX: only old leftovers
+                import time
+
+                if time.time() - os.fstat(fd).st_mtime < 3600:
+                    continue
+            except OSError:
+                continue  # a restore in progress holds it
+            for suffix in ("", "-journal"):
+                try:
+                    os.unlink(f"{leftover}{suffix}")
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    break
+            else:
+                removed.append(leftover)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse, before anything is written, a database that is not exactly a peer database:
+    another application's SQLite file, a tampered schema, one from a newer peer."""
+    from peercli.store import migrations
+
+    if migrations.is_empty(conn):
+        return
+    problems = migrations.schema_problems(conn)
+    if not problems:
+        return
+    conn.close()
+    first = problems[0]
+    if "not a peer database" in first:
+        raise PeerError(
+            f"{path} is an SQLite database but not a peer database; peer did not change it. "
+            "Point --db (or PEER_DB) at a peer database."
+        )
+    if "newer version" in first:
+        raise PeerError(f"the database at {path}: {first}. Upgrade peer; the database was not "
+                        "modified.")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise PeerError(
+        f"the database at {path} does not have the schema peer creates ({first}{more}); it may "
+        "have been tampered with, and peer did not open it. Run 'peer db check', or restore a "
+        "backup with 'peer db restore FILE'."
+    )
+
+
 def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path``, private, migrated, with our pragmas.
 
-    Raises PeerError for every foreseeable problem: unwritable directory, not a database,
-    a database written by a newer ``peer``, a database locked for too long.
+    Raises PeerError for every foreseeable problem: unwritable directory, not a database, not
+    a peer database (another application's file, a schema that is not exactly peer's), a
+    database written by a newer ``peer``, a database locked for too long, a missing database
+    whose data evidently still exists elsewhere (an interrupted restore).
     """
     from peercli.store import migrations
 
@@ -131,11 +234,15 @@ def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
     if not existed:
         if not create:
             raise PeerError(f"no database at {path}")
+        _refuse_missing(path)
         _secure_dir(path.parent)
     elif path.is_dir():
         raise PeerError(f"{path} is a directory, not a database file. Use --db to name a file.")
+    sweep_leftovers(path)
     try:
         conn = _connect(path)
+        conn.execute("PRAGMA trusted_schema = OFF")
+        _check_identity(conn, path)
         _apply_pragmas(conn)
         migrations.ensure_current(conn)
     except sqlite3.DatabaseError as exc:

@@ -61,14 +61,15 @@ def forget_consumer(conn: sqlite3.Connection, consumer_id: int) -> ForgetResult:
         for table, where in child_tables.items():
             deleted[table] = conn.execute(
                 f"SELECT count(*) FROM {table} WHERE {where}", (consumer_id,)).fetchone()[0]
-        # Children first, explicitly, so erasure does not depend on foreign_keys being on.
+        # The person first (the consent history refuses deletes while its person exists), then
+        # the children explicitly, so erasure does not depend on foreign_keys being on.
+        deleted["consumers"] = conn.execute(
+            "DELETE FROM consumers WHERE id = ?", (consumer_id,)).rowcount
         conn.execute("DELETE FROM attendance WHERE consumer_id = ?", (consumer_id,))
         for table in ("referral_events", "referrals", "consumer_interests",
                       "consumer_availability", "consents"):
             conn.execute(f"DELETE FROM {table} WHERE {child_tables[table]}", (consumer_id,))
         conn.execute("DELETE FROM checkins WHERE consumer_id = ?", (consumer_id,))
-        deleted["consumers"] = conn.execute(
-            "DELETE FROM consumers WHERE id = ?", (consumer_id,)).rowcount
         audit(conn, "forget", "consumer", consumer_id, [])
     fts = _fts_tables(conn)
     if fts:

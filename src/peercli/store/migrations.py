@@ -11,7 +11,9 @@ one that has shipped.
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from peercli.core.errors import PeerError
@@ -22,7 +24,13 @@ if TYPE_CHECKING:
 MIGRATION_SET = "peer"
 
 # Names in order; the functions live in _build() so sqlite_utils is imported only when needed.
-MIGRATION_NAMES: list[str] = ["m001_initial_schema", "m002_groups_fts", "m003_checkin_amendments"]
+MIGRATION_NAMES: list[str] = [
+    "m001_initial_schema",
+    "m002_groups_fts",
+    "m003_checkin_amendments",
+    "m004_ids_never_reused",
+    "m005_append_only_consents_audit",
+]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 
@@ -215,11 +223,99 @@ def _statements_m003() -> list[str]:
     ]
 
 
-_STATEMENTS = {
+# Tables whose ids people see or quote ("#6") or that other rows point at: m004 gives each
+# AUTOINCREMENT, so an id once used (then erased by `forget`) is never handed out again.
+ID_TABLES = (
+    "consumers", "consumer_availability", "consents", "groups", "meetings", "referrals",
+    "referral_events", "checkins", "attendance", "audit",
+)
+
+_ID_COLUMN = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b(?!\s+AUTOINCREMENT)", re.IGNORECASE)
+
+
+def _procedure_m004(conn: sqlite3.Connection) -> None:
+    """Rebuild each table of ID_TABLES with ``id INTEGER PRIMARY KEY AUTOINCREMENT``, keeping
+    every row and id (SQLite's documented 12-step table rebuild, done generically from the
+    stored CREATE statements so columns added by earlier migrations are kept).
+
+    Needs ``PRAGMA foreign_keys = OFF`` (set by :func:`ensure_current` around migrations):
+    dropping the old table must not cascade into its children.
+    """
+    master = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    # Views and triggers may name the rebuilt tables: drop them first, recreate them after.
+    dependents = [(r[0], r[1], r[3]) for r in master if r[0] in ("view", "trigger")]
+    for kind, name, _ in dependents:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
+    for table in ID_TABLES:
+        row = next((r for r in master if r[0] == "table" and r[1] == table), None)
+        if row is None:
+            continue
+        sql = str(row[3])
+        if not _ID_COLUMN.search(sql):
+            continue
+        new_sql = _ID_COLUMN.sub("id INTEGER PRIMARY KEY AUTOINCREMENT", sql, count=1)
+        # Copy out, drop, recreate under the same name, copy back: no RENAME, so no other
+        # table's references are rewritten (and the schema text stays what was written).
+        # (The copy stays in this file, whose freed pages secure_delete zeroes; not in a temp file.)
+        conn.execute(f'CREATE TABLE "m004_{table}" AS SELECT * FROM "{table}"')
+        indexes = [r[3] for r in master if r[0] == "index" and r[2] == table]
+        conn.execute(f'DROP TABLE "{table}"')
+        conn.execute(new_sql)
+        conn.execute(f'INSERT INTO "{table}" SELECT * FROM "m004_{table}"')
+        conn.execute(f'DROP TABLE "m004_{table}"')
+        for index_sql in indexes:
+            conn.execute(str(index_sql))
+    for _, _, sql in dependents:
+        conn.execute(sql)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise PeerError(
+            f"the database has {len(broken)} broken references; it was not upgraded. "
+            "Run 'peer db check'."
+        )
+
+
+def _statements_m005() -> list[str]:
+    # The consent history is append-only: a change of mind is a new row. Rows go only with their
+    # person (`forget` deletes the consumer first; the cascade then finds no consumer row).
+    # Neither consents nor audit rows can be replaced by INSERT OR REPLACE (which deletes the old
+    # row without firing DELETE triggers).
+    return [
+        """CREATE TRIGGER consents_no_update BEFORE UPDATE ON consents
+           BEGIN SELECT RAISE(ABORT, 'the consent history is append-only'); END""",
+        """CREATE TRIGGER consents_no_delete BEFORE DELETE ON consents
+           WHEN EXISTS (SELECT 1 FROM consumers WHERE id = old.consumer_id)
+           BEGIN SELECT RAISE(ABORT, 'the consent history is append-only'); END""",
+        """CREATE TRIGGER consents_no_replace BEFORE INSERT ON consents
+           WHEN EXISTS (SELECT 1 FROM consents WHERE id = new.id)
+           BEGIN SELECT RAISE(ABORT, 'the consent history is append-only'); END""",
+        """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+           WHEN EXISTS (SELECT 1 FROM audit WHERE id = new.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ]
+
+
+_STATEMENTS: dict[str, Callable[[], list[str]]] = {
     "m001_initial_schema": _statements_m001,
     "m002_groups_fts": _statements_m002,
     "m003_checkin_amendments": _statements_m003,
+    "m005_append_only_consents_audit": _statements_m005,
 }
+# Migrations that need more than a list of statements: a function of the connection.
+_PROCEDURES: dict[str, Callable[[sqlite3.Connection], None]] = {
+    "m004_ids_never_reused": _procedure_m004,
+}
+
+
+def run_migration(conn: sqlite3.Connection, name: str) -> None:
+    """Apply one migration's changes on ``conn`` (no bookkeeping, no transaction)."""
+    if name in _PROCEDURES:
+        _PROCEDURES[name](conn)
+        return
+    for sql in _STATEMENTS[name]():
+        conn.execute(sql)
 
 
 def _build() -> Any:
@@ -227,11 +323,9 @@ def _build() -> Any:
 
     migrations = Migrations(MIGRATION_SET)
     for name in MIGRATION_NAMES:
-        statements = _STATEMENTS[name]
 
-        def fn(db: Database, statements: Any = statements) -> None:
-            for sql in statements():
-                db.execute(sql)
+        def fn(db: Database, name: str = name) -> None:
+            run_migration(db.conn, name)
 
         migrations(name=name)(fn)
     return migrations
@@ -255,6 +349,17 @@ def ensure_current(conn: sqlite3.Connection) -> None:
 
     db = Database(conn)
     migrations = _build()
+    # A table rebuild (m004) must not cascade: foreign keys are off while migrating (the pragma
+    # is a no-op inside a transaction, so it is set here) and checked by the migration itself.
+    foreign_keys = int(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _migrate(conn, db, migrations)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+
+
+def _migrate(conn: sqlite3.Connection, db: Database, migrations: Any) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Re-check under the lock: another process may have migrated meanwhile.
@@ -275,3 +380,119 @@ def ensure_current(conn: sqlite3.Connection) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema verification: a database is a peer database only if its schema is exactly what this
+# version of peer creates at that schema version. Reading sqlite_master and the migration records
+# fires no trigger and evaluates no view, so the check is safe on a hostile file.
+
+_MIGRATIONS_TABLE = "_sqlite_migrations"
+_MIGRATIONS_COLUMNS = {"migration_set", "name"}
+
+
+def _normalize_sql(sql: str) -> str:
+    text = re.sub(r"\s+", " ", sql.strip())
+    return re.sub(r"\s*([(),])\s*", r"\1", text)
+
+
+_REFERENCE: dict[int, dict[tuple[str, str], tuple[str, str | None]]] = {}
+
+
+def reference_schema(version: int) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """``{(type, name): (tbl_name, normalized sql)}`` of a database at ``version``, built by
+    running this peer's migrations on an in-memory database (cached per process)."""
+    if version not in _REFERENCE:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            for name in MIGRATION_NAMES[:version]:
+                run_migration(conn, name)
+            _REFERENCE[version] = {
+                (str(t), str(n)): (str(tbl), None if sql is None else _normalize_sql(str(sql)))
+                for t, n, tbl, sql in conn.execute(
+                    "SELECT type, name, tbl_name, sql FROM sqlite_master")
+            }
+        finally:
+            conn.close()
+    return _REFERENCE[version]
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    """No schema at all and user_version 0: a database peer may create its schema in."""
+    return schema_version(conn) == 0 and conn.execute(
+        "SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def schema_problems(conn: sqlite3.Connection) -> list[str]:
+    """What differs between this database's schema and the one peer creates ([] = identical).
+
+    Every table, index, trigger and view must be exactly peer's (whitespace aside); the
+    migration records must name exactly the migrations its user_version says were applied.
+    A database newer than this peer is reported as such (one problem).
+    """
+    version = schema_version(conn)
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    if version == 0:
+        return [] if not rows else ["it is an SQLite database but not a peer database"]
+    if version > SCHEMA_VERSION or version < 0:
+        return [f"it was written by a newer version of peer (schema {version}; this peer "
+                f"knows {SCHEMA_VERSION})"]
+    names = {str(r[1]) for r in rows}
+    if _MIGRATIONS_TABLE in names and _MIGRATIONS_COLUMNS <= _columns(conn, _MIGRATIONS_TABLE):
+        unknown = [n for n in _applied(conn) if n not in MIGRATION_NAMES]
+        if unknown:
+            return [f"it was written by a newer version of peer (unknown migrations: "
+                    f"{', '.join(unknown)})"]
+    expected = reference_schema(version)
+    virtual = [n for (t, n), (_, sql) in expected.items()
+               if t == "table" and sql and sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for kind, name, tbl, sql in rows:
+        key = (str(kind), str(name))
+        seen.add(key)
+        if str(tbl) == _MIGRATIONS_TABLE and kind in ("table", "index"):
+            continue  # sqlite-utils' bookkeeping (its layout is checked below); no code there
+        if kind == "table" and str(name).startswith("sqlite_stat"):
+            continue  # ANALYZE statistics: SQLite's own, no code
+        want = expected.get(key)
+        where = f" on {tbl}" if kind in ("index", "trigger") and tbl != name else ""
+        if want is None:
+            problems.append(f"unexpected {kind} '{name}'{where}")
+            continue
+        if str(tbl) != want[0]:
+            problems.append(f"{kind} '{name}' belongs to {tbl}, not {want[0]}")
+            continue
+        shadow = kind == "table" and any(str(name).startswith(v + "_") for v in virtual)
+        if shadow:
+            continue  # created by the virtual table module itself, which owns its layout
+        have = None if sql is None else _normalize_sql(str(sql))
+        if have != want[1]:
+            problems.append(f"{kind} '{name}' is not defined the way peer defines it")
+    for kind, name in expected:
+        if (kind, name) not in seen:
+            problems.append(f"missing {kind} '{name}'")
+    problems.extend(_migration_record_problems(conn, version, {n for _, n in seen}))
+    return problems
+
+
+def _migration_record_problems(
+    conn: sqlite3.Connection, version: int, names: set[str]
+) -> list[str]:
+    if _MIGRATIONS_TABLE not in names:
+        return [f"missing table '{_MIGRATIONS_TABLE}' (the record of applied migrations)"]
+    if not _MIGRATIONS_COLUMNS <= _columns(conn, _MIGRATIONS_TABLE):
+        return [f"table '{_MIGRATIONS_TABLE}' is not defined the way peer defines it"]
+    if _applied(conn) != MIGRATION_NAMES[:version]:
+        return [f"its migration records do not match its schema version {version}"]
+    return []
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")')}
+
+
+def _applied(conn: sqlite3.Connection) -> list[str]:
+    return [str(r[0]) for r in conn.execute(
+        f"SELECT name FROM {_MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+        (MIGRATION_SET,))]
