@@ -54,7 +54,7 @@ def test_foreign_sqlite_file_is_refused_untouched(peer, tmp_path, args):
     before, listing = digest(other), files_next_to(other)
     result = peer("--db", str(other), *args, ok=False)
     assert result.exit_code == 1, result.stdout
-    assert "not a peer database" in result.stderr
+    assert "not a peer database" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     assert digest(other) == before
     assert files_next_to(other) == listing  # no -wal, no -shm left behind
@@ -77,8 +77,8 @@ def test_empty_file_at_db_path_becomes_a_database(peer, tmp_path):
 TAMPERS = {
     "copy-trigger": [
         "CREATE TABLE shadow (name TEXT)",
-        "CREATE TRIGGER grab AFTER INSERT ON consumers BEGIN "
-        "INSERT INTO shadow VALUES (new.name); END",
+        ("CREATE TRIGGER grab AFTER INSERT ON consumers BEGIN "
+        "INSERT INTO shadow VALUES (new.name); END"),
     ],
     "extra-view": ["CREATE VIEW everyone AS SELECT name, phone FROM consumers"],
     "extra-table": ["CREATE TABLE notes_copy (t TEXT)"],
@@ -90,8 +90,8 @@ TAMPERS = {
         "CREATE VIEW effective_checkins AS SELECT * FROM checkins WHERE 0",
     ],
     "migrations-trigger": [
-        "CREATE TRIGGER wipe AFTER INSERT ON _sqlite_migrations BEGIN "
-        "DELETE FROM consumers; END",
+        ("CREATE TRIGGER wipe AFTER INSERT ON _sqlite_migrations BEGIN "
+        "DELETE FROM consumers; END"),
     ],
     "consumers-delete-trigger": [
         "CREATE TRIGGER wipe2 AFTER UPDATE ON consumers BEGIN DELETE FROM checkins; END",
@@ -142,7 +142,7 @@ def test_tampered_backup_is_not_restored(peer, populated, tmp_path, kind):
     assert digest(populated) == before and files_next_to(populated) == listing
     assert digest(backup) == src_before
     assert not Path(f"{backup}-wal").exists() and not Path(f"{backup}-shm").exists()
-    assert [c["name"] for c in peer.json("consumer", "list")] == ["Sam", "Jo"]
+    assert sorted(c["name"] for c in peer.json("consumer", "list")) == ["Jo", "Sam"]
 
 
 @pytest.mark.parametrize("kind", [*TAMPERS, "fake"])
@@ -175,7 +175,7 @@ def test_tampered_database_in_use_is_refused_and_fails_check(peer, populated, ki
 def test_check_reports_schema_ok_on_a_healthy_database(peer, populated):
     data = peer.json("db", "check")
     assert data["ok"] is True
-    assert [c for c in data["checks"] if c["name"] == "schema"][0]["ok"] is True
+    assert next(c for c in data["checks"] if c["name"] == "schema")["ok"] is True
 
 
 def test_reference_schema_is_what_peer_creates(tmp_path):
@@ -194,10 +194,10 @@ def test_consent_history_is_append_only_in_the_schema(populated):
     conn = sqlite3.connect(populated)
     for sql in ("UPDATE consents SET granted = 0",
                 "DELETE FROM consents",
-                "INSERT OR REPLACE INTO consents (id, consumer_id, kind, granted, at) "
-                "VALUES (1, 1, 'store', 0, 'x')",
-                "REPLACE INTO consents (id, consumer_id, kind, granted, at) "
-                "VALUES (1, 1, 'store', 0, 'x')"):
+                ("INSERT OR REPLACE INTO consents (id, consumer_id, kind, granted, at) "
+                "VALUES (1, 1, 'store', 0, 'x')"),
+                ("REPLACE INTO consents (id, consumer_id, kind, granted, at) "
+                "VALUES (1, 1, 'store', 0, 'x')")):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute(sql)
     assert conn.execute("SELECT count(*) FROM consents WHERE granted = 1").fetchone()[0] == 3
@@ -207,10 +207,10 @@ def test_consent_history_is_append_only_in_the_schema(populated):
 def test_audit_rows_cannot_be_replaced(populated):
     conn = sqlite3.connect(populated)
     first = conn.execute("SELECT * FROM audit WHERE id = 1").fetchone()
-    for sql in ("INSERT OR REPLACE INTO audit (id, at, os_user, action, entity) "
-                "VALUES (1, 'x', 'x', 'x', 'x')",
-                "REPLACE INTO audit (id, at, os_user, action, entity) "
-                "VALUES (1, 'x', 'x', 'x', 'x')",
+    for sql in (("INSERT OR REPLACE INTO audit (id, at, os_user, action, entity) "
+                "VALUES (1, 'x', 'x', 'x', 'x')"),
+                ("REPLACE INTO audit (id, at, os_user, action, entity) "
+                "VALUES (1, 'x', 'x', 'x', 'x')"),
                 "UPDATE audit SET action = 'x'", "DELETE FROM audit"):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute(sql)
@@ -230,7 +230,7 @@ def test_forget_still_erases_the_consent_history(peer, populated, query):
 def test_ids_are_not_reused_after_forget(peer, populated):
     peer("consumer", "forget", "2", "--yes")
     peer("consumer", "add", "Lee")
-    assert [(c["id"], c["name"]) for c in peer.json("consumer", "list")] == [(1, "Sam"),
+    assert sorted((c["id"], c["name"]) for c in peer.json("consumer", "list")) == [(1, "Sam"),
                                                                             (3, "Lee")]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from peercli.core.errors import PeerError
-from peercli.store.files import make_private_dir, open_private
+from peercli.store.files import make_private_dir
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -27,14 +27,43 @@ def _integrity(conn: sqlite3.Connection) -> list[str]:
     return [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
 
 
-def backup_database(conn: sqlite3.Connection, dest: Path) -> Path:
+def _unique_path(path: Path) -> Path:
+    """``path`` if free, else ``stem-2.suffix``, ``stem-3.suffix``... (checked, not reserved)."""
+    if not os.path.lexists(path):
+        return path
+    for n in range(2, 10_000):
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+    raise PeerError(f"too many files named like {path.name} in {path.parent}")
+
+
+def _reserve(path: Path, *, unique: bool) -> Path:
+    """Create ``path`` empty, exclusively (never through a symlink), 0600; with ``unique`` the
+    next free ``-2``, ``-3``... name when it is taken (two backups in one second)."""
+    for _ in range(100):
+        target = _unique_path(path) if unique else path
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            if unique:
+                continue
+            raise PeerError(f"{target} already exists; choose another file name") from None
+        except OSError as exc:
+            raise PeerError(f"cannot write {target}: {exc.strerror}") from None
+        os.close(fd)
+        return target
+    raise PeerError(f"cannot find a free file name like {path.name} in {path.parent}")
+
+
+def backup_database(conn: sqlite3.Connection, dest: Path, *, unique: bool = False) -> Path:
     """Copy the live database to ``dest`` through SQLite's backup API (consistent even while
     another process writes); the copy is 0600, self-contained (rollback journal mode, no -wal)
-    and checked with integrity_check. A failed copy is removed."""
-    if dest.exists():
-        raise PeerError(f"{dest} already exists; choose another file name")
+    and checked with integrity_check. A failed copy is removed. An existing ``dest`` is never
+    overwritten: refused, or with ``unique`` (the default name) the next free name is used."""
     make_private_dir(dest.parent)
-    open_private(dest, binary=True, exclusive=True).close()
+    dest = _reserve(dest, unique=unique)
     ok = False
     try:
         target = sqlite3.connect(str(dest), isolation_level=None)
@@ -67,17 +96,40 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
-def _check_peer_schema(conn: sqlite3.Connection, what: str) -> int:
-    from peercli.store.migrations import SCHEMA_VERSION
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that can neither write nor run schema code: read-only, query_only, untrusted
+    schema. A file without a write-ahead log is opened immutable, so no -wal/-shm appear."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
 
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+def verify_peer_file(conn: sqlite3.Connection, what: str) -> int:
+    """Refuse (PeerError) anything but an intact peer database whose schema is exactly what
+    this peer creates at its schema version; return that version."""
+    from peercli.store.migrations import SCHEMA_VERSION, schema_problems
+
+    problems = _integrity(conn)
+    if problems != ["ok"]:
+        raise PeerError(f"{what} is damaged (integrity check: {problems[0]})")
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if not {"consumers", "groups", "audit"} <= names or version < 1:
+    found = schema_problems(conn)
+    if version == 0 or (found and "not a peer database" in found[0]):
         raise PeerError(f"{what} is an SQLite database but not a peer database")
-    if version > SCHEMA_VERSION:
+    if found and "newer version" in found[0]:
+        detail = found[0].split("(", 1)[1] if "(" in found[0] else ")"
+        raise PeerError(f"{what} was written by a newer peer ({detail}. Upgrade peer first.")
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise PeerError(
-            f"{what} was written by a newer peer (schema {version}; this peer knows "
-            f"{SCHEMA_VERSION}). Upgrade peer first.")
+            f"{what} does not have the schema peer creates ({found[0]}{more}); it may have "
+            "been tampered with and was not restored")
+    if version > SCHEMA_VERSION:  # pragma: no cover - schema_problems reports it first
+        raise PeerError(f"{what} was written by a newer peer. Upgrade peer first.")
     return version
 
 
@@ -89,76 +141,144 @@ class RestoreResult:
 
 
 def _stage_copy(src: Path, staged: Path) -> int:
-    """Copy ``src`` (read-only, with its WAL if any) to ``staged`` and check the copy."""
+    """Copy ``src`` into ``staged`` (reading it without writing anything next to it: no -wal,
+    no -shm) and check the copy with triggers unable to run."""
     what = f"'{src}'"
     if not src.is_file():
         raise PeerError(f"no file at {what}")
     if not is_sqlite_file(src):
         raise PeerError(f"{what} is not an SQLite database file")
-    open_private(staged, binary=True, exclusive=True).close()
+    shm = Path(f"{src}-shm")
+    had_shm = shm.exists()
     try:
-        source = sqlite3.connect(src.resolve().as_uri() + "?mode=ro", uri=True)
-        target = sqlite3.connect(str(staged), isolation_level=None)
         try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-            problems = _integrity(target)
-            if problems != ["ok"]:
-                raise PeerError(f"{what} is damaged (integrity check: {problems[0]})")
-            return _check_peer_schema(target, what)
+            source = open_readonly(src)
+        except sqlite3.Error as exc:
+            raise PeerError(f"{what} is not a readable SQLite database ({exc})") from None
+        try:
+            target = sqlite3.connect(str(staged), isolation_level=None)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+        except sqlite3.Error as exc:
+            raise PeerError(f"{what} is not a readable SQLite database ({exc})") from None
         finally:
             source.close()
-            target.close()
+    finally:
+        if not had_shm:
+            shm.unlink(missing_ok=True)
+    try:
+        check = open_readonly(staged)
+        try:
+            return verify_peer_file(check, what)
+        finally:
+            check.close()
     except sqlite3.Error as exc:
         raise PeerError(f"{what} is not a readable SQLite database ({exc})") from None
 
 
-def _set_aside(db_path: Path, stamp: str) -> Path | None:
-    """Move the current database (and a WAL holding unsaved pages) to
-    ``<name>.before-restore-<stamp>``; drop the -shm index, which SQLite rebuilds."""
-    if not db_path.exists():
-        return None
-    try:  # fold the WAL into the file first; a damaged file may refuse, that is fine
+def _checkpoint_current(db_path: Path) -> None:
+    """Fold the database's write-ahead log into the file, so the file alone holds everything;
+    refuse while another process keeps the log busy (its pages would be lost)."""
+    wal = Path(f"{db_path}-wal")
+    try:
         conn = sqlite3.connect(str(db_path), timeout=5, isolation_level=None)
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.Error:
+        busy = 0  # a damaged file: there is nothing to fold in; it is kept aside as it is
+    if busy or (wal.exists() and wal.stat().st_size):
+        raise PeerError(
+            "another peer process is using the database; close it and run the restore again "
+            "(nothing was changed)")
+
+
+def _set_aside(db_path: Path, stamp: str) -> Path | None:
+    """Keep the current database as ``<name>.before-restore-<stamp>`` (``-2``, ``-3``... when
+    that name is taken): a second name for the same file (a hard link), or a private copy where
+    links are not possible. The database itself stays where it is until the atomic swap."""
+    if not db_path.exists():
+        return None
+    _checkpoint_current(db_path)
+    base = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
+    for n in range(1, 10_000):
+        aside = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        try:
+            os.link(db_path, aside, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError:
+            import shutil
+
+            try:
+                fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "wb") as out, open(db_path, "rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+        os.chmod(aside, 0o600)
+        return aside
+    raise PeerError(f"too many earlier restores kept next to {db_path}; move some away")
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
         pass
-    aside = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
-    os.replace(db_path, aside)
-    os.chmod(aside, 0o600)
-    for suffix in ("-wal", "-journal"):
-        extra = Path(f"{db_path}{suffix}")
-        if extra.exists():
-            if extra.stat().st_size:
-                moved = Path(f"{aside}{suffix}")
-                os.replace(extra, moved)
-                os.chmod(moved, 0o600)
-            else:
-                extra.unlink()
-    Path(f"{db_path}-shm").unlink(missing_ok=True)
-    return aside
+    finally:
+        os.close(fd)
 
 
 def restore_database(db_path: Path, src: Path, stamp: str) -> RestoreResult:
-    """Replace the database at ``db_path`` with a checked copy of ``src``.
+    """Replace the database at ``db_path`` with a checked copy of ``src``, in one atomic step.
 
-    The source is checked first on a private staged copy (SQLite header, integrity_check, peer
-    tables, a schema version this peer knows); only then is the current file (which may be
-    damaged) moved aside and the staged copy moved into place. Nothing open may hold the
-    database while this runs.
+    The source is copied to a private hidden file next to the database (without writing next
+    to the source) and checked there: SQLite header, integrity_check, and a schema that is
+    exactly peer's (checked read-only, triggers unable to fire). Then the current file gets a
+    second name ``<name>.before-restore-<stamp>`` and the checked copy is renamed over the
+    database: at every instant a complete database is at ``db_path``. The staged copy is
+    locked while it exists; a killed restore's copy is swept by the next peer command.
+    Nothing open may hold the database while this runs.
     """
+    if src.exists() and db_path.exists() and os.path.samefile(src, db_path):
+        raise PeerError("that file is the database in use; name a backup file")
     if src.resolve() == db_path.resolve():
         raise PeerError("that file is the database in use; name a backup file")
     make_private_dir(db_path.parent)
-    staged = db_path.with_name(f".{db_path.name}.restore-{stamp}")
+    import secrets
+
+    staged = db_path.with_name(f".{db_path.name}.restore-{stamp}-{secrets.token_hex(4)}")
+    fd = os.open(staged, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
     try:
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)  # the sweep leaves a locked staged copy alone
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
         version = _stage_copy(src, staged)
+        with open(staged, "rb+") as f:
+            os.fsync(f.fileno())
         aside = _set_aside(db_path, stamp)
         os.replace(staged, db_path)
+        for suffix in ("-wal", "-shm"):  # the old file's (empty) log and index
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        _fsync_dir(db_path.parent)
     finally:
+        os.close(fd)
         staged.unlink(missing_ok=True)
         Path(f"{staged}-journal").unlink(missing_ok=True)
     os.chmod(db_path, 0o600)
@@ -184,6 +304,16 @@ def _mode_check(path: Path, expected: int, label: str) -> Check:
                  "; ".join(problems) if problems else f"{mode:04o}, yours")
 
 
+def _journal_mode(path: Path) -> str:
+    """From the file header (bytes 18-19 are 2 in WAL mode), without opening it read-write."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(20)
+    except OSError:
+        return "unknown"
+    return "wal" if header[18:20] == b"\x02\x02" else "delete"
+
+
 def health_checks(db_path: Path) -> list[Check]:
     """What ``peer db check`` reports. Never raises for a damaged file: that is a failed check."""
     from peercli.store.migrations import SCHEMA_VERSION
@@ -203,10 +333,17 @@ def health_checks(db_path: Path) -> list[Check]:
                                "'peer db restore FILE'")]
     os.umask(0o077)
     try:
-        conn = sqlite3.connect(str(db_path), timeout=15, isolation_level=None)
+        conn = open_readonly(db_path)
     except sqlite3.Error as exc:
         return checks + [Check("open", False, str(exc))]
     try:
+        from peercli.store.migrations import schema_problems
+
+        found = schema_problems(conn)
+        if not (found and "newer version" in found[0]):  # "schema version" below says so
+            checks.append(Check("schema", not found, "exactly what peer creates" if not found else
+                                "; ".join(found[:5]) + (f" (and {len(found) - 5} more)"
+                                                        if len(found) > 5 else "")))
         integrity = _integrity(conn)
         checks.append(Check("integrity", integrity == ["ok"],
                             "ok" if integrity == ["ok"] else "; ".join(integrity[:5])))
@@ -223,7 +360,7 @@ def health_checks(db_path: Path) -> list[Check]:
         else:
             checks.append(Check("schema version", False,
                                 f"{version}, newer than this peer's {SCHEMA_VERSION}: upgrade peer"))
-        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        mode = _journal_mode(db_path)
         checks.append(Check("journal mode", mode == "wal",
                             mode if mode == "wal" else f"{mode} (expected wal)"))
     except sqlite3.DatabaseError as exc:

@@ -128,7 +128,7 @@ def restore_leftovers(path: Path) -> list[Path]:
     aside = f"{path.name}.before-restore-"
     return sorted(
         path.parent / n for n in names
-        if (n.startswith(staged) or n.startswith(aside))
+        if (n.startswith((staged, aside)))
         and not n.endswith(("-journal", "-wal", "-shm"))
     )
 

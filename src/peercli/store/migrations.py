@@ -435,14 +435,14 @@ def schema_problems(conn: sqlite3.Connection) -> list[str]:
     if version == 0:
         return [] if not rows else ["it is an SQLite database but not a peer database"]
     if version > SCHEMA_VERSION or version < 0:
-        return [f"it was written by a newer version of peer (schema {version}; this peer "
-                f"knows {SCHEMA_VERSION})"]
+        return [(f"it was written by a newer version of peer (schema {version}; this peer "
+                f"knows {SCHEMA_VERSION})")]
     names = {str(r[1]) for r in rows}
     if _MIGRATIONS_TABLE in names and _MIGRATIONS_COLUMNS <= _columns(conn, _MIGRATIONS_TABLE):
         unknown = [n for n in _applied(conn) if n not in MIGRATION_NAMES]
         if unknown:
-            return [f"it was written by a newer version of peer (unknown migrations: "
-                    f"{', '.join(unknown)})"]
+            return [(f"it was written by a newer version of peer (unknown migrations: "
+                    f"{', '.join(unknown)})")]
     expected = reference_schema(version)
     virtual = [n for (t, n), (_, sql) in expected.items()
                if t == "table" and sql and sql.upper().startswith("CREATE VIRTUAL TABLE")]

@@ -39,7 +39,7 @@ def backup(
     db_path = runtime.RUNTIME.db_path
     dest = Path(file).expanduser() if file else default_backup_path(
         db_path, backup_stamp(now()))
-    written = backup_database(runtime.conn(), dest)
+    written = backup_database(runtime.conn(), dest, unique=file is None)
     size = written.stat().st_size
     if as_json:
         print_json({"path": str(written), "bytes": size, "integrity": "ok"})
