@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [ROOT / "README.md"]
 NOW = "2026-11-21T10:00"
-BLOCK = re.compile(r"(?P<marker><!-- example: fresh -->\n)?```console\n(?P<body>.*?)```", re.S)
+BLOCK = re.compile(r"(?P<marker><!-- example: fresh -->\n)?```console\n(?P<body>.*?)```", re.DOTALL)
 
 
 def commands_of(body: str) -> list[str]:
@@ -51,8 +51,8 @@ def run(command: str, env: dict[str, str]) -> str:
     argv = shlex.split(command[2:].replace("\\\n", " "), comments=True)
     if not argv or argv[0] != "peer":
         raise SystemExit(f"only peer commands can run in an example: {command!r}")
-    proc = subprocess.run([sys.executable, "-m", "peercli", *argv[1:]], cwd=ROOT, env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.run([sys.executable, "-m", "peercli", *argv[1:]], check=False, cwd=ROOT,
+                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120)
     return "\n".join(line.rstrip() for line in proc.stdout.rstrip("\n").splitlines())
 
