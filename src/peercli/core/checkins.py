@@ -60,30 +60,65 @@ def check_minutes(minutes: int) -> int:
     return minutes
 
 
+def read_clock_time(text: str) -> tuple[time, str | None]:
+    """A time of day by the shared rules (core.timeparse): "14:30", "9:05", "2pm", "2:30 pm",
+    "noon", "14", "1830"; and the warning when a bare 7-11 was read by rule."""
+    from peercli.core.timeparse import (
+        END_OF_DAY,
+        TimeTextError,
+        ambiguity_warning,
+        read_clock,
+        resolve_clock,
+    )
+
+    try:
+        clock = read_clock(text)
+        minutes, guessed = resolve_clock(clock)
+    except TimeTextError as exc:
+        if exc.reason.startswith(("hours must", "minutes must", "with am/pm", "24:00")):
+            raise ValueError(f"'{text.strip()}' is not a time of day (00:00-23:59): "
+                             f"{exc.reason}") from None
+        raise ValueError(f"cannot read the time '{text.strip()}' "
+                         "(use HH:MM like 14:30, or 2pm)") from None
+    if minutes >= END_OF_DAY:
+        raise ValueError(f"'{text.strip()}' is not a time of day (00:00-23:59)")
+    warning = ambiguity_warning(clock, minutes) if guessed else None
+    return time(minutes // 60, minutes % 60), warning
+
+
 def parse_clock(text: str) -> time:
-    """A time of day: "14:30", "9:05", "2pm", "2:30 pm"."""
-    raw = text.strip().lower().replace(".", "")
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a|p)?", raw)
-    if not match:
-        raise ValueError(f"cannot read the time '{text}' (use HH:MM like 14:30, or 2pm)")
-    hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if suffix is None and match.group(2) is None:
-        raise ValueError(f"cannot read the time '{text}' (use HH:MM like 14:30, or 2pm)")
-    if suffix:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"'{text}' is not a time: with am/pm the hour is 1-12")
-        hour = hour % 12 + (12 if suffix.startswith("p") else 0)
-    if hour > 23 or minute > 59:
-        raise ValueError(f"'{text}' is not a time of day (00:00-23:59)")
-    return time(hour, minute)
+    """A time of day: "14:30", "9:05", "2pm", "2:30 pm", "noon", "14", "1830" (shared rules)."""
+    return read_clock_time(text)[0]
+
+
+def read_between(start: str, end: str) -> tuple[time, int, list[str]]:
+    """The start time, length in minutes and warnings of a contact given as --start/--end; the
+    two are read as one range ("10-11:30", "2-3pm" with am/pm from the end)."""
+    from peercli.core.timeparse import (
+        TimeTextError,
+        ambiguity_warning,
+        read_clock,
+        resolve_span,
+    )
+
+    try:
+        a, b = read_clock(start), read_clock(end)
+    except TimeTextError as exc:
+        raise ValueError(f"cannot read the time '{exc.fragment}': {exc.reason} "
+                         "(use HH:MM like 14:30, or 2pm)") from None
+    try:
+        begin, finish, guessed = resolve_span(a, b, f"{start.strip()}-{end.strip()}")
+    except TimeTextError:
+        raise ValueError(f"the start '{start}' is not before the end '{end}'") from None
+    if begin >= 24 * 60:
+        raise ValueError(f"'{start.strip()}' is not a time of day (00:00-23:59)")
+    warnings = [ambiguity_warning(a, begin)] if guessed else []
+    return time(begin // 60, begin % 60), finish - begin, warnings
 
 
 def minutes_between(start: str, end: str) -> tuple[time, int]:
     """The start time and length in minutes of a contact given as --start/--end."""
-    begin, finish = parse_clock(start), parse_clock(end)
-    length = (finish.hour * 60 + finish.minute) - (begin.hour * 60 + begin.minute)
-    if length <= 0:
-        raise ValueError(f"the start '{start}' is not before the end '{end}'")
+    begin, length, _ = read_between(start, end)
     return begin, length
 
 
@@ -242,7 +277,7 @@ def parse_at(text: str, now: datetime) -> datetime:
         if day is not None:
             clock = parse_clock(rest) if rest else (now.time() if day == now.date() else time(12))
             result = datetime.combine(day, clock)
-        elif re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm|a|p)|\d{1,2}:\d{2}", raw):
+        elif _is_clock(raw):
             result = datetime.combine(now.date(), parse_clock(raw))
         else:
             result = _parse_datetime(text, now)
@@ -251,6 +286,15 @@ def parse_at(text: str, now: datetime) -> datetime:
         raise ValueError(f"'{text}' is {result.isoformat(sep=' ', timespec='minutes')}, in the "
                          "future: log a contact after it happens")
     return result
+
+
+def _is_clock(raw: str) -> bool:
+    """Whether `raw` is a time of day alone ("3pm", "14:30", "noon")."""
+    try:
+        parse_clock(raw)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_datetime(text: str, now: datetime) -> datetime:
@@ -296,6 +340,8 @@ class CheckinValues:
     mood: int | None = None
     who5: Who5 | None = None
     next_followup_on: date | None = None
+    #: Readings that were a guess by rule (a bare "9" in --start), to show the user.
+    warnings: tuple[str, ...] = ()
 
 
 def _flag_value(flag: str, parse: Callable[[T], R], value: T) -> R:
@@ -307,7 +353,7 @@ def _flag_value(flag: str, parse: Callable[[T], R], value: T) -> R:
         raise PeerError(f"{flag}: {exc}") from None
 
 
-def _length(flags: CheckinFlags) -> tuple[time | None, int | None]:
+def _length(flags: CheckinFlags) -> tuple[time | None, int | None, list[str]]:
     """The start time (with --start/--end) and the minutes, or a PeerError naming the flags."""
     from peercli.core.errors import PeerError
 
@@ -317,11 +363,13 @@ def _length(flags: CheckinFlags) -> tuple[time | None, int | None]:
         missing = "--end" if flags.end is None else "--start"
         raise PeerError(f"{missing} is missing: give both --start and --end (HH:MM), or --minutes")
     if flags.minutes is not None:
-        return None, _flag_value("--minutes", check_minutes, flags.minutes)
+        return None, _flag_value("--minutes", check_minutes, flags.minutes), []
     if flags.start is not None and flags.end is not None:
         start, end = flags.start, flags.end
-        return _flag_value("--start/--end", lambda _: minutes_between(start, end), None)
-    return None, None
+        begin, length, warnings = _flag_value("--start/--end",
+                                              lambda _: read_between(start, end), None)
+        return begin, length, [f"--start/--end: {w}" for w in warnings]
+    return None, None, []
 
 
 def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
@@ -331,7 +379,7 @@ def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
     from peercli.core.errors import PeerError
 
     mode = _flag_value("--mode", parse_mode, flags.mode) if flags.mode is not None else None
-    start_time, minutes = _length(flags)
+    start_time, minutes, warnings = _length(flags)
     mood = _flag_value("--mood", check_mood, flags.mood) if flags.mood is not None else None
     who5 = _flag_value("--who5", parse_who5, flags.who5) if flags.who5 is not None else None
     next_on = (_flag_value("--next", lambda s: parse_next(s, now.date()), flags.next)
@@ -344,7 +392,7 @@ def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
             raise PeerError(f"--start: {when.isoformat(sep=' ', timespec='minutes')} is in the "
                             "future: log a contact after it happens (use --at for another day)")
     return CheckinValues(at=when, mode=mode, minutes=minutes, mood=mood, who5=who5,
-                         next_followup_on=next_on)
+                         next_followup_on=next_on, warnings=tuple(warnings))
 
 
 def missing_flags_message(values: CheckinValues) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -23,19 +23,17 @@ from peercli.core.timeparse import (
     DAY_ABBRS,
     DAY_CODES,
     END_OF_DAY,
+    MONTH_ABBRS,
+    PARTS_OF_DAY,
     WEEKDAYS,
     WEEKEND,
     PhraseError,
     TimeTextError,
-    Token,
-    day_span,
     format_hhmm,
     lookup_weekday,
     parse_hhmm,
     read_clock,
-    resolve_range,
     resolve_time,
-    tokenize,
 )
 
 #: Length of a meeting whose listing gives no end time.
@@ -58,6 +56,18 @@ class ScheduleError(PhraseError):
     kind = "schedule"
 
 
+@dataclass(frozen=True)
+class ScheduleReading:
+    """What a schedule text says: meetings, notes kept from asides ("closed on holidays"),
+    warnings for readings that were a guess by rule, and `known` False when the text gives no
+    day at all ("call for times")."""
+
+    meetings: tuple[Meeting, ...]
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    known: bool = True
+
+
 def _split_byday(code: str) -> tuple[int | None, int]:
     """("1TH") -> (1, 3); ("TU") -> (None, 1)."""
     m = _BYDAY.fullmatch(code)
@@ -73,7 +83,8 @@ def _byday_key(code: str) -> tuple[int, int]:
     return day, nth if nth > 0 else 10 + nth  # 1st..5th, then 2nd to last, last
 
 
-def _byday_code(nth: int | None, day: int) -> str:
+def byday_code(nth: int | None, day: int) -> str:
+    """(1, 3) -> "1TH"; (None, 1) -> "TU"."""
     return f"{nth}{DAY_CODES[day]}" if nth else DAY_CODES[day]
 
 
@@ -99,6 +110,12 @@ class Meeting:
     timezone: str | None = None
     dtstart: date | None = None
     until: date | None = None
+    #: The listing gives the day(s) but no time: start/end hold the part of the day's hours
+    #: (or the whole day) for matching; JSON shows them as null.
+    approximate: bool = False
+    part_of_day: str | None = None
+    #: Months the meeting runs in (1-12), empty for all year ("summer only" is 6, 7, 8).
+    bymonth: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.freq not in FREQS:
@@ -124,7 +141,14 @@ class Meeting:
             _check_timezone(self.timezone)
         if self.dtstart and self.until and self.until < self.dtstart:
             raise ScheduleError(self.until.isoformat(), "until is before dtstart")
+        if self.part_of_day is not None and self.part_of_day not in PARTS_OF_DAY:
+            raise ScheduleError(self.part_of_day, "expected a part of the day: "
+                                + ", ".join(PARTS_OF_DAY))
+        months = tuple(sorted(set(self.bymonth)))
+        if any(not (1 <= mo <= 12) for mo in months):
+            raise ScheduleError(",".join(map(str, months)), "months run from 1 to 12")
         object.__setattr__(self, "byday", codes)
+        object.__setattr__(self, "bymonth", () if len(months) == 12 else months)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,207 +179,6 @@ def parse_weekday(text: str) -> int:
     return day
 
 
-@dataclass
-class _Clause:
-    """Days (each with its ordinal or None), an interval and time spans, read from text."""
-
-    first: Token | None = None
-    last: Token | None = None
-    days: list[tuple[int | None, int]] = field(default_factory=list)
-    daily: bool = False
-    interval: tuple[int, str | None] | None = None
-    interval_text: str = ""
-    month_hint: bool = False
-    pending: list[int] = field(default_factory=list)
-    current: list[int] = field(default_factory=list)
-    ordinal_text: str = ""
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def has_days(self) -> bool:
-        return bool(self.days) or self.daily
-
-
-_FILLER = {"every", "each", "on", "at", "the", "of", "a", "from", "meets", "meeting", "in",
-           "week", "weeks", "weekly", "day", "days", "time", "times"}
-_MONTH_WORDS = {"month", "months", "monthly"}
-
-
-class _Grammar:
-    def __init__(self, text: str, tokens: list[Token], default_duration: int) -> None:
-        self.text = text
-        self.tokens = tokens
-        self.i = 0
-        self.default_duration = default_duration
-        self.clauses: list[_Clause] = []
-        self.clause = _Clause()
-
-    def error(self, fragment: str, reason: str = _EXPECTED) -> ScheduleError:
-        return ScheduleError(fragment, reason, self.text)
-
-    def peek(self, offset: int = 0) -> Token | None:
-        j = self.i + offset
-        return self.tokens[j] if j < len(self.tokens) else None
-
-    def touch(self, tok: Token) -> None:
-        if self.clause.first is None:
-            self.clause.first = tok
-        self.clause.last = tok
-
-    def close(self) -> None:
-        if self.clause.first is not None:
-            self.clauses.append(self.clause)
-        self.clause = _Clause()
-
-    def run(self, *, allow_times: bool = True) -> list[_Clause]:
-        while (tok := self.peek()) is not None:
-            self.step(tok, allow_times)
-        self.close()
-        return self.clauses
-
-    def step(self, tok: Token, allow_times: bool) -> None:
-        c = self.clause
-        kind = tok.kind
-        if kind in ("day", "days", "ordinal") and c.has_days and c.spans:
-            self.close()  # "Mon 10-11 and Thu 18-19": a second meeting
-            c = self.clause
-        if kind == "semi":
-            self.i += 1
-            self.close()
-            return
-        if kind == "sep":
-            self.i += 1
-            return
-        self.touch(tok)
-        if kind == "ordinal":
-            self.i += 1
-            if c.current and not c.pending:
-                c.current = []
-            assert isinstance(tok.value, int)
-            c.pending.append(tok.value)
-            c.ordinal_text = c.ordinal_text or tok.text
-        elif kind == "day":
-            self.read_day(tok)
-        elif kind == "days":
-            self.i += 1
-            assert isinstance(tok.value, frozenset)
-            if tok.value == ALL_DAYS:
-                c.daily = True
-            else:
-                self.add_days(sorted(tok.value))
-        elif kind == "interval":
-            self.i += 1
-            if c.interval is not None:
-                raise self.error(tok.text, "the schedule already says how often")
-            c.interval = tok.value  # type: ignore[assignment]
-            c.interval_text = tok.text
-        elif kind == "time" and allow_times:
-            c.spans.append(self.read_span())
-        elif kind == "word" and (tok.value in _FILLER or tok.value in _MONTH_WORDS):
-            self.i += 1
-            if tok.value in _MONTH_WORDS:
-                c.month_hint = True
-            if tok.value == "day" and c.interval is not None and c.interval[1] is None:
-                c.interval = (c.interval[0], "day")  # "every other day"
-        else:
-            raise self.error(tok.text, self.reason_for(tok, allow_times))
-
-    def reason_for(self, tok: Token, allow_times: bool) -> str:
-        if tok.kind == "time":
-            return "expected only days here (the time goes in its own column)"
-        if tok.kind == "word" and tok.text.lower().rstrip("s.").endswith("day"):
-            return "not a day of the week; expected Mon..Sun, weekdays or daily"
-        if tok.kind == "dash":
-            return "a range needs a day or a time on both sides (Mon-Fri, 6-7:30pm)"
-        return _EXPECTED
-
-    def add_days(self, days: Iterable[int]) -> None:
-        c = self.clause
-        if c.pending:
-            c.current, c.pending = c.pending, []
-        for day in days:
-            for nth in c.current or [None]:
-                c.days.append((nth, day))
-
-    def read_day(self, tok: Token) -> None:
-        self.i += 1
-        assert isinstance(tok.value, int)
-        dash, last = self.peek(), self.peek(1)
-        if dash is not None and dash.kind == "dash" and last is not None and last.kind == "day":
-            self.i += 2
-            self.touch(last)
-            assert isinstance(last.value, int)
-            self.add_days(day_span(tok.value, last.value))
-        else:
-            self.add_days([tok.value])
-
-    def read_span(self) -> tuple[int, int]:
-        first = self.tokens[self.i]
-        dash, second = self.peek(1), self.peek(2)
-        if dash is not None and dash.kind == "dash" and second is not None and second.kind == "time":
-            self.i += 3
-            self.touch(second)
-            try:
-                return resolve_range(
-                    first.value, second.value,  # type: ignore[arg-type]
-                    self.text[first.start : second.end],
-                )
-            except TimeTextError as exc:
-                raise self.error(exc.fragment, exc.reason) from None
-        self.i += 1
-        try:
-            start = resolve_time(first.value)  # type: ignore[arg-type]
-        except TimeTextError as exc:
-            raise self.error(exc.fragment, exc.reason) from None
-        return start, min(start + self.default_duration, END_OF_DAY)
-
-
-def _clause_text(text: str, c: _Clause) -> str:
-    if c.first is None or c.last is None:
-        return text.strip()
-    return text[c.first.start : c.last.end]
-
-
-def _clause_rules(text: str, c: _Clause) -> list[tuple[str, int, tuple[str, ...]]]:
-    """(freq, interval, byday) for each meeting a clause describes, without times."""
-    fragment = _clause_text(text, c)
-    if c.pending:
-        raise ScheduleError(c.ordinal_text, "an ordinal needs a day after it (1st Thu)", text)
-    if not c.has_days:
-        if c.interval is not None and c.interval[1] == "day":
-            return [("DAILY", c.interval[0], ())]
-        raise ScheduleError(fragment, "no day given; " + _EXPECTED, text)
-    n, unit = c.interval if c.interval is not None else (1, None)
-    weekly = sorted({day for nth, day in c.days if nth is None} | (ALL_DAYS if c.daily else set()))
-    monthly = sorted({(nth, day) for nth, day in c.days if nth is not None})
-    if c.month_hint and not monthly:
-        raise ScheduleError(fragment, "say which week of the month, e.g. 1st Tue or last Sun", text)
-    rules: list[tuple[str, int, tuple[str, ...]]] = []
-    if weekly:
-        if unit == "month":
-            raise ScheduleError(c.interval_text, "'every N months' needs a 1st/last day", text)
-        if set(weekly) == ALL_DAYS:
-            if unit == "week" and n > 1:
-                raise ScheduleError(c.interval_text, "use 'every other day' or name the days", text)
-            rules.append(("DAILY", n, ()))
-        else:
-            if unit == "day":
-                raise ScheduleError(c.interval_text, "'every N days' cannot name weekdays", text)
-            rules.append(("WEEKLY", n, tuple(_byday_code(None, d) for d in weekly)))
-    if monthly:
-        if unit in ("week", "day"):
-            raise ScheduleError(c.interval_text, "a 1st/last day repeats by months", text)
-        rules.append(("MONTHLY", n, tuple(_byday_code(nth, d) for nth, d in monthly)))
-    return rules
-
-
-def _tokens(text: str) -> list[Token]:
-    try:
-        return tokenize(text)
-    except TimeTextError as exc:
-        raise ScheduleError(exc.fragment, exc.reason, text) from None
-
-
 def parse_schedule(
     text: str, *, default_duration: int = DEFAULT_DURATION_MINUTES
 ) -> list[Meeting]:
@@ -364,28 +187,30 @@ def parse_schedule(
     "Tuesdays 6-7:30pm", "1st & 3rd Thu 18:30-20:00", "every other Saturday 10am",
     "last Sunday of the month 2 PM", "daily 7am", "Mon 10:00-11:30; Thu 18:00-19:30".
     A start with no end lasts `default_duration` minutes. Raises ScheduleError quoting the part
-    that could not be read.
+    that could not be read, or when the text names no meeting at all. See `read_schedule` for
+    the notes and warnings.
     """
+    reading = read_schedule(text, default_duration=default_duration)
+    if not reading.known:
+        raise ScheduleError(text.strip(), "no day or time found; " + _EXPECTED)
+    return list(reading.meetings)
+
+
+def read_schedule(
+    text: str, *, default_duration: int = DEFAULT_DURATION_MINUTES, today: date | None = None
+) -> ScheduleReading:
+    """The full reading of a schedule text (meetings, notes, warnings, known): see
+    `schedule_text.read_schedule`. Cached: directories repeat the same phrases."""
     if not isinstance(text, str) or not text.strip():
         raise ScheduleError("", "the schedule is empty; " + _EXPECTED)
-    return list(_parse_schedule_cached(text, default_duration))
+    return _read_cached(text, default_duration, today)
 
 
-@lru_cache(maxsize=4096)  # directories repeat the same few schedule strings thousands of times
-def _parse_schedule_cached(text: str, default_duration: int) -> tuple[Meeting, ...]:
-    meetings: list[Meeting] = []
-    for clause in _Grammar(text, _tokens(text), default_duration).run():
-        rules = _clause_rules(text, clause)
-        if not clause.spans:
-            raise ScheduleError(
-                _clause_text(text, clause), "no time given; add one such as 18:30 or 6-7:30pm", text
-            )
-        for start, end in clause.spans:
-            for freq, interval, byday in rules:
-                meetings.append(Meeting(freq, interval, byday, start, end))
-    if not meetings:
-        raise ScheduleError(text.strip(), _EXPECTED)
-    return tuple(meetings)
+@lru_cache(maxsize=8192)
+def _read_cached(text: str, default_duration: int, today: date | None) -> ScheduleReading:
+    from peercli.core.schedule_text import read_schedule as read
+
+    return read(text, default_duration=default_duration, today=today)
 
 
 def meetings_from_days_time(
@@ -401,37 +226,22 @@ def meetings_from_days_time(
         raise ScheduleError("", "no day given; expected days such as Mon/Wed or 1st & 3rd Thu")
     if not isinstance(time, str) or not time.strip():
         raise ScheduleError("", "no time given; expected a time such as 18:30 or 6pm")
-    return list(_days_time_cached(days, time, end_time, default_duration))
+    return list(read_days_time(days, time, end_time, default_duration=default_duration).meetings)
 
 
-@lru_cache(maxsize=4096)
-def _days_time_cached(
-    days: str, time: str, end_time: str | None, default_duration: int
-) -> tuple[Meeting, ...]:
-    clauses = _Grammar(days, _tokens(days), default_duration).run(allow_times=False)
-    time_text = time.strip()
-    if end_time is not None and end_time.strip():
-        time_text = f"{time_text} - {end_time.strip()}"
-    spans = _time_spans(time_text, default_duration)
-    meetings = []
-    for clause in clauses:
-        for freq, interval, byday in _clause_rules(days, clause):
-            for start, end in spans:
-                meetings.append(Meeting(freq, interval, byday, start, end))
-    return tuple(meetings)
+@lru_cache(maxsize=8192)
+def read_days_time(
+    days: str,
+    time: str,
+    end_time: str | None = None,
+    *,
+    default_duration: int = DEFAULT_DURATION_MINUTES,
+    today: date | None = None,
+) -> ScheduleReading:
+    """The split CSV form read in full (a days cell may hold a whole schedule)."""
+    from peercli.core.schedule_text import read_days_time as read
 
-
-def _time_spans(text: str, default_duration: int) -> list[tuple[int, int]]:
-    """The one time or range in `text` (e.g. "18:30", "6:00 PM - 7:30 PM")."""
-    tokens = _tokens(text)
-    grammar = _Grammar(text, tokens, default_duration)
-    if not tokens or tokens[0].kind != "time":
-        raise ScheduleError(text, "expected a time such as 18:30, 6pm or 6:00 PM")
-    span = grammar.read_span()
-    if grammar.i != len(tokens):
-        rest = tokens[grammar.i]
-        raise ScheduleError(text[rest.start :], "expected a single time or range", text)
-    return [span]
+    return read(days, time, end_time, default_duration=default_duration, today=today)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,9 +357,14 @@ def meeting_to_dict(m: Meeting) -> dict[str, object]:
         "freq": m.freq,
         "interval": m.interval,
         "byday": list(m.byday),
-        "start": format_hhmm(m.start),
-        "end": format_hhmm(m.end),
+        "start": None if m.approximate else format_hhmm(m.start),
+        "end": None if m.approximate else format_hhmm(m.end),
     }
+    if m.approximate:
+        d["approximate"] = True
+        d["part_of_day"] = m.part_of_day
+    if m.bymonth:
+        d["bymonth"] = list(m.bymonth)
     if m.timezone:
         d["timezone"] = m.timezone
     if m.dtstart:
@@ -562,6 +377,13 @@ def meeting_to_dict(m: Meeting) -> dict[str, object]:
 def meeting_from_dict(d: Mapping[str, object]) -> Meeting:
     """Inverse of meeting_to_dict."""
     start_text, end_text = d.get("start"), d.get("end")
+    approximate = d.get("approximate") is True
+    part = d.get("part_of_day")
+    if approximate:
+        hours = PARTS_OF_DAY.get(str(part)) if part else (0, END_OF_DAY)
+        if hours is None:
+            raise ScheduleError(str(part), "expected a part of the day: " + ", ".join(PARTS_OF_DAY))
+        start_text, end_text = format_hhmm(hours[0]), format_hhmm(hours[1])
     if not isinstance(start_text, str) or not isinstance(end_text, str):
         raise ScheduleError(str(start_text), "expected start and end as HH:MM")
     start, end = parse_hhmm(start_text), parse_hhmm(end_text)
@@ -575,12 +397,15 @@ def meeting_from_dict(d: Mapping[str, object]) -> Meeting:
     return Meeting(
         str(d.get("freq", "")).upper(),
         interval if isinstance(interval, int) else int(str(interval)),
-        tuple(str(c) for c in byday),  # type: ignore[union-attr]
+        tuple(str(c) for c in byday) if isinstance(byday, list | tuple) else (),
         start,
         end,
         str(tz) if tz else None,
         _as_date(d.get("dtstart"), "dtstart"),
         _as_date(d.get("until"), "until"),
+        approximate,
+        str(part) if approximate and part else None,
+        tuple(int(str(x)) for x in d.get("bymonth") or ()),  # type: ignore[attr-defined]
     )
 
 
@@ -605,10 +430,44 @@ def _days_label(days: Sequence[int], interval: int) -> str:
     return "/".join(DAY_ABBRS[d] for d in sorted(s))
 
 
+def _months_label(months: Sequence[int]) -> str:
+    """(6, 7, 8) -> "Jun-Aug"; (1, 3) -> "Jan, Mar"; (11, 12, 1) -> "Nov-Jan"."""
+    ms = set(months)
+    runs: list[list[int]] = []
+    for mo in range(1, 13):
+        if mo in ms:
+            if runs and runs[-1][-1] == mo - 1:
+                runs[-1].append(mo)
+            else:
+                runs.append([mo])
+    if len(runs) > 1 and runs[0][0] == 1 and runs[-1][-1] == 12:
+        runs[0] = runs.pop() + runs[0]
+    return ", ".join(
+        MONTH_ABBRS[r[0] - 1] if len(r) == 1 else f"{MONTH_ABBRS[r[0] - 1]}-{MONTH_ABBRS[r[-1] - 1]}"
+        for r in runs
+    )
+
+
 def describe_meeting(m: Meeting) -> str:
     """Human form, e.g. "Tue 18:30-20:00", "1st & 3rd Thu 18:30-20:00", "Every other Sat
-    10:00-11:00", "Last Sun of the month 14:00-15:00", "Daily 07:00-08:00". Parses back."""
+    10:00-11:00", "Last Sun of the month 14:00-15:00", "Daily 07:00-08:00", "Thu evening (time
+    not listed)", "Tue 19:00-20:00 (Jun-Aug)". Parses back."""
+    text = _describe_days_time(m)
+    if m.bymonth:
+        text += f" ({_months_label(m.bymonth)})"
+    if m.dtstart and m.until:
+        text += f" (from {m.dtstart.isoformat()} until {m.until.isoformat()})"
+    elif m.dtstart:
+        text += f" (from {m.dtstart.isoformat()})"
+    elif m.until:
+        text += f" (until {m.until.isoformat()})"
+    return text
+
+
+def _describe_days_time(m: Meeting) -> str:
     times = f"{format_hhmm(m.start)}-{format_hhmm(m.end)}"
+    if m.approximate:
+        times = f"{m.part_of_day} (time not listed)" if m.part_of_day else "(time not listed)"
     if m.freq == "DAILY":
         if m.interval == 1:
             return f"Daily {times}"
@@ -708,7 +567,7 @@ def next_occurrences(
     until = datetime.combine(m.until, time(23, 59, 59)) if m.until else None
     rule = rrule.rrule(
         freq, dtstart=dtstart, interval=m.interval, byweekday=byweekday, until=until,
-        wkst=rrule.MO,
+        wkst=rrule.MO, bymonth=m.bymonth or None,
     )
     results = list(rule.xafter(after, count=count, inc=False))
     if zones is not None:

@@ -1,16 +1,35 @@
-"""Shared lexing of weekdays and clock times, used by availability phrases and group schedules.
+"""One lexer and one set of rules for the days and clock times people write.
 
-Weekdays are ints 0 = Monday .. 6 = Sunday; times are minutes since midnight (0..1440, 1440 only as
-an end, written "24:00"). `tokenize` turns a phrase such as "1st & 3rd Thu 6:30-8pm" into typed
-tokens (days, ordinals, clock times, separators, words) that `availability` and `schedule` parse
-with their own small grammars; `resolve_range` applies the am/pm rules people expect
-("7-9pm" is 19:00-21:00, "9-5" is 09:00-17:00, "11-1pm" is 11:00-13:00).
+Used by group schedules (`schedule`), free time (`availability`) and check-in times (`checkins`).
+Weekdays are ints 0 = Monday .. 6 = Sunday; times are minutes since midnight (0..1440, 1440 only
+as an end, written "24:00"). `tokenize` turns a phrase such as "1st & 3rd Thu 6:30-8pm" or
+"martes y jueves de 6 a 8 de la tarde" into typed tokens (days, ordinals, clock times, parts of
+the day, months, durations, separators, words); the grammars in `schedule` and `availability`
+read those tokens. English and Spanish are read alike; accents and case do not matter.
+
+Times without am/pm (the rules, documented in docs/schedules.md):
+
+1. "noon"/"midday"/"mediodía" is 12:00, "midnight"/"medianoche" is 00:00 (24:00 as an end).
+2. A time with am/pm is taken as written; in a range, am/pm on one end applies to the other
+   unless that would put the start after the end ("6:30-8pm" 18:30-20:00, "11-1pm" 11:00-13:00).
+3. A 24-hour time is taken literally: hours 0 and 13-23, two-digit hours with minutes ("07:00",
+   "10:30", "12:15") and four digits ("0730", "1830").
+4. A part of the day in the same meeting or window decides ("Tuesday evenings at 8" 20:00,
+   "Saturday mornings 9" 09:00, "7 de la tarde" 19:00).
+5. 12 is noon; a bare 1-6 is afternoon or evening (13:00-18:59): nobody means 1-6 a.m.
+6. A range whose start is 7-11 and whose end is 12 or 1-6 crosses noon ("10-1" 10:00-13:00,
+   "9-5" 09:00-17:00, "8-12" 08:00-12:00); otherwise the end is the first reading after the
+   start ("6-8" 18:00-20:00).
+7. What is left is ambiguous (a bare 7-11 with no other clue): 7 and 8 are read as evening
+   (19:00, 20:00), 9, 10 and 11 as morning, and a warning says so and how to write it to be sure.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date
 
 from peercli.core.errors import PeerError
 
@@ -25,24 +44,94 @@ DAY_NAMES: tuple[str, ...] = (
     "Saturday",
     "Sunday",
 )
+MONTH_ABBRS: tuple[str, ...] = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 WEEKDAYS: frozenset[int] = frozenset(range(5))
 WEEKEND: frozenset[int] = frozenset({5, 6})
 END_OF_DAY = 1440
 
-# Spellings seen in real listings; two-letter forms are the RRULE codes.
+#: Documented hours of the parts of the day (start, end), in minutes since midnight, and the
+#: am/pm they give to a bare time written beside them.
+PARTS_OF_DAY: dict[str, tuple[int, int]] = {
+    "early morning": (6 * 60, 9 * 60),
+    "morning": (8 * 60, 12 * 60),
+    "lunchtime": (12 * 60, 13 * 60),
+    "afternoon": (12 * 60, 17 * 60),
+    "daytime": (9 * 60, 17 * 60),
+    "evening": (17 * 60, 21 * 60),
+    "night": (19 * 60, 23 * 60),
+}
+PART_MERIDIEM: dict[str, str | None] = {
+    "early morning": "am", "morning": "am", "lunchtime": None, "afternoon": "pm",
+    "daytime": None, "evening": "pm", "night": "pm",
+}
+
+# Spellings seen in real listings (folded: lower case, no accents). Two-letter forms are the
+# RRULE codes and common abbreviations; "we" only counts when written "WE" (see _day_word).
 _DAY_SPELLINGS: tuple[tuple[str, ...], ...] = (
-    ("monday", "mon", "mo"),
-    ("tuesday", "tue", "tues", "tu"),
-    ("wednesday", "wed", "weds", "we"),
-    ("thursday", "thu", "thur", "thurs", "th"),
-    ("friday", "fri", "fr"),
-    ("saturday", "sat", "sa"),
-    ("sunday", "sun", "su"),
+    ("monday", "mon", "mo", "mons", "lunes", "lun"),
+    ("tuesday", "tue", "tues", "tu", "tuesay", "martes", "mar"),
+    ("wednesday", "wed", "we", "weds", "wedn", "wednes", "miercoles", "mie", "mier", "mierc"),
+    ("thursday", "thu", "thur", "thurs", "thr", "th", "jueves", "jue", "juev"),
+    ("friday", "fri", "fr", "viernes", "vie", "vier"),
+    ("saturday", "sat", "sa", "sabado", "sabados", "sab"),
+    ("sunday", "sun", "su", "domingo", "domingos", "dom"),
 )
 _DAY_WORDS: dict[str, int] = {
     spelling: day for day, spellings in enumerate(_DAY_SPELLINGS) for spelling in spellings
 }
+_MONTH_SPELLINGS: tuple[tuple[str, ...], ...] = (
+    ("january", "jan", "enero", "ene"),
+    ("february", "feb", "febrero"),
+    ("march", "marzo"),  # "mar" is martes unless it sits in a range of months
+    ("april", "apr", "abril", "abr"),
+    ("may", "mayo"),
+    ("june", "jun", "junio"),
+    ("july", "jul", "julio"),
+    ("august", "aug", "agosto", "ago"),
+    ("september", "sep", "sept", "septiembre", "setiembre", "set"),
+    ("october", "oct", "octubre"),
+    ("november", "nov", "noviembre"),
+    ("december", "dec", "diciembre", "dic"),
+)
+_MONTH_WORDS: dict[str, int] = {
+    spelling: month + 1
+    for month, spellings in enumerate(_MONTH_SPELLINGS)
+    for spelling in spellings
+}
+SEASONS: dict[str, tuple[int, ...]] = {
+    "summer": (6, 7, 8), "verano": (6, 7, 8),
+    "winter": (12, 1, 2), "invierno": (12, 1, 2),
+    "spring": (3, 4, 5), "primavera": (3, 4, 5),
+    "fall": (9, 10, 11), "autumn": (9, 10, 11), "otono": (9, 10, 11),
+}
+_PART_WORDS: dict[str, str] = {
+    "morning": "morning", "mornings": "morning", "manana": "morning", "mananas": "morning",
+    "madrugada": "early morning",
+    "afternoon": "afternoon", "afternoons": "afternoon", "tarde": "afternoon",
+    "tardes": "afternoon", "pm": "afternoon",
+    "evening": "evening", "evenings": "evening", "eve": "evening", "eves": "evening",
+    "tonight": "evening",
+    "night": "evening", "nights": "evening", "nite": "evening", "nites": "evening",
+    "noche": "evening", "noches": "evening", "nighttime": "night", "overnight": "night",
+    "lunchtime": "lunchtime", "lunch": "lunchtime",
+    "daytime": "daytime", "daytimes": "daytime",
+    "am": "morning",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one ("Miércoles" -> "miercoles")."""
+    out = []
+    for c in text:
+        low = c.lower()
+        if len(low) != 1:
+            low = c
+        base = unicodedata.normalize("NFD", low)[0] if not low.isascii() else low
+        out.append(base)
+    return "".join(out)
 
 
 class PhraseError(PeerError, ValueError):
@@ -55,6 +144,7 @@ class PhraseError(PeerError, ValueError):
         where = f' in "{phrase.strip()}"' if phrase and phrase.strip() != fragment else ""
         super().__init__(f'Could not read {self.kind} "{fragment}"{where}: {reason}.')
         self.fragment = fragment
+        self.reason = reason
 
 
 class TimeTextError(ValueError):
@@ -70,8 +160,8 @@ class TimeTextError(ValueError):
 
 
 def lookup_weekday(word: str) -> int | None:
-    """The weekday named by `word` ("Tuesdays", "tue", "Thurs.", "TH"), or None."""
-    w = word.strip().lower().rstrip(".")
+    """The weekday named by `word` ("Tuesdays", "tue", "Thurs.", "TH", "miércoles"), or None."""
+    w = fold(word.strip()).rstrip(".")
     if w in _DAY_WORDS:
         return _DAY_WORDS[w]
     if len(w) > 3 and w.endswith("s") and w[:-1] in _DAY_WORDS:
@@ -79,9 +169,29 @@ def lookup_weekday(word: str) -> int | None:
     return None
 
 
+def lookup_month(word: str) -> int | None:
+    """The month 1-12 named by `word` ("Sept.", "August", "agosto"), or None."""
+    w = fold(word.strip()).rstrip(".")
+    if w == "mar":
+        return 3
+    return _MONTH_WORDS.get(w)
+
+
 def format_hhmm(minutes: int) -> str:
     """Minutes since midnight as "HH:MM" (1440 is "24:00")."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_12h(minutes: int) -> str:
+    """Minutes since midnight as people say it: "7pm", "9:30am", "noon", "midnight"."""
+    if minutes in (0, END_OF_DAY):
+        return "midnight"
+    if minutes == 720:
+        return "noon"
+    hour, minute = divmod(minutes, 60)
+    mer = "am" if hour < 12 else "pm"
+    h12 = hour % 12 or 12
+    return f"{h12}{mer}" if minute == 0 else f"{h12}:{minute:02d}{mer}"
 
 
 _HHMM = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?")
@@ -116,11 +226,11 @@ class ClockTime:
     meridiem: str | None  # "am" | "pm" | None
     keyword: str | None  # "noon" | "midnight" | None
     text: str
-    zero_padded: bool = False  # "09:00" is plainly a 24-hour time
+    zero_padded: bool = False  # "09:00", "0930", "1830": plainly a 24-hour time
 
     @property
     def ambiguous(self) -> bool:
-        """True when am/pm could still be inferred from the other end of a range ("7" in "7-9pm")."""
+        """True when am/pm is not settled by the time itself (a bare 1-12)."""
         return (
             self.meridiem is None
             and self.keyword is None
@@ -134,7 +244,7 @@ class ClockTime:
             return 720
         if self.keyword == "midnight":
             return 0
-        mer = self.meridiem or meridiem
+        mer = self.meridiem or (meridiem if self.ambiguous else None)
         hour = self.hour
         if mer == "am":
             hour = 0 if hour == 12 else hour
@@ -146,9 +256,10 @@ class ClockTime:
 _TIME_EXPECTED = "expected a time such as 18:30, 6pm or 6:30 PM"
 _ATOM = re.compile(
     r"""(?ix)
-    (?:(?P<kw>noon|midday|midnight)
-    |(?:(?P<h>\d{1,2})[:.](?P<m>\d+)(?::(?P<s>\d+))?|(?P<hhmm>\d{3,4})|(?P<bare>\d{1,2}))
-     (?:\s*(?P<mer>[ap])(?:\.?\s?m)?\.?)?)
+    (?:(?P<kw>noon|midday|midnight|mediodia|medianoche)
+    |(?:(?P<h>\d{1,2})\s?[:.h]\s?(?P<m>\d+)(?::(?P<s>\d+))?|(?P<hhmm>\d{3,4})|(?P<bare>\d{1,2}))
+     (?:\s*(?P<mer>[ap])\.?\s?m\.?|(?P<mer2>[ap])\.?|\s*(?P<hrs>hrs?|horas?|h)\.?)?
+     (?:\s*o'?clock)?)
     """
 )
 
@@ -156,29 +267,30 @@ _ATOM = re.compile(
 def read_clock(text: str) -> ClockTime:
     """Read one clock time ("18:30", "6pm", "6:00 PM", "noon", "1830"); TimeTextError if not."""
     t = text.strip()
-    m = _ATOM.fullmatch(t)
+    m = _ATOM.fullmatch(fold(t))
     if not m:
         raise TimeTextError(t, _TIME_EXPECTED)
     if m["kw"]:
-        kw = m["kw"].lower()
-        return ClockTime(12 if kw != "midnight" else 0, 0, None,
-                         "midnight" if kw == "midnight" else "noon", t)
-    mer = m["mer"].lower() + "m" if m["mer"] else None
-    zero_padded = False
+        kw = m["kw"]
+        midnight = kw in ("midnight", "medianoche")
+        return ClockTime(0 if midnight else 12, 0, None, "midnight" if midnight else "noon", t)
+    letter = m["mer"] or m["mer2"]
+    mer = letter + "m" if letter else None
+    zero_padded = m["hrs"] is not None
     if m["h"] is not None:
         if len(m["m"]) != 2 or (m["s"] is not None and len(m["s"]) != 2):
             raise TimeTextError(t, "minutes need two digits, " + _TIME_EXPECTED)
         hour, minute = int(m["h"]), int(m["m"])
         if m["s"] is not None and int(m["s"]) > 59:
             raise TimeTextError(t, "seconds must be 00-59")
-        zero_padded = len(m["h"]) == 2 and m["h"].startswith("0")
+        zero_padded = zero_padded or len(m["h"]) == 2  # "09:00", "10:30", "12:01": HH:MM
     elif m["hhmm"] is not None:
         digits = m["hhmm"]
         hour, minute = int(digits[:-2]), int(digits[-2:])
-        zero_padded = digits.startswith("0")
+        zero_padded = zero_padded or digits.startswith("0") or len(digits) == 4
     else:
         hour, minute = int(m["bare"]), 0
-        zero_padded = len(m["bare"]) == 2 and m["bare"].startswith("0")
+        zero_padded = zero_padded or (len(m["bare"]) == 2 and m["bare"].startswith("0"))
     if minute > 59:
         raise TimeTextError(t, "minutes must be 00-59")
     if mer is not None:
@@ -189,11 +301,44 @@ def read_clock(text: str) -> ClockTime:
     return ClockTime(hour, minute, mer, None, t, zero_padded)
 
 
-def resolve_time(ct: ClockTime) -> int:
-    """A single (start) time in minutes; bare numbers are 24-hour ("7" is 07:00)."""
+# ---------------------------------------------------------------------------------------------
+# The am/pm rules
+
+
+def _rule_meridiem(ct: ClockTime) -> tuple[str, bool]:
+    """am/pm for a bare 1-12 with no other clue, and whether that was a guess (rules 5 and 7)."""
+    if ct.hour == 12 or 1 <= ct.hour <= 6:
+        return "pm", False
+    return ("pm" if ct.hour in (7, 8) else "am"), True
+
+
+def ambiguity_warning(ct: ClockTime, minutes: int, phrase: str | None = None) -> str:
+    """The warning for a bare time read by rule 7."""
+    where = f' in "{phrase.strip()}"' if phrase and phrase.strip() != ct.text.strip() else ""
+    other = minutes + 720 if minutes < 720 else minutes - 720
+    return (
+        f'read "{ct.text.strip()}"{where} as {format_hhmm(minutes)} ({format_12h(minutes)}); '
+        f"if {format_12h(other)} was meant, write {format_12h(other)} or {format_hhmm(other)}"
+    )
+
+
+def resolve_clock(ct: ClockTime, hint: str | None = None) -> tuple[int, bool]:
+    """A single (start) time in minutes and whether it was a guess by rule 7.
+
+    `hint` is "am"/"pm" from a part of the day written beside the time (rule 4)."""
     if ct.hour == 24 and ct.meridiem is None:
         raise TimeTextError(ct.text, "24:00 can only end a range")
-    return ct.minutes()
+    if not ct.ambiguous:
+        return ct.minutes(), False
+    if hint is not None:
+        return ct.minutes(hint), False
+    mer, guessed = _rule_meridiem(ct)
+    return ct.minutes(mer), guessed
+
+
+def resolve_time(ct: ClockTime, hint: str | None = None) -> int:
+    """A single (start) time in minutes, by the documented rules."""
+    return resolve_clock(ct, hint)[0]
 
 
 def resolve_end(minutes: int) -> int:
@@ -201,42 +346,80 @@ def resolve_end(minutes: int) -> int:
     return END_OF_DAY if minutes == 0 else minutes
 
 
-def resolve_range(a: ClockTime, b: ClockTime, fragment: str) -> tuple[int, int]:
-    """Start and end minutes of the range a-b, inferring am/pm the way people write it.
+def _first_after(ct: ClockTime, start: int) -> int:
+    """The reading of end time `ct` that comes first after `start`."""
+    if not ct.ambiguous:
+        return resolve_end(ct.minutes())
+    values = sorted({resolve_end(ct.minutes("am")), resolve_end(ct.minutes("pm"))})
+    return next((v for v in values if v > start), values[-1])
 
-    - am/pm only on the end applies to the start too, unless that puts the start after the end
-      ("7-9pm" = 19:00-21:00, "11-1pm" = 11:00-13:00);
-    - an end without am/pm that is not after the start is taken as pm ("9-5" = 09:00-17:00,
-      "9am-5" = 09:00-17:00), 24-hour ends ("17-21", "09:00-05:00") are taken literally;
-    - midnight, 12am, 00:00 or 24:00 as an end mean the end of the day.
-    Raises TimeTextError(fragment) when the end is still not after the start.
-    """
+
+def resolve_span(
+    a: ClockTime, b: ClockTime, fragment: str, hint: str | None = None
+) -> tuple[int, int, bool]:
+    """Start and end minutes of the range a-b and whether the start was a guess (rule 7).
+
+    Raises TimeTextError(fragment) when the end is not after the start (a zero-length or
+    backwards range is never stretched into twelve hours or a whole day)."""
     if a.hour == 24 and a.meridiem is None:
         raise TimeTextError(a.text, "24:00 can only end a range")
-    end = b.minutes()
-    if a.ambiguous and b.meridiem is not None:
-        start = a.minutes(b.meridiem)
-        if start >= resolve_end(end):
-            start = a.minutes("am" if b.meridiem == "pm" else "pm")
-    else:
+    guessed = False
+    if (a.hour, a.minute, a.meridiem, a.keyword) == (b.hour, b.minute, b.meridiem, b.keyword):
+        raise TimeTextError(fragment, "the start and the end are the same time; give the end "
+                            "of the meeting or window, e.g. 18:00-20:00")
+    if not a.ambiguous:
         start = a.minutes()
-    if b.ambiguous and end <= start and b.hour < 12:
-        end += 720
-    end = resolve_end(end)
+    elif b.meridiem is not None and b.keyword is None:
+        start = a.minutes(b.meridiem)  # rule 2: "6:30-8pm"
+        if start >= resolve_end(b.minutes()):
+            start = a.minutes("am" if b.meridiem == "pm" else "pm")  # "11-1pm"
+    elif hint is not None:
+        start = a.minutes(hint)
+    elif 7 <= a.hour <= 11 and (
+        b.keyword == "noon" or (b.ambiguous and (b.hour == 12 or b.hour <= 6))
+        or (not b.ambiguous and b.meridiem is None and b.keyword is None
+            and 720 <= b.minutes() < 1140)
+    ):
+        start = a.minutes("am")  # rule 6: "10-1", "9-5", "8-12"
+    elif b.zero_padded or (b.meridiem is None and b.keyword is None and b.hour >= 13):
+        end = resolve_end(b.minutes())
+        start, guessed = resolve_clock(a)
+        if start >= end:
+            start = a.minutes("am")
+    else:
+        start, guessed = resolve_clock(a)
+    end = _first_after(b, start)
     if end <= start:
         raise TimeTextError(
             fragment,
             f"the end ({format_hhmm(end)}) is not after the start ({format_hhmm(start)}); "
             "expected a range such as 18:00-20:00 within one day",
         )
+    return start, end, guessed
+
+
+def resolve_range(a: ClockTime, b: ClockTime, fragment: str) -> tuple[int, int]:
+    """Start and end minutes of the range a-b by the documented rules (no part-of-day hint)."""
+    start, end, _ = resolve_span(a, b, fragment)
     return start, end
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
 
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical token; `text` is the original spelling, `start`/`end` its span."""
+    """One lexical token; `text` is the original spelling, `start`/`end` its span.
 
-    kind: str  # semi sep dash time ordinal interval days day word
+    Kinds: semi (";" or a line break), sep ("," "&" "/" "and" "y"), dash ("-" "to" "a" "through"),
+    lparen, rparen, stop (a full stop ending a sentence), phone (a phone number), date (an ISO date), time (ClockTime), duration (minutes),
+    ordinal (int, -1 = last), interval ((n, unit)), days ((frozenset, part or None)), day (int),
+    part (a PARTS_OF_DAY key), month (1-12), season (tuple of months), word (folded text),
+    junk (anything else).
+    """
+
+    kind: str
     text: str
     start: int
     end: int
@@ -244,55 +427,80 @@ class Token:
 
 
 _TOKEN = re.compile(
-    r"""(?ix)
+    r"""(?x)
     (?P<ws>\s+)
-    |(?P<semi>;)
+    |(?P<semi>[;\n\r|])
+    |(?P<lparen>[(\[{])
+    |(?P<rparen>[)\]}])
+    |(?P<phone>\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b|\d{3}[.-]\d{4}\b)
+    |(?P<date>\d{4}-\d{2}-\d{2})
+    |(?P<duration>
+        (?:(?:for|por|durante)\s+(?:about\s+|approx\.?\s+|unas?\s+)?)?
+        (?:\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos|tres)
+        \s*-?\s*(?:hours?|hrs?|h|horas?|minutes?|mins?|minutos?)\b\.?(?:\s+long)?
+        (?:\s+(?:and|y)\s+(?:a\s+)?half|\s+y\s+media)?)
     |(?P<interval>
         every\s+other\s+(?:day|week|month)s?\b
-      | every\s+(?:\d+|two|three|four|five|six|second|third|2nd|3rd)\s+(?:day|week|month)s?\b
-      | every\s+other\b | alternat(?:e|ing)\b | bi-?weekly\b | fortnightly\b)
+      | every\s+(?:\d+|two|three|four|five|six)\s+(?:day|week|month)s?\b
+      | every\s+(?:second|third|2nd|3rd)\s+(?:day|week|month)s?\b
+      | every\s+other\b | alternat(?:e|ing)\b | bi-?weekly\b | fortnightly\b | twice\s+a\s+month\b
+      | twice\s+monthly\b | semi-?monthly\b | bi-?monthly\b
+      | cada\s+(?:dos|2)\s+semanas\b | cada\s+(?:15|quince)\s+dias\b | quincenal(?:mente)?\b
+      | semana\s+(?:por\s+medio|de\s+por\s+medio)\b | cada\s+otr[oa]\b)
     |(?P<ordinal>
         (?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|next)[\s-]+to[\s-]+last\b
-      | penultimate\b | \d+(?:st|nd|rd|th)\b | (?:first|second|third|fourth|fifth|last)\b)
+      | penultimate\b | \d(?:st|nd|rd|th|er|ro|do|to|[°º])(?!\w)
+      | (?:first|second|third|fourth|fifth|last|primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]
+         |quint[oa]|ultim[oa]|penultim[oa])\b)
     |(?P<days>
         every\s*day\b | each\s+day\b | all\s+week\b | (?:7|seven)\s+days(?:\s+a\s+week)?\b
-      | daily\b | week\s*days?\b | work\s*days?\b | week\s*ends?\b)
+      | daily\b | nightly\b | (?:every|each)\s+(?:night|evening)\b | week\s*days?\b
+      | work\s*days?\b | week\s*nights?\b | week\s*ends?\b | weekend\s+days\b
+      | todos\s+los\s+dias\b | cada\s+dia\b | diari[oa](?:mente)?\b | a\s+diario\b
+      | todas\s+las\s+noches\b | entre\s+semana\b | (?:los\s+)?fin(?:es)?\s+de\s+semana\b
+      | dias\s+(?:de\s+semana|habiles|laborables)\b)
     |(?P<time>
-        (?:noon|midday|midnight)\b
-      | (?:\d{1,2}[:.]\d+(?::\d+)?|\d{3,4}|\d{1,2})(?:\s*[ap](?:\.?\s?m)?\.?)?(?!\w))
-    |(?P<dash>-+|–|—|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill?\b)
-    |(?P<sep>,|&|\+|/|\band\b|\bor\b|\bplus\b)
-    |(?P<word>[a-z][a-z']*\.?)
+        (?:noon|midday|midnight|mediodia|medianoche)\b
+      | (?:\d{1,2}\s?[:.h]\s?\d{2}(?::\d{2})?|\d{3,4}|\d{1,2})
+        (?:\s*[ap]\.?\s?m\b\.?|[ap]\b\.?|\s*(?:hrs?|horas?)\b\.?)?(?:\s*o'?clock)?(?![\w:]))
+    |(?P<dash>-+|–|—|~|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill?\b|\bhasta\b)
+    |(?P<sep>,|&|\+|/|\band\b|\bor\b|\bplus\b|\by\b|\be\b|\bo\b)
+    |(?P<stop>[.!?:](?=\s|$))
+    |(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*\.?)
     |(?P<junk>\d\w*|\S)
     """
 )
 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "second": 2, "third": 3,
-                 "fourth": 4, "fifth": 5, "first": 1, "next": 2}
+                 "fourth": 4, "fifth": 5, "first": 1, "next": 2, "primer": 1, "primero": 1,
+                 "primera": 1, "segundo": 2, "segunda": 2, "tercer": 3, "tercero": 3,
+                 "tercera": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5, "2nd": 2,
+                 "3rd": 3}
 
 
-def _interval_value(text: str) -> tuple[int, str | None]:
-    t = text.lower()
-    unit_m = re.search(r"(day|week|month)", t)
-    unit = unit_m[1] if unit_m else None
-    if "weekly" in t or "fortnight" in t:
+def _interval_value(t: str) -> tuple[int, str | None]:
+    unit_m = re.search(r"(day|week|month|semana|dia)", t)
+    unit = {"semana": "week", "dia": "day"}.get(unit_m[1], unit_m[1]) if unit_m else None
+    if re.search(r"weekly|fortnight|quincenal|twice|semi|medio|15|quince", t):
         return 2, "week"
-    if "other" in t or t.startswith("alternat"):
+    if "bimonthly" in t or "bi-monthly" in t:
+        return 2, "month"
+    if "other" in t or "otr" in t or t.startswith("alternat"):
         return 2, unit
-    n = re.search(r"every\s+(\d+|[a-z]+)", t)
+    n = re.search(r"(?:every|cada)\s+(\d+|[a-z0-9]+)", t)
     assert n is not None  # the token pattern guarantees it
     word = n[1]
-    count = int(re.sub(r"\D", "", word)) if word[0].isdigit() else _NUMBER_WORDS[word]
+    count = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 2)
     if count < 1:
-        raise TimeTextError(text, "the interval must be at least 1")
+        raise TimeTextError(t, "the interval must be at least 1")
     return count, unit
 
 
 def _ordinal_value(text: str) -> int:
-    t = text.lower()
-    if t == "penultimate":
+    t = text
+    if t.startswith("penultim"):
         return -2
-    if t == "last":
+    if t in ("last",) or t.startswith("ultim"):
         return -1
     head = re.match(r"(\d+|[a-z]+)", t)
     assert head is not None
@@ -304,51 +512,242 @@ def _ordinal_value(text: str) -> int:
     return value
 
 
-def _days_value(text: str) -> frozenset[int]:
-    t = re.sub(r"\s+", "", text.lower())
-    if t.startswith(("weekday", "workday")):
-        return WEEKDAYS
-    if t.startswith("weekend"):
-        return WEEKEND
-    return ALL_DAYS
+def _days_value(t: str) -> tuple[frozenset[int], str | None]:
+    t = re.sub(r"\s+", "", t)
+    if "night" in t or "evening" in t or "noches" in t:
+        days = WEEKDAYS if t.startswith("week") else ALL_DAYS
+        return days, "evening"
+    if t.startswith(("weekday", "workday", "entresemana", "dias")):
+        return WEEKDAYS, None
+    if t.startswith(("weekend", "fin", "losfin")):
+        return WEEKEND, None
+    return ALL_DAYS, None
+
+
+_UNITS_HOURS = ("hour", "hr", "h", "hora")
+
+
+def _duration_value(t: str) -> int | None:
+    """Minutes of a duration ("90 minutes", "1.5 hrs", "an hour and a half"); None for "19 hrs",
+    which is a 24-hour clock time."""
+    m = re.search(r"(\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos|tres)"
+                  r"\s*-?\s*(hours?|hrs?|h|horas?|minutes?|mins?|minutos?)", t)
+    assert m is not None
+    raw = m[1].replace(",", ".").replace(" ", "")
+    words = {"a": 1.0, "an": 1.0, "one": 1.0, "un": 1.0, "una": 1.0, "two": 2.0, "dos": 2.0,
+             "three": 3.0, "tres": 3.0, "media": 0.5}
+    if raw.startswith("half"):
+        amount = 0.5
+    elif "½" in raw:
+        amount = float(raw.replace("½", "") or 0) + 0.5
+    elif raw in words:
+        amount = words[raw]
+    else:
+        amount = float(raw)
+    if "half" in t[m.end():] or "media" in t[m.end():]:
+        amount += 0.5
+    hours = m[2].startswith(_UNITS_HOURS)
+    if hours and amount > 6 and amount == int(amount) and not t.startswith(("for", "por")):
+        return None
+    minutes = round(amount * 60) if hours else round(amount)
+    return minutes
+
+
+def _day_word(raw: str, folded: str) -> int | None:
+    """A weekday from one word, honouring case where lower case would be an ordinary word."""
+    w = folded.rstrip(".")
+    if w == "we":
+        return 2 if raw.rstrip(".") == "WE" else None
+    if w in ("tu", "mo", "fr", "sa", "su", "th") and raw[0].islower() and raw not in ("th",):
+        # "tu" (Spanish "your") and friends: lower-case two-letter forms only in lists
+        return None if w == "tu" else _DAY_WORDS[w]
+    return lookup_weekday(raw)
+
+
+_LETTER_DAYS = re.compile(r"(?:M|Tu|Th|T|W|R|F|Sa|Su)+")
+_LETTER_VALUE = {"M": 0, "T": 1, "Tu": 1, "W": 2, "Th": 3, "R": 3, "F": 4, "Sa": 5, "Su": 6}
+
+
+def _letter_days(raw: str) -> list[int] | None:
+    """Day letters as timetables write them: "M", "MWF", "TTh", "TR", "MTWThF"."""
+    word = raw.rstrip(".")
+    if not _LETTER_DAYS.fullmatch(word):
+        return None
+    days = [_LETTER_VALUE[p] for p in re.findall(r"Tu|Th|Sa|Su|M|T|W|R|F", word)]
+    if len(days) != len(set(days)):
+        return None
+    return days
+
+
+_MERIDIEM_AFTER = {
+    ("de", "la", "manana"): "am", ("de", "la", "tarde"): "pm", ("de", "la", "noche"): "pm",
+    ("in", "the", "morning"): "am", ("in", "the", "evening"): "pm", ("at", "night"): "pm",
+    ("in", "the", "afternoon"): "pm", ("por", "la", "manana"): "am",
+    ("por", "la", "tarde"): "pm", ("por", "la", "noche"): "pm", ("en", "la", "noche"): "pm",
+    ("en", "la", "tarde"): "pm", ("en", "la", "manana"): "am", ("de", "la", "madrugada"): "am",
+}
 
 
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens; a malformed clock time raises TimeTextError quoting it.
 
     Unknown words come out as kind "word" (and stray characters as "junk"): the grammar decides
-    whether they are allowed, so that it can quote them in its own error.
+    whether they are allowed, so that it can quote them whole in its own error.
     """
+    folded = fold(text)
     tokens: list[Token] = []
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(folded):
         kind = m.lastgroup
         assert kind is not None
-        raw = m.group()
         if kind == "ws":
             continue
+        raw = text[m.start() : m.end()]
+        low = m.group()
         value: object = None
         if kind == "time":
             value = read_clock(raw)
+        elif kind == "date":
+            try:
+                value = date.fromisoformat(raw)
+            except ValueError:
+                raise TimeTextError(raw, "expected a date such as 2027-01-15") from None
+        elif kind == "duration":
+            value = _duration_value(low)
+            if value is None:  # "19 hrs": a time
+                kind, value = "time", read_clock(raw)
+            elif value <= 0:
+                raise TimeTextError(raw, "a meeting lasts at least a minute")
         elif kind == "interval":
-            value = _interval_value(raw)
+            value = _interval_value(low)
         elif kind == "ordinal":
-            value = _ordinal_value(raw)
+            value = _ordinal_value(low)
         elif kind == "days":
-            value = _days_value(raw)
+            value = _days_value(low)
         elif kind == "word":
-            if raw == ".":
+            kind, value = _classify_word(raw, low)
+            if kind == "skip":
                 continue
-            day = lookup_weekday(raw)
-            if day is not None:
-                kind, value = "day", day
-            else:
-                value = raw.lower().rstrip(".")
+            if kind == "letters":
+                assert isinstance(value, list)
+                for i, day in enumerate(value):
+                    tokens.append(Token("day", raw, m.start(), m.end(), day))
+                    if i < len(value) - 1:
+                        tokens.append(Token("sep", "", m.end(), m.end()))
+                continue
         elif kind == "junk" and raw == ".":
             continue  # "Tues." and "Mon. 6pm": a full stop after an abbreviation is harmless
         tokens.append(Token(kind, raw, m.start(), m.end(), value))
-    return tokens
+    return _post_pass(tokens)
+
+
+def _classify_word(raw: str, low: str) -> tuple[str, object]:
+    w = low.rstrip(".")
+    if w in ("o", "clock"):
+        return "skip", None
+    day = _day_word(raw, low)
+    if day is not None:
+        return "day", day
+    letters = _letter_days(raw)
+    if letters is not None:
+        return "letters", letters
+    if w in _PART_WORDS:
+        return "part", _PART_WORDS[w]
+    month = _MONTH_WORDS.get(w)
+    if month is not None:
+        return "month", month
+    if w in SEASONS or (w.endswith("s") and w[:-1] in SEASONS):
+        return "season", SEASONS.get(w, SEASONS.get(w[:-1]))
+    return "word", w
+
+
+def _post_pass(tokens: list[Token]) -> list[Token]:
+    """Context rules that need neighbours: "12 noon", "7 de la tarde", "de 6 a 8", "Mar-Oct"."""
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if tok.kind == "time" and nxt is not None and nxt.kind == "time":
+            a, b = tok.value, nxt.value
+            assert isinstance(a, ClockTime) and isinstance(b, ClockTime)
+            if b.keyword and a.hour == 12 and a.minute == 0 and a.meridiem is None:
+                out.append(Token("time", tok.text + " " + nxt.text, tok.start, nxt.end, b))
+                i += 2
+                continue
+        if tok.kind == "time":
+            size = _meridiem_words(tokens[i + 1 : i + 4])
+            if size:
+                words = tokens[i + 1 : i + 1 + size]
+                mer = _MERIDIEM_AFTER[tuple(_plain(t) for t in words)]
+                ct = tok.value
+                assert isinstance(ct, ClockTime)
+                if ct.ambiguous:
+                    ct = replace(ct, meridiem=mer)
+                out.append(Token("time", tok.text + " " + _span_text(words), tok.start,
+                                 words[-1].end, ct))
+                i += 1 + size
+                continue
+        out.append(tok)
+        i += 1
+    return _spanish_dashes(_months_in_ranges(out))
+
+
+def _meridiem_words(words: list[Token]) -> int:
+    """How many of `words` say am/pm after a time ("de la tarde", "in the evening"), or 0."""
+    for size in (3, 2):
+        if len(words) >= size and tuple(_plain(t) for t in words[:size]) in _MERIDIEM_AFTER:
+            return size
+    return 0
+
+
+def _span_text(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _plain(tok: Token) -> str:
+    if tok.kind == "word":
+        return str(tok.value)
+    return fold(tok.text).rstrip(".")
+
+
+def _months_in_ranges(tokens: list[Token]) -> list[Token]:
+    """"mar" is martes, except beside a month ("Mar-Oct", "Jan through Mar")."""
+    out = list(tokens)
+    for i, tok in enumerate(out):
+        if tok.kind == "day" and fold(tok.text).rstrip(".") == "mar":
+            near = [out[j] for j in (i - 2, i + 2) if 0 <= j < len(out)]
+            if any(t.kind == "month" for t in near):
+                out[i] = Token("month", tok.text, tok.start, tok.end, 3)
+    return out
+
+
+def _spanish_dashes(tokens: list[Token]) -> list[Token]:
+    """"a"/"al" between two days or two times is a range ("lunes a viernes", "de 6 a 8")."""
+    out = list(tokens)
+    for i in range(1, len(out) - 1):
+        tok = out[i]
+        if tok.kind == "word" and tok.value in ("a", "al"):
+            before, after = out[i - 1], out[i + 1]
+            if before.kind == after.kind and before.kind in ("day", "time", "month"):
+                out[i] = Token("dash", tok.text, tok.start, tok.end)
+    return out
+
+
+def days_value(tok: Token) -> tuple[frozenset[int], str | None]:
+    """The (days, part of the day) of a "days" token ("weeknights": weekdays, evening)."""
+    value = tok.value
+    assert isinstance(value, tuple) and len(value) == 2
+    days, part = value
+    assert isinstance(days, frozenset)
+    return days, (str(part) if part else None)
 
 
 def day_span(first: int, last: int) -> list[int]:
     """Days from `first` to `last` inclusive, wrapping over Sunday ("Fri-Mon")."""
     return [(first + i) % 7 for i in range((last - first) % 7 + 1)]
+
+
+def month_span(first: int, last: int) -> list[int]:
+    """Months from `first` to `last` inclusive (1-12), wrapping over December ("Sept-May")."""
+    return [(first - 1 + i) % 12 + 1 for i in range((last - first) % 12 + 1)]

@@ -189,6 +189,11 @@ def log(
     flags = core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
                               who5=who5, next=next_, at=at)
     checked = core.read_checkin_flags(flags, now)  # everything typed, before the database
+    if checked.warnings:
+        from peercli.cli.render import warn
+
+        for message in checked.warnings:
+            warn(message)
     values: dict[str, Any] = {
         "mode": checked.mode, "minutes": checked.minutes, "mood": checked.mood,
         "note": (_read_stdin_note() or None) if note == "-" else note, "edit": edit,
