@@ -98,6 +98,7 @@ def read_between(start: str, end: str) -> tuple[time, int, list[str]]:
         TimeTextError,
         ambiguity_warning,
         read_clock,
+        resolve_clock,
         resolve_span,
     )
 
@@ -112,6 +113,11 @@ def read_between(start: str, end: str) -> tuple[time, int, list[str]]:
         raise ValueError(f"the start '{start}' is not before the end '{end}'") from None
     if begin >= 24 * 60:
         raise ValueError(f"'{start.strip()}' is not a time of day (00:00-23:59)")
+    if b.ambiguous and finish - begin > 8 * 60 and finish != resolve_clock(b)[0]:
+        # "10:00" to "9:00": an end pushed past its own reading into a very long contact is a
+        # slip, not an 11-hour call
+        raise ValueError(f"the start '{start}' is not before the end '{end}' (write the end "
+                         "with am/pm or as 24-hour time)")
     warnings = [ambiguity_warning(a, begin)] if guessed else []
     return time(begin // 60, begin % 60), finish - begin, warnings
 
