@@ -2,6 +2,10 @@
 
 Rich modules are imported inside the functions so that a command which prints JSON never pays for
 them. ``NO_COLOR`` is honoured by Rich itself.
+
+Nothing from a record or a listing reaches the terminal raw: every string Rich renders (tables,
+records, messages, errors) passes through ``core.safetext.terminal_safe`` first, and plain lines
+go through :func:`echo`, never ``typer.echo``. JSON escapes C1 and bidi controls as ``\\uXXXX``.
 """
 
 from __future__ import annotations
@@ -14,21 +18,48 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def console() -> Console:
-    from rich.console import Console
+_SAFE_CONSOLE: type[Console] | None = None
 
-    return Console(highlight=False, soft_wrap=False)
+
+def _safe_console_class() -> type[Console]:
+    """A Rich Console that escapes control characters in every string it renders."""
+    global _SAFE_CONSOLE
+    if _SAFE_CONSOLE is None:
+        from rich.console import Console
+
+        from peercli.core.safetext import terminal_safe
+
+        class SafeConsole(Console):
+            def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
+                return super().render_str(terminal_safe(text), *args, **kwargs)
+
+        _SAFE_CONSOLE = SafeConsole
+    return _SAFE_CONSOLE
+
+
+def console() -> Console:
+    return _safe_console_class()(highlight=False, soft_wrap=False)
 
 
 def err_console() -> Console:
-    from rich.console import Console
+    return _safe_console_class()(stderr=True, highlight=False, soft_wrap=True)
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+def echo(text: str, *, err: bool = False) -> None:
+    """A plain line for people (no markup), control characters escaped."""
+    from peercli.core.safetext import terminal_safe
+
+    stream = sys.stderr if err else sys.stdout
+    stream.write(terminal_safe(text) + "\n")
+    stream.flush()
 
 
 def print_json(data: Any) -> None:
     """Machine output: JSON on stdout and nothing else there."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    from peercli.core.safetext import json_safe
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
     sys.stdout.flush()
 
 
@@ -58,13 +89,18 @@ def success(message: str) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kwargs: Any) -> None:
+    """Cells and title are plain text (never markup), control characters escaped."""
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=title, title_justify="left", **kwargs)
+    from peercli.core.safetext import terminal_safe
+
+    t = Table(title=None if title is None else Text(terminal_safe(title)), title_justify="left",
+              **kwargs)
     for col in columns:
         t.add_column(col)
     for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+        t.add_row(*[Text("" if v is None else terminal_safe(str(v))) for v in row])
     console().print(t)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from peercli.core.csvcells import neutralise_cell
-from peercli.store.files import make_private_dir, open_private
+from peercli.store.files import atomic_output, check_output_target, make_private_dir
 
 # The native group CSV (issue 3), plus the optional columns the native importer also reads.
 NATIVE_COLUMNS = (
@@ -64,10 +64,10 @@ def _select_all(conn: sqlite3.Connection, table: str) -> sqlite3.Cursor:
     return conn.execute(f'SELECT * FROM "{table}"{order}')
 
 
-def _write_table_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
+def _write_table_csv(conn: sqlite3.Connection, table: str, path: Path, force: bool = False) -> int:
     cur = _select_all(conn, table)
     n = 0
-    with open_private(path) as f:
+    with atomic_output(path, force=force) as f:
         writer = csv.writer(f, lineterminator="\r\n")
         writer.writerow([d[0] for d in cur.description])
         for row in cur:
@@ -76,11 +76,13 @@ def _write_table_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
     return n
 
 
-def _write_table_json(conn: sqlite3.Connection, table: str, path: Path) -> int:
+def _write_table_json(
+    conn: sqlite3.Connection, table: str, path: Path, force: bool = False
+) -> int:
     cur = _select_all(conn, table)
     names = [d[0] for d in cur.description]
     n = 0
-    with open_private(path) as f:
+    with atomic_output(path, force=force) as f:
         f.write("[")
         for row in cur:
             f.write(",\n  " if n else "\n  ")
@@ -150,11 +152,15 @@ def export_all(
     directory: Path,
     formats: Iterable[str] = ("csv", "json"),
     progress: Callable[[str], None] | None = None,
+    *,
+    force: bool = False,
 ) -> ExportResult:
     """Write every table as ``<table>.csv`` / ``<table>.json`` and ``groups.native.csv``.
 
     Reads happen inside one read transaction, so the files agree with each other even if
-    another ``peer`` writes meanwhile.
+    another ``peer`` writes meanwhile. Every target is checked before anything is written: an
+    existing file or symlink is refused unless ``force`` (and a symlink is then replaced, never
+    followed); each file appears under its name only once complete.
     """
     formats = tuple(formats)
     make_private_dir(directory)
@@ -162,20 +168,27 @@ def export_all(
     counts: dict[str, int] = {}
     conn.execute("BEGIN")
     try:
-        for table in user_tables(conn):
+        tables = user_tables(conn)
+        targets = [directory / f"{t}.{ext}" for t in tables for ext in ("csv", "json")
+                   if ext in formats]
+        if "csv" in formats:
+            targets.append(directory / "groups.native.csv")
+        for target in targets:
+            check_output_target(target, force=force)
+        for table in tables:
             if progress:
                 progress(table)
             if "csv" in formats:
                 path = directory / f"{table}.csv"
-                counts[table] = _write_table_csv(conn, table, path)
+                counts[table] = _write_table_csv(conn, table, path, force)
                 files.append(path)
             if "json" in formats:
                 path = directory / f"{table}.json"
-                counts[table] = _write_table_json(conn, table, path)
+                counts[table] = _write_table_json(conn, table, path, force)
                 files.append(path)
         if "csv" in formats:
             path = directory / "groups.native.csv"
-            with open_private(path) as f:
+            with atomic_output(path, force=force) as f:
                 writer = csv.writer(f, lineterminator="\r\n")
                 writer.writerows(native_group_rows(conn))
             files.append(path)

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_group
+from peercli.cli.render import echo
 from peercli.core.errors import PeerError
 from peercli.core.vocab import CHECKIN_MODES, or_list
 
@@ -238,7 +239,7 @@ def _echo_checkin(record: dict[str, Any], person: Any, plan: list[Any], verb: st
             f"({record['units']} unit{'' if record['units'] == 1 else 's'}){mood}")
     if record["who5_score"] is not None:
         line = f"  WHO-5 {record['who5_score']}/25 ({record['who5_percent']}%)"
-        typer.echo(line, err=True)
+        echo(line, err=True)
         if record["who5_score"] < core.WHO5_POOR_BELOW:
             warn(f"a WHO-5 score of {record['who5_score']} (below 13) suggests poor wellbeing")
     for item in plan:
@@ -248,10 +249,10 @@ def _echo_checkin(record: dict[str, Any], person: Any, plan: list[Any], verb: st
             extra = f" (referral #{item.referral_id} marked attended)"
         else:
             extra = f" (referral #{item.referral_id} stays {item.referral_status})"
-        typer.echo(f"  attended {item.group_name}{extra}", err=True)
+        echo(f"  attended {item.group_name}{extra}", err=True)
     if record["next_followup_on"]:
         day = date.fromisoformat(record["next_followup_on"])
-        typer.echo(f"  next follow-up {day.strftime('%a')} {day.isoformat()}", err=True)
+        echo(f"  next follow-up {day.strftime('%a')} {day.isoformat()}", err=True)
 
 
 @app.command("amend")

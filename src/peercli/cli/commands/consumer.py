@@ -9,6 +9,7 @@ import typer
 from peercli.cli.commands import consumer_data
 from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.registry import add_command, add_group
+from peercli.cli.render import echo
 from peercli.core.errors import PeerError
 
 app = typer.Typer(no_args_is_help=True)
@@ -163,9 +164,9 @@ def _echo_saved(record: dict[str, Any], unknown: list[str], verb: str) -> None:
     success(f"{verb} consumer #{record['id']} {record['name']}")
     if record["availability"]:
         windows = [window_from_dict(d) for d in record["availability"]]
-        typer.echo(f"  free: {format_windows(windows)}", err=True)
+        echo(f"  free: {format_windows(windows)}", err=True)
     if record["interests"]:
-        typer.echo(f"  interests: {', '.join(record['interests'])}", err=True)
+        echo(f"  interests: {', '.join(record['interests'])}", err=True)
     for slug in unknown:
         warn(f"interest '{slug}' is not in the vocabulary; kept as its own topic (see peer topics)")
 
@@ -285,7 +286,7 @@ def list_(
         print_json(records)
         return
     if not records:
-        typer.echo("No consumers yet. Add one with: peer consumer add NAME", err=True)
+        echo("No consumers yet. Add one with: peer consumer add NAME", err=True)
         return
     from peercli.cli.render import table
     from peercli.core.availability import format_windows, window_from_dict
@@ -449,7 +450,7 @@ def consent(
     for event in state["history"]:
         verb = "granted" if event["granted"] else "revoked"
         extra = f" — {event['note']}" if event["note"] else ""
-        typer.echo(f"  {event['at'].replace('T', ' ')}  {event['kind']:<8} {verb}{extra}")
+        echo(f"  {event['at'].replace('T', ' ')}  {event['kind']:<8} {verb}{extra}")
 
 
 # One person's whole record (export) and erasure (forget) live in consumer_data.py.

@@ -10,13 +10,14 @@ from typing import Annotated
 
 import typer
 
-from peercli.cli.options import JsonOpt, YesOpt
+from peercli.cli.options import ForceOpt, JsonOpt, YesOpt
 
 
 def export(
     consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file (private, 0600) instead of stdout.")] = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Print everything stored about one person as JSON: profile, interests, availability,
@@ -27,17 +28,19 @@ def export(
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.store.export import consumer_record
-    from peercli.store.files import open_private
+    from peercli.store.files import atomic_output, check_output_target
     from peercli.store.lookup import resolve
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
+    if output not in (None, "-"):
+        check_output_target(Path(output).expanduser(), force=force)
     record = consumer_record(conn, row["id"])
     if output is None or output == "-":
         print_json(record)
         return
     path = Path(output).expanduser()
-    with open_private(path) as f:
+    with atomic_output(path, force=force) as f:
         f.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
     success(f"Wrote the record of consumer #{row['id']} to {path}")
 

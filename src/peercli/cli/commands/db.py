@@ -8,6 +8,7 @@ import typer
 
 from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.registry import add_group
+from peercli.cli.render import echo
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -17,7 +18,7 @@ def path() -> None:
     """Print the path of the database in use (--db, then PEER_DB, then the data directory)."""
     from peercli.cli.runtime import RUNTIME
 
-    typer.echo(str(RUNTIME.db_path))
+    echo(str(RUNTIME.db_path))
 
 
 @app.command("backup")

@@ -8,6 +8,7 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
+from peercli.cli.render import echo
 
 
 def demo(
@@ -65,7 +66,7 @@ def _next_steps(db: object, cid: int, gid: int | None) -> None:
         f"  peer --db {quoted} group list",
         "Then, for real: peer group import YOUR-DIRECTORY.csv and peer consumer add.",
     ]
-    typer.echo("\n".join(lines), err=True)
+    echo("\n".join(lines), err=True)
 
 
 def register(root: typer.Typer) -> None:

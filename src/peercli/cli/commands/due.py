@@ -8,6 +8,7 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
+from peercli.cli.render import echo
 
 
 def due(
@@ -30,7 +31,7 @@ def due(
         return
     if not items:
         window = "today" if days == 0 else f"in the next {days} day{'s' if days != 1 else ''}"
-        typer.echo(f"Nobody is due {window}.", err=True)
+        echo(f"Nobody is due {window}.", err=True)
         return
     from rich.markup import escape
 

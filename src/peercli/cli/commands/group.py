@@ -8,8 +8,9 @@ from typing import Annotated, Any, Self
 
 import typer
 
-from peercli.cli.options import JsonOpt, YesOpt
+from peercli.cli.options import ForceOpt, JsonOpt, YesOpt
 from peercli.cli.registry import add_group
+from peercli.cli.render import echo
 from peercli.core.errors import PeerError
 
 app = typer.Typer(no_args_is_help=True)
@@ -81,28 +82,43 @@ def _rejects_path(file: Path, explicit: Path | None) -> Path:
     return file.parent / f"{stem}.rejects.csv"
 
 
-def _write_rejects(path: Path, rejects: list[Any]) -> None:
-    """The rejected rows as CSV: line, reason, then the row's own columns. Private (0600)."""
-    import csv
+def _check_rejects_target(file: Path, path: Path) -> None:
+    """The rejects file is never the input (nor inside an input folder), whatever --force says."""
     import os
 
-    from peercli.store.db import secure_file
+    same = path.resolve() == file.resolve()
+    try:
+        same = same or os.path.samefile(path, file)
+    except OSError:
+        pass
+    if same or (file.is_dir() and file.resolve() in path.resolve().parents):
+        raise PeerError(f"--rejects {path} is the input file; name another file")
+
+
+def _write_rejects(path: Path, rejects: list[Any], force: bool) -> None:
+    """The rejected rows as CSV: line, reason, then the row's own columns. Private (0600),
+    written under its name in one step; an existing file is refused unless ``force``."""
+    import csv
+
+    from peercli.store.files import StagedOutput
 
     columns: dict[str, None] = {}
     for r in rejects:
         columns.update(dict.fromkeys(r.raw or {}))
     names = [c for c in columns if c not in ("line", "reason")]
+    staged = StagedOutput(path, force=force, flag="--rejects")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise PeerError(f"cannot write the rejects file {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        writer = csv.writer(staged.file)
         writer.writerow(["line", "reason", *names])
         for r in rejects:
             raw = r.raw or {}
             writer.writerow([r.line, r.message, *(raw.get(c, "") for c in names)])
-    secure_file(path)
+        staged.publish()
+    except OSError as exc:
+        raise PeerError(f"cannot write the rejects file {path}: {exc.strerror}; nothing was "
+                        "imported") from None
+    finally:
+        staged.discard()
 
 
 class _Progress:
@@ -179,6 +195,7 @@ def import_(
     rejects: Annotated[Path | None, typer.Option(
         "--rejects", help="Where --skip-invalid writes bad rows (default: <file>.rejects.csv "
                           "next to the input).")] = None,
+    force: ForceOpt = False,
     retire_missing: Annotated[bool, typer.Option(
         "--retire-missing", help="Mark this source's groups that are not in the file inactive.")
     ] = False,
@@ -217,20 +234,31 @@ def import_(
                         "for groups added with peer group add: give --source NAME")
     bad: list[Any] = []
     conn = runtime.conn()
-    with _Progress(file, not as_json) as bar:
+    keep_rejects = skip_invalid and not dry_run
+    rejects_file = _rejects_path(file, rejects) if keep_rejects else None
+    if rejects_file is not None:
+        _check_rejects_target(file, rejects_file)
+    from contextlib import nullcontext
+
+    from peercli.store.db import write
+
+    # With --skip-invalid the rejects file is written before the import commits: if it cannot
+    # be written, nothing is imported (the good rows are not kept without their rejects).
+    with write(conn) if keep_rejects else nullcontext(), _Progress(file, not as_json) as bar:
         summary = import_records(
             conn, stream, source=stream.source, dry_run=dry_run, retire_missing=retire_missing,
             skip_invalid=skip_invalid, progress=bar.update,
-            on_reject=bad.append if skip_invalid and not dry_run else None,
+            on_reject=bad.append if keep_rejects else None,
         )
+        if rejects_file is not None and bad:
+            _write_rejects(rejects_file, bad, force)
     result = summary.to_dict()
     result["format"] = stream.format
     result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
-    rejects_file = None
-    if skip_invalid and bad and not dry_run:
-        rejects_file = _rejects_path(file, rejects)
-        _write_rejects(rejects_file, bad)
+    if rejects_file is not None and bad:
         result["rejects_file"] = str(rejects_file)
+    else:
+        rejects_file = None
     refused = bool(summary.errors) and not skip_invalid
     if as_json:
         print_json(result)
@@ -245,7 +273,7 @@ def _report_refusal(summary: Any, dry_run: bool) -> None:
     from peercli.cli.render import error
 
     for e in summary.errors:
-        typer.echo(f"  line {e['line']}: {e['message']}", err=True)
+        echo(f"  line {e['line']}: {e['message']}", err=True)
     n = len(summary.errors)
     rows = "row" if n == 1 else "rows"
     verb = "would be refused" if dry_run else "was refused; nothing was written"
@@ -380,7 +408,7 @@ def list_(
         print_json(records)
         return
     if not records:
-        typer.echo("No groups match. Import a directory with: peer group import FILE", err=True)
+        echo("No groups match. Import a directory with: peer group import FILE", err=True)
         return
     _group_table(records)
 
@@ -403,7 +431,7 @@ def search(
         print_json(records)
         return
     if not records:
-        typer.echo(f"No group matches '{text}'.", err=True)
+        echo(f"No group matches '{text}'.", err=True)
         return
     _group_table(records)
 
@@ -572,9 +600,9 @@ def _echo_group(record: dict[str, Any], unknown: list[str], verb: str) -> None:
 
     success(f"{verb} group #{record['id']} {record['name']}")
     if record["schedule"]:
-        typer.echo(f"  meets: {'; '.join(record['schedule'])}", err=True)
+        echo(f"  meets: {'; '.join(record['schedule'])}", err=True)
     if record["next_meeting"]:
-        typer.echo(f"  next: {_when(record['next_meeting'])}", err=True)
+        echo(f"  next: {_when(record['next_meeting'])}", err=True)
     for slug in unknown:
         warn(f"topic '{slug}' is not in the vocabulary; kept as its own topic")
 

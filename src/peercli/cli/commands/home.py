@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from peercli.cli.registry import add_command
+from peercli.cli.render import echo
 
 
 def show_home() -> None:
@@ -71,7 +72,7 @@ def topics(
         return
     for t in vocab.topics:
         synonyms = f"  ({', '.join(t.synonyms)})" if t.synonyms else ""
-        typer.echo(f"{t.slug}\t{t.label}{synonyms}")
+        echo(f"{t.slug}\t{t.label}{synonyms}")
 
 
 def register(root: typer.Typer) -> None:

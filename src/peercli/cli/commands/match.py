@@ -10,6 +10,7 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
+from peercli.cli.render import echo
 from peercli.core.errors import PeerError
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def _group_match(conn: sqlite3.Connection, group_ref: str, limit: int, near_miss
                      "near_miss": m.near_miss} for m in matches])
         return
     if not matches:
-        typer.echo(f"No active consumer fits group #{group.id} (format, language, access, "
+        echo(f"No active consumer fits group #{group.id} (format, language, access, "
                    "audience and free time all have to fit; try --near-misses).", err=True)
         return
     table(f"People group #{group.id} {group.name} would suit",
@@ -268,7 +269,7 @@ def _no_match(profile: ConsumerProfile, wanted: _Wanted) -> None:
     hint = hint if not hint or hint.endswith(".") else hint + "."
     if not profile.windows:
         hint = ""
-    typer.echo(f"No active group fits #{profile.id} {profile.name}: topics, format, "
+    echo(f"No active group fits #{profile.id} {profile.name}: topics, format, "
                f"language, access needs, audience and free time all have to fit.{hint}",
                err=True)
 

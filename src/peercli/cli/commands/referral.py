@@ -9,6 +9,7 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_group
+from peercli.cli.render import echo
 from peercli.core.errors import PeerError
 from peercli.core.vocab import REFERRAL_STATUSES
 
@@ -62,7 +63,7 @@ def list_(
         print_json(records)
         return
     if not records:
-        typer.echo("No referrals yet. Make one with: peer match NAME (then pick), or "
+        echo("No referrals yet. Make one with: peer match NAME (then pick), or "
                    "peer refer NAME GROUP", err=True)
         return
     table(None, ["#", "Consumer", "Group", "Status", "Score", "Last change"],

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from peercli.cli.options import JsonOpt
+from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.cli.registry import add_command
 from peercli.core.errors import PeerError
 
@@ -110,6 +110,7 @@ def calendar(
     consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
     output: Annotated[str, typer.Option(
         "--output", "-o", help="The .ics file to write, or - for stdout.")],
+    force: ForceOpt = False,
 ) -> None:
     """Write an iCalendar (.ics) file of the meetings of a person's active referrals, ready to
     add to a phone: recurring events with time zone and place or link."""
@@ -121,11 +122,13 @@ def calendar(
     from peercli.core.calendar import build_calendar
     from peercli.store.calendar import calendar_plan, local_zone_name
     from peercli.store.clock import now
-    from peercli.store.files import open_private
+    from peercli.store.files import atomic_output, check_output_target
     from peercli.store.lookup import resolve
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
+    if output != "-":
+        check_output_target(Path(output).expanduser(), force=force)
     current = now()
     plan = calendar_plan(conn, row["id"], current, local_zone_name())
     for why in plan.skipped:
@@ -142,7 +145,7 @@ def calendar(
         sys.stdout.flush()
         return
     path = Path(output).expanduser()
-    with open_private(path, binary=True) as f:
+    with atomic_output(path, force=force, binary=True) as f:
         f.write(text.encode("utf-8"))
     success(f"Wrote {len(plan.events)} recurring meeting(s) to {path}")
 
@@ -152,6 +155,7 @@ def export(
         "--output", "-o", help="Directory to write into (created private, 0700).")],
     formats: Annotated[str, typer.Option(
         "--format", help="csv, json or csv,json (default both).")] = "csv,json",
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Export every table as CSV and JSON (plus groups.native.csv, which peer group import reads
@@ -172,7 +176,7 @@ def export(
     import sys
 
     progress = (lambda table: info(f"  {table}")) if sys.stderr.isatty() else None
-    result = export_all(runtime.conn(), directory, wanted, progress)
+    result = export_all(runtime.conn(), directory, wanted, progress, force=force)
     if as_json:
         print_json({"directory": str(result.directory),
                     "files": [str(p) for p in result.files], "rows": result.rows})
