@@ -46,11 +46,11 @@ def err_console() -> Console:
 
 
 def echo(text: str, *, err: bool = False) -> None:
-    """A plain line for people (no markup), control characters escaped."""
+    """A plain line (no markup), control characters escaped; tabs kept (columns for pipes)."""
     from peercli.core.safetext import terminal_safe
 
     stream = sys.stderr if err else sys.stdout
-    stream.write(terminal_safe(text) + "\n")
+    stream.write("\t".join(terminal_safe(part) for part in text.split("\t")) + "\n")
     stream.flush()
 
 
