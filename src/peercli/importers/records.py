@@ -16,7 +16,13 @@ Conventions (stable; the store and CLI rely on them):
 - ``languages``: ISO 639-1 codes; an empty tuple means "the listing does not say" (the matcher
   treats it as English-or-unknown).
 - ``format``: ``in_person`` | ``online`` | ``hybrid``; ``status``: ``active`` | ``inactive``;
-  ``facilitation``: ``peer-led`` | ``professional`` | ``mutual-aid`` | None.
+  ``facilitation``: ``peer-led`` | ``professional`` | ``mutual-aid`` | None (``core.vocab``).
+
+Every group obeys the same field rules (:func:`field_problems`), however it arrives: a
+``RecordStream`` turns an imported record that breaks one into a ``RowError`` for its line, and
+``peer group add/edit`` refuses the flag. The rules: a name that is not blank and at most
+``NAME_MAX`` characters, an e-mail address with an "@", text fields of at most
+``TEXT_MAX`` characters, and format, status and facilitation from their vocabularies.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from peercli.core.errors import PeerError
+from peercli.core.vocab import FACILITATIONS, FORMATS, GROUP_STATUSES, or_list
 
 if TYPE_CHECKING:
     from peercli.core.schedule import Meeting
@@ -89,8 +96,62 @@ class GroupRecord:
             parts.append((f, value))
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
+    def problems(self) -> list[FieldProblem]:
+        """Which of the group field rules this record breaks (none for a good record)."""
+        return field_problems({name: getattr(self, name) for name in _CHECKED_FIELDS})
+
 
 _RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(GroupRecord))
+
+NAME_MAX = 200
+TEXT_MAX = 10_000
+#: Free-text fields, each at most TEXT_MAX characters.
+TEXT_FIELDS = ("organization", "description", "address", "city", "postal_code", "online_url",
+               "cost", "phone", "email", "website", "notes")
+_CHECKED_FIELDS = ("name", "format", "status", "facilitation", *TEXT_FIELDS)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A broken field rule. ``message`` may hold ``{what}``, filled with how the field is named
+    where it is reported (``--email`` for a flag, ``email`` for an imported row)."""
+
+    field: str
+    message: str
+
+    def text(self, what: str | None = None) -> str:
+        return self.message.format(what=what or self.field)
+
+
+def field_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
+    """The group field rules, checked on the fields present in ``values`` (field -> value)."""
+    out: list[FieldProblem] = []
+    name = values.get("name")
+    if "name" in values and (name is None or not str(name).strip()):
+        out.append(FieldProblem(
+            "name", 'the group name is empty: give a name, e.g. "Tuesday Grief Circle"'))
+    elif name is not None and len(str(name)) > NAME_MAX:
+        out.append(FieldProblem("name", f"the group name is longer than {NAME_MAX} characters"))
+    for key, allowed in (("format", FORMATS), ("status", GROUP_STATUSES),
+                         ("facilitation", FACILITATIONS)):
+        value = values.get(key)
+        if value is not None and value not in allowed:
+            out.append(FieldProblem(key, "{what}: '" + _braces(str(value)) + "' is not "
+                                         + or_list(allowed)))
+    email = values.get("email")
+    if email and "@" not in str(email):
+        out.append(FieldProblem(
+            "email", "{what}: '" + _braces(str(email)) + "' is not an email address"))
+    for key in TEXT_FIELDS:
+        value = values.get(key)
+        if value is not None and len(str(value)) > TEXT_MAX:
+            out.append(FieldProblem(key, f"{{what}} is longer than {TEXT_MAX:,} characters"))
+    return out
+
+
+def _braces(text: str) -> str:
+    """Text placed inside a FieldProblem message template, with its own braces kept."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _meeting_tuple(meeting: Any) -> tuple[Any, ...]:
@@ -208,6 +269,10 @@ class RecordStream:
             if progress is not None and count % 1000 == 0:
                 progress(count)
             if isinstance(item, GroupRecord):
+                problems = item.problems()
+                if problems:
+                    yield RowError(line, "; ".join(p.text() for p in problems))
+                    continue
                 first = seen.get(item.source_key)
                 if first is not None:
                     if item.source_key.startswith("auto:"):

@@ -1,7 +1,7 @@
 """Consumer records in the store: insert, update, consent history, and the JSON shape of a consumer.
 
-Values arrive here already validated and normalized (see ``fields``, ``topics``, ``languages``,
-``availability``); this module only reads and writes rows. Every write adds audit rows naming
+Values arrive here already validated and normalized (``core/consumers.py`` reads the flags);
+this module only reads and writes rows. Every write adds audit rows naming
 the fields touched, never their values.
 """
 
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from peercli.core.consumers import ConsumerChanges, consent_holds
 from peercli.store.db import audit, dumps_list, loads_list, now_iso
 
-if TYPE_CHECKING:
-    from peercli.core.availability import Window
+__all__ = ["ConsumerChanges"]  # the type of add/edit changes, defined in the core
 
 # RRULE day codes, as in availability.window_to_dict (not imported: listing stays fast).
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -24,24 +23,6 @@ _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
-
-
-@dataclass
-class ConsumerChanges:
-    """What an add or edit sets. ``None`` means "leave as is" (for add: use the default)."""
-
-    scalars: dict[str, Any] = field(default_factory=dict)
-    lists: dict[str, list[str]] = field(default_factory=dict)
-    interests: list[str] | None = None
-    availability: list[Window] | None = None
-
-    def field_names(self) -> list[str]:
-        names = list(self.scalars) + list(self.lists)
-        if self.interests is not None:
-            names.append("interests")
-        if self.availability is not None:
-            names.append("availability")
-        return names
 
 
 def insert_consumer(conn: sqlite3.Connection, changes: ConsumerChanges) -> int:
@@ -113,23 +94,66 @@ def record_consent(
         audit(conn, "grant" if granted else "revoke", "consent", consumer_id, [kind])
 
 
-def current_consent(conn: sqlite3.Connection, consumer_id: int) -> dict[str, dict[str, Any]]:
-    """The latest row per kind: {"share": {"granted": True, "at": ..., "expires_on": ...}}."""
-    rows = conn.execute(
-        "SELECT kind, granted, at, expires_on FROM consents WHERE id IN ("
-        " SELECT max(id) FROM consents WHERE consumer_id = ? GROUP BY kind)",
-        (consumer_id,),
-    ).fetchall()
+def _where(ids: Sequence[int]) -> tuple[str, Any]:
+    """A ``consumer_id`` condition for ``ids`` and its argument (one id: a plain comparison)."""
+    if len(ids) == 1:
+        return "consumer_id = ?", ids[0]
+    return "consumer_id IN (SELECT value FROM json_each(?))", dumps_list(str(i) for i in ids)
+
+
+def consumer_interests(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each consumer's interest slugs, in the order they were given."""
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        where, arg = _where(ids)
+        for cid, topic in conn.execute(
+            f"SELECT consumer_id, topic FROM consumer_interests WHERE {where} ORDER BY rowid",
+            (arg,),
+        ):
+            out[cid].append(topic)
+    return out
+
+
+def consumer_windows(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, list[tuple[int, int, int]]]:
+    """Each consumer's free time as (day 0-6, start minute, end minute), by day and start."""
+    out: dict[int, list[tuple[int, int, int]]] = {i: [] for i in ids}
+    if ids:
+        where, arg = _where(ids)
+        for cid, day, start, end in conn.execute(
+            "SELECT consumer_id, day, start_minute, end_minute FROM consumer_availability "
+            f"WHERE {where} ORDER BY day, start_minute",
+            (arg,),
+        ):
+            out[cid].append((day, start, end))
+    return out
+
+
+def consent_states(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """Each consumer's latest consent per kind: {"share": {"granted", "at", "expires_on"}},
+    ``granted`` by the one rule (``core.consumers.consent_holds``: expired consent is not)."""
+    out: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+    if not ids:
+        return out
+    where, arg = _where(ids)
     today = now_iso()[:10]
-    out: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        expired = bool(r["expires_on"]) and r["expires_on"] < today
-        out[r["kind"]] = {
-            "granted": bool(r["granted"]) and not expired,
-            "at": r["at"],
-            "expires_on": r["expires_on"],
+    for r in conn.execute(
+        "SELECT consumer_id, kind, granted, at, expires_on FROM consents WHERE id IN ("
+        f" SELECT max(id) FROM consents WHERE {where} GROUP BY consumer_id, kind)",
+        (arg,),
+    ):
+        out[r[0]][r[1]] = {
+            "granted": consent_holds(bool(r[2]), r[4], today), "at": r[3], "expires_on": r[4],
         }
     return out
+
+
+def current_consent(conn: sqlite3.Connection, consumer_id: int) -> dict[str, dict[str, Any]]:
+    """The latest row per kind: {"share": {"granted": True, "at": ..., "expires_on": ...}}."""
+    return consent_states(conn, [consumer_id])[consumer_id]
 
 
 def has_consent(conn: sqlite3.Connection, consumer_id: int, kind: str) -> bool:
@@ -155,33 +179,13 @@ def consumer_dicts(
     if not rows:
         return []
     ids = [r["id"] for r in rows]
-    interests: dict[int, list[str]] = {i: [] for i in ids}
-    windows: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
-    consents: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    single = len(ids) == 1
-    where = "consumer_id = ?" if single else "consumer_id IN (SELECT value FROM json_each(?))"
-    arg: Any = ids[0] if single else dumps_list(str(i) for i in ids)
-    for r in conn.execute(
-        f"SELECT consumer_id, topic FROM consumer_interests WHERE {where} ORDER BY rowid", (arg,)
-    ):
-        interests[r[0]].append(r[1])
-    for r in conn.execute(
-        "SELECT consumer_id, day, start_minute, end_minute FROM consumer_availability "
-        f"WHERE {where} ORDER BY day, start_minute",
-        (arg,),
-    ):
-        windows[r[0]].append({"day": _DAY_CODES[r[1]], "start": _hhmm(r[2]), "end": _hhmm(r[3])})
-    if with_consent:
-        today = now_iso()[:10]
-        for r in conn.execute(
-            "SELECT consumer_id, kind, granted, at, expires_on FROM consents WHERE id IN ("
-            f" SELECT max(id) FROM consents WHERE {where} GROUP BY consumer_id, kind)",
-            (arg,),
-        ):
-            expired = bool(r["expires_on"]) and r["expires_on"] < today
-            consents[r[0]][r[1]] = {
-                "granted": bool(r[2]) and not expired, "at": r[3], "expires_on": r[4],
-            }
+    interests = consumer_interests(conn, ids)
+    windows = {
+        cid: [{"day": _DAY_CODES[day], "start": _hhmm(start), "end": _hhmm(end)}
+              for day, start, end in spans]
+        for cid, spans in consumer_windows(conn, ids).items()
+    }
+    consents = consent_states(conn, ids) if with_consent else {i: {} for i in ids}
     out = []
     for r in rows:
         cid = r["id"]
@@ -220,3 +224,41 @@ def list_consumer_rows(conn: sqlite3.Connection, *, include_archived: bool) -> l
     return conn.execute(
         f"SELECT * FROM consumers WHERE {where} ORDER BY name COLLATE NOCASE, id"
     ).fetchall()
+
+
+def add_consumer(conn: sqlite3.Connection, changes: ConsumerChanges, consent: Sequence[str]) -> int:
+    """Insert a consumer and the consent given at intake, in one transaction; returns the id."""
+    from peercli.store.db import write
+
+    with write(conn):
+        consumer_id = insert_consumer(conn, changes)
+        if consent:
+            record_consent(conn, consumer_id, consent, granted=True, note="at intake")
+    return consumer_id
+
+
+def edit_consumer(
+    conn: sqlite3.Connection, consumer_id: int, changes: ConsumerChanges
+) -> dict[str, Any]:
+    """Apply ``changes`` in one transaction; returns the consumer's JSON shape."""
+    from peercli.store.db import write
+
+    with write(conn):
+        update_consumer(conn, consumer_id, changes)
+    return consumer_dict(conn, consumer_id)
+
+
+def change_consent(
+    conn: sqlite3.Connection, consumer_id: int, kinds: Sequence[str], *, granted: bool | None,
+    note: str | None = None, expires_on: str | None = None,
+) -> dict[str, Any]:
+    """Grant (``granted`` True) or revoke (False) ``kinds``, or just read (None); returns
+    {"consumer_id", "consent" (current), "history"}. A revocation has no expiry date."""
+    from peercli.store.db import write
+
+    if granted is not None:
+        with write(conn):
+            record_consent(conn, consumer_id, kinds, granted=granted, note=note,
+                           expires_on=expires_on if granted else None)
+    return {"consumer_id": consumer_id, "consent": current_consent(conn, consumer_id),
+            "history": consent_history(conn, consumer_id)}

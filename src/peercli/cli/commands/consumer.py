@@ -45,82 +45,20 @@ ContactPrefOpt = Annotated[str | None, typer.Option(
 INTAKE_FIELDS = ("name", "interests", "available", "formats", "languages", "consent")
 
 
-def _flag_values(params: dict[str, Any]) -> dict[str, Any]:
-    """The record fields a command was given (its parameters, less output options)."""
-    return {key: value for key, value in params.items() if key not in ("as_json", "consumer")}
+def _read(fields: Any) -> tuple[Any, list[str]]:
+    """The changes to store from the flags (PeerError naming the flag), loading the topic
+    vocabulary only when interests were given."""
+    from peercli.core.consumers import read_consumer_fields
+
+    vocabulary = None
+    if fields.interests is not None:
+        from peercli.importers.userfiles import load_vocabulary
+
+        vocabulary = load_vocabulary()
+    return read_consumer_fields(fields, vocabulary)
 
 
-def _flag_error(flag: str, exc: ValueError) -> PeerError:
-    return PeerError(f"{flag}: {exc}")
-
-
-def _parse_fields(values: dict[str, Any]) -> tuple[Any, list[str]]:
-    """Validate and normalize flag values into ConsumerChanges (raises PeerError naming the flag)."""
-    from peercli.core import vocab as fields
-    from peercli.core.availability import AvailabilityError, parse_availability_many
-    from peercli.core.languages import normalize_languages
-    from peercli.importers.userfiles import load_vocabulary
-    from peercli.store.consumers import ConsumerChanges
-
-    changes = ConsumerChanges()
-    unknown: list[str] = []
-    name = values.get("name")
-    if name is not None:
-        if not name.strip():
-            raise PeerError("the name is empty: give a name or alias, e.g. \"Sam R.\"")
-        if len(name) > 200:
-            raise PeerError("the name is longer than 200 characters")
-        changes.scalars["name"] = name.strip()
-    simple = {"phone": "phone", "email": "email", "postal_code": "postal_code", "goal": "goals",
-              "note": "notes", "pronouns": "pronouns", "contact_preference": "contact_preference"}
-    for key, column in simple.items():
-        value = values.get(key)
-        if value is not None:
-            changes.scalars[column] = value.strip() or None
-    if values.get("email") and "@" not in values["email"]:
-        raise PeerError(f"--email: '{values['email']}' is not an email address")
-    if values.get("every") is not None:
-        try:
-            changes.scalars["cadence_days"] = fields.parse_cadence(values["every"])
-        except ValueError as exc:
-            raise _flag_error("--every", exc) from None
-    if values.get("interests") is not None:
-        vocab = load_vocabulary()
-        normalized = vocab.normalize(values["interests"])
-        changes.interests = list(normalized.slugs)
-        unknown = list(normalized.unknown)
-    if values.get("available") is not None:
-        try:
-            changes.availability = parse_availability_many(values["available"])
-        except AvailabilityError as exc:
-            raise _flag_error("--available", exc) from None
-    parsers = {
-        "formats": ("--formats", fields.parse_formats, "formats"),
-        "languages": ("--languages", normalize_languages, "languages"),
-        "access": ("--access", fields.parse_access, "access_needs"),
-        "eligible": ("--eligible", fields.parse_audience, "eligible"),
-    }
-    for key, (flag, parse, column) in parsers.items():
-        if values.get(key) is not None:
-            try:
-                changes.lists[column] = list(parse(values[key]))
-            except ValueError as exc:
-                raise _flag_error(flag, exc) from None
-    return changes, unknown
-
-
-def _parse_consent(value: str | None) -> list[str]:
-    from peercli.core.vocab import parse_consent_kinds
-
-    if value is None:
-        return []
-    try:
-        return parse_consent_kinds(value)
-    except ValueError as exc:
-        raise _flag_error("--consent", exc) from None
-
-
-def _prompt_intake(values: dict[str, Any], missing: list[str]) -> None:
+def _prompt_intake(values: Any, missing: list[str]) -> None:
     """Ask, on a terminal, for the intake fields that were not given as flags."""
     from peercli.cli import prompts
     from peercli.core import vocab as fields
@@ -130,23 +68,23 @@ def _prompt_intake(values: dict[str, Any], missing: list[str]) -> None:
 
     for key in missing:
         if key == "name":
-            values["name"] = prompts.text("Name or alias:", required=True)
+            values.name = prompts.text("Name or alias:", required=True)
         elif key == "interests":
             vocab = load_vocabulary()
-            values["interests"] = prompts.text(
+            values.interests = prompts.text(
                 "Interests (e.g. grief, walking, art; Tab completes):",
                 completions=vocab.completions())
         elif key == "available":
             answer = prompts.text(
                 'When are they free? (e.g. "Tue evening; Sat 10-14"; Enter to skip)',
                 parse=lambda s: parse_availability_many([s]))
-            values["available"] = [answer] if answer else []
+            values.available = [answer] if answer else []
         elif key == "formats":
-            values["formats"] = prompts.checkbox(
+            values.formats = prompts.checkbox(
                 "Formats they can attend:",
                 [(f, f.replace("_", " ")) for f in fields.FORMATS], checked=["in_person"])
         elif key == "languages":
-            values["languages"] = prompts.text(
+            values.languages = prompts.text(
                 "Languages:", default="English", parse=normalize_languages)
         elif key == "consent":
             picked = prompts.checkbox(
@@ -154,7 +92,7 @@ def _prompt_intake(values: dict[str, Any], missing: list[str]) -> None:
                 [("store", "store: keep this record"), ("contact", "contact: reach out to them"),
                  ("share", "share: share details with groups when referring")],
                 checked=["store"])
-            values["consent"] = ",".join(picked)
+            values.consent = ",".join(picked)
 
 
 def _echo_saved(record: dict[str, Any], unknown: list[str], verb: str) -> None:
@@ -194,27 +132,28 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a person you support. On a terminal, asks for what the flags leave out."""
-    values = _flag_values(locals())  # first, before any local name exists
     from peercli.cli import runtime
     from peercli.cli.render import print_json, warn
-    from peercli.store.consumers import consumer_dict, insert_consumer, record_consent
-    from peercli.store.db import write
+    from peercli.core.consumers import ConsumerFields, read_consent_kinds
+    from peercli.store.consumers import add_consumer, consumer_dict
 
-    missing = [key for key in INTAKE_FIELDS if values.get(key) is None]
+    values = ConsumerFields(
+        name=name, interests=interests, available=available, formats=formats,
+        languages=languages, consent=consent, phone=phone, email=email, postal_code=postal_code,
+        access=access, eligible=eligible, goal=goal, note=note, every=every, pronouns=pronouns,
+        contact_preference=contact_preference)
+    missing = [key for key in INTAKE_FIELDS if getattr(values, key) is None]
     if missing and runtime.can_prompt():
         _prompt_intake(values, missing)
-    elif values["name"] is None:
+    elif values.name is None:
         raise PeerError(
             "missing NAME: give the person's name or alias, e.g. peer consumer add \"Sam R.\" "
             "(not prompting: no terminal or --no-input)"
         )
-    changes, unknown = _parse_fields(values)
-    kinds = _parse_consent(values.get("consent"))
+    changes, unknown = _read(values)
+    kinds = read_consent_kinds(values.consent)
     conn = runtime.conn()
-    with write(conn):
-        consumer_id = insert_consumer(conn, changes)
-        if kinds:
-            record_consent(conn, consumer_id, kinds, granted=True, note="at intake")
+    consumer_id = add_consumer(conn, changes, kinds)
     record = consumer_dict(conn, consumer_id)
     if as_json:
         print_json(record)
@@ -246,21 +185,22 @@ def edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a consumer's details. Only the flags given change; list flags replace the list."""
-    values = _flag_values(locals())  # first, before any local name exists
     from peercli.cli import runtime
     from peercli.cli.render import print_json, warn
-    from peercli.store.consumers import consumer_dict, update_consumer
-    from peercli.store.db import write
+    from peercli.core.consumers import ConsumerFields
+    from peercli.store.consumers import edit_consumer
     from peercli.store.lookup import resolve
 
-    changes, unknown = _parse_fields(values)
+    changes, unknown = _read(ConsumerFields(
+        name=name, interests=interests, available=available, formats=formats,
+        languages=languages, phone=phone, email=email, postal_code=postal_code, access=access,
+        eligible=eligible, goal=goal, note=note, every=every, pronouns=pronouns,
+        contact_preference=contact_preference))
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
     if not changes.field_names():
         raise PeerError("nothing to change: give at least one flag, e.g. --interests or --every")
-    with write(conn):
-        update_consumer(conn, row["id"], changes)
-    record = consumer_dict(conn, row["id"])
+    record = edit_consumer(conn, row["id"], changes)
     if as_json:
         print_json(record)
     else:
@@ -414,33 +354,23 @@ def consent(
     as_json: JsonOpt = False,
 ) -> None:
     """Grant or revoke consent (store, contact, share); every change is kept in the history."""
-    from datetime import date
-
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
-    from peercli.store.consumers import consent_history, current_consent, record_consent
-    from peercli.store.db import write
+    from peercli.core.consumers import read_consent_kinds, read_expires
+    from peercli.store.consumers import change_consent
     from peercli.store.lookup import resolve
 
     if action is not None and action.lower() not in ("grant", "revoke"):
         raise PeerError(f"unknown action '{action}': use grant or revoke")
     if action is not None and kinds is None:
         raise PeerError("missing KIND: store, contact, share or all")
-    parsed = _parse_consent(kinds) if kinds is not None else []
-    if expires is not None:
-        try:
-            date.fromisoformat(expires)
-        except ValueError:
-            raise PeerError(f"--expires: '{expires}' is not a date (use YYYY-MM-DD)") from None
+    parsed = read_consent_kinds(kinds)
+    expires_on = read_expires(expires)
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
-    if action is not None:
-        granted = action.lower() == "grant"
-        with write(conn):
-            record_consent(conn, row["id"], parsed, granted=granted, note=note,
-                           expires_on=expires if granted else None)
-    state = {"consumer_id": row["id"], "consent": current_consent(conn, row["id"]),
-             "history": consent_history(conn, row["id"])}
+    granted = None if action is None else action.lower() == "grant"
+    state = change_consent(conn, row["id"], parsed, granted=granted, note=note,
+                           expires_on=expires_on)
     if as_json:
         print_json(state)
         return

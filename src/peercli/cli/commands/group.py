@@ -522,16 +522,14 @@ def _group_changes(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     from peercli.core.languages import normalize_languages
     from peercli.core.schedule import parse_schedule
     from peercli.importers import values as V
+    from peercli.importers.records import TEXT_FIELDS, field_problems
     from peercli.importers.userfiles import load_vocabulary
 
     changes: dict[str, Any] = {}
     unknown: list[str] = []
     name = values.get("name")
     if name is not None:
-        if not name.strip():
-            raise PeerError('the group name is empty: give a name, e.g. "Tuesday Grief Circle"')
-        if len(name) > 200:
-            raise PeerError("the group name is longer than 200 characters")
+        _refuse(field_problems({"name": name}))
         changes["name"] = name.strip()
     if values.get("schedule") is not None:
         meetings: list[Any] = []
@@ -571,28 +569,18 @@ def _group_changes(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if answer not in ("yes", "no", "y", "n", "true", "false", ""):
             raise PeerError(f"--newcomers '{values['newcomers']}': expected yes or no")
         changes["open_to_newcomers"] = None if not answer else answer in ("yes", "y", "true")
-    if values.get("email") and "@" not in values["email"]:
-        raise PeerError(f"--email: '{values['email']}' is not an email address")
-    for key in ("organization", "description", "address", "city", "postal_code", "online_url",
-                "cost", "phone", "email", "website", "notes"):
+    for key in TEXT_FIELDS:
         if values.get(key) is not None:
-            text = values[key].strip()
-            if len(text) > 10_000:
-                raise PeerError(f"--{key.replace('_', '-')} is longer than 10,000 characters")
-            changes[key] = text or None
+            changes[key] = values[key].strip() or None
+    _refuse(field_problems(changes))
     return changes, unknown
 
 
-_FLAG_KEYS = (
-    "name", "schedule", "topics", "format_", "organization", "description", "address", "city",
-    "postal_code", "online_url", "languages", "facilitation", "audience", "accessibility", "cost",
-    "phone", "email", "website", "notes", "newcomers", "timezone",
-)
-
-
-def _flag_values(given: dict[str, Any]) -> dict[str, Any]:
-    """The add/edit flag values by field name (format_ -> format)."""
-    return {key.rstrip("_"): given.get(key) for key in _FLAG_KEYS}
+def _refuse(problems: list[Any]) -> None:
+    """The first broken group field rule (importers/records.py) as a PeerError naming the flag."""
+    if problems:
+        first = problems[0]
+        raise PeerError(first.text("--" + first.field.replace("_", "-")))
 
 
 def _echo_group(record: dict[str, Any], unknown: list[str], verb: str) -> None:
@@ -643,7 +631,14 @@ def add(
 
     if not schedule:
         raise PeerError('missing --schedule: when does it meet? e.g. --schedule "Tuesdays 6-7:30pm"')
-    values = _flag_values(locals())
+    values = {
+        "name": name, "schedule": schedule, "topics": topics, "format": format_,
+        "organization": organization, "description": description, "address": address,
+        "city": city, "postal_code": postal_code, "online_url": online_url,
+        "languages": languages, "facilitation": facilitation, "audience": audience,
+        "accessibility": accessibility, "cost": cost, "phone": phone, "email": email,
+        "website": website, "notes": notes, "newcomers": newcomers, "timezone": timezone,
+    }
     changes, unknown = _group_changes(values)
     changes.setdefault("format", infer_format(changes.get("address"), changes.get("online_url")))
     record = GroupRecord(source="manual", source_key="manual:new", **changes)
@@ -692,7 +687,14 @@ def edit(
     from peercli.store.groups import edit_group, group_dict
     from peercli.store.lookup import resolve
 
-    values = _flag_values(locals())
+    values = {
+        "name": name, "schedule": schedule, "topics": topics, "format": format_,
+        "organization": organization, "description": description, "address": address,
+        "city": city, "postal_code": postal_code, "online_url": online_url,
+        "languages": languages, "facilitation": facilitation, "audience": audience,
+        "accessibility": accessibility, "cost": cost, "phone": phone, "email": email,
+        "website": website, "notes": notes, "newcomers": newcomers, "timezone": timezone,
+    }
     changes, unknown = _group_changes(values)
     if not changes:
         raise PeerError("nothing to change: give at least one flag, e.g. --schedule or --topics")
