@@ -20,7 +20,7 @@ from typing import Any
 from peercli.core.availability import Window
 from peercli.core.matching import ConsumerProfile, GroupProfile, Match, score_group
 from peercli.core.schedule import Meeting
-from peercli.core.topics import load_vocabulary
+from peercli.importers.userfiles import load_vocabulary
 
 PINNED = Path(__file__).parent / "fixtures" / "matching_pinned.json"
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday

@@ -57,12 +57,13 @@ def run_demo(db: Path, say: Callable[[str], None] | None = None) -> DemoRun:
     from importlib.resources import as_file, files
 
     from peercli import importers
+    from peercli.core.matching import MatchOptions
     from peercli.importers.userfiles import load_vocabulary
     from peercli.store.clock import now
     from peercli.store.consumers import consumer_dict, insert_consumer, record_consent
     from peercli.store.db import open_db, write
     from peercli.store.groups import import_records
-    from peercli.store.matching import Narrowing, load_consumer, match_groups
+    from peercli.store.matching import load_consumer, match_groups
 
     tell = say or (lambda _line: None)
     conn = open_db(db)
@@ -82,8 +83,8 @@ def run_demo(db: Path, say: Callable[[str], None] | None = None) -> DemoRun:
         tell(f'Added #{cid} {person["name"]}: interested in "{person["interests"]}", free '
              f'{person["available"]}, in person, English, share consent given '
              "(peer consumer add).")
-        matches, _ = match_groups(conn, load_consumer(conn, cid), now(), Narrowing(limit=5),
-                                  vocabulary=load_vocabulary())
+        options = MatchOptions(limit=5, vocabulary=load_vocabulary())
+        matches, _ = match_groups(conn, load_consumer(conn, cid), now(), options)
         return DemoRun(db, summary.to_dict(), consumer_dict(conn, cid), matches)
     finally:
         conn.close()

@@ -369,9 +369,13 @@ def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
     )
 
 
+#: The ``meetings`` columns `meeting_from_row` reads, in its order.
+MEETING_COLUMNS = "freq, interval, byday, start_minute, end_minute, timezone, dtstart, until"
+
+
 def meeting_from_row(row: Sequence[Any]) -> Meeting:
-    """The one row -> Meeting mapping: (freq, interval, byday, start_minute, end_minute,
-    timezone, dtstart, until), as stored in the ``meetings`` table."""
+    """The one row -> Meeting mapping: the values of MEETING_COLUMNS, as stored in the
+    ``meetings`` table."""
     from peercli.core.schedule import Meeting
 
     freq, interval, byday, start, end, timezone, dtstart, until = row
@@ -388,9 +392,8 @@ def meetings_by_group(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int,
     if not ids:
         return out
     for r in conn.execute(
-        "SELECT group_id, freq, interval, byday, start_minute, end_minute, timezone, dtstart, "
-        "until FROM meetings WHERE group_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY group_id, id",
+        f"SELECT group_id, {MEETING_COLUMNS} FROM meetings "
+        "WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY group_id, id",
         (json.dumps(list(ids)),),
     ):
         out[r[0]].append(meeting_from_row(tuple(r)[1:]))

@@ -21,9 +21,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from peercli.core.availability import Window
 from peercli.core.errors import PeerError
@@ -33,24 +33,25 @@ from peercli.core.matching import (
     NEUTRAL,
     PEER_LED_VALUES,
     RELATED_TOPIC_CREDIT,
-    WEIGHTS,
     ConsumerProfile,
     GroupProfile,
     Match,
+    MatchOptions,
     compatible_group_formats,
     finish_ranking,
     goal_is_social,
-    score_group,
+    passing,
     topics_that_pass,
 )
+from peercli.core.matching.ranking import options_of
 from peercli.core.schedule import Meeting
 from peercli.store.db import loads_list
+from peercli.store.groups import MEETING_COLUMNS, meeting_from_row
 from peercli.store.places import centroids
 
-if TYPE_CHECKING:
-    from peercli.core.topics import Vocabulary
-
 BATCH_SIZE = 2000
+#: The options value of a search (kept under the name the candidate search first gave it).
+Narrowing = MatchOptions
 
 
 # -- consumers -------------------------------------------------------------------------------
@@ -116,19 +117,16 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-class _MeetingCache:
+class MeetingCache:
     """Many groups share a schedule: build each distinct Meeting once."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[Any, ...], Meeting] = {}
 
-    def get(self, key: tuple[Any, ...]) -> Meeting:
-        m = self._cache.get(key)
+    def get(self, values: tuple[Any, ...]) -> Meeting:
+        m = self._cache.get(values)
         if m is None:
-            freq, interval, byday, start, end, tz, dtstart, until = key
-            m = Meeting(freq=freq, interval=interval, byday=tuple(loads_list(byday)), start=start,
-                        end=end, timezone=tz, dtstart=_date(dtstart), until=_date(until))
-            self._cache[key] = m
+            m = self._cache[values] = meeting_from_row(values)
         return m
 
 
@@ -140,12 +138,12 @@ _GROUP_COLUMNS = (
 
 
 def load_groups(
-    conn: sqlite3.Connection, ids: Sequence[int], *, cache: _MeetingCache | None = None
+    conn: sqlite3.Connection, ids: Sequence[int], *, cache: MeetingCache | None = None
 ) -> list[GroupProfile]:
     """Profiles for `ids` (in that order), in three queries whatever their number."""
     if not ids:
         return []
-    cache = cache or _MeetingCache()
+    cache = cache or MeetingCache()
     arg = json.dumps(list(ids))
     rows = {
         r["id"]: r for r in conn.execute(
@@ -161,8 +159,8 @@ def load_groups(
     ):
         topics[gid].append(topic)
     for r in conn.execute(
-        "SELECT group_id, freq, interval, byday, start_minute, end_minute, timezone, dtstart, "
-        "until FROM meetings WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        f"SELECT group_id, {MEETING_COLUMNS} FROM meetings "
+        "WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         (arg,),
     ):
         meetings[r[0]].append(cache.get(tuple(r)[1:]))
@@ -204,17 +202,6 @@ def load_group(conn: sqlite3.Connection, group_id: int) -> GroupProfile:
 # -- narrowing -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Narrowing:
-    """What `peer match` was asked to narrow to, beyond the person's own profile."""
-
-    topic: str | None = None  # a topic slug
-    group_formats: tuple[str, ...] | None = None  # allowed group formats
-    limit: int | None = 10
-    near_misses: bool = False
-    any_topic: bool = False
-
-
 def _schedule_clause(windows: Sequence[Window], slack: int, today: str) -> tuple[str, list[Any]]:
     """SQL over `meetings m`: a current meeting inside (or within `slack` of) some window."""
     current = "(m.until IS NULL OR m.until >= ?)"
@@ -230,60 +217,71 @@ def _schedule_clause(windows: Sequence[Window], slack: int, today: str) -> tuple
     return f"{current} AND ({' OR '.join(parts)})", [today, *params]
 
 
-def _bound_sql(consumer: ConsumerProfile) -> tuple[str, list[Any]]:
-    """An SQL expression that is >= the score `score_group` can give a candidate `g`."""
-    w = WEIGHTS
-    social = goal_is_social(consumer.goals)
-    col = 0 if social else 1
+def _component_bounds(consumer: ConsumerProfile) -> dict[str, tuple[str, list[Any]]]:
+    """Per score component, an SQL expression over `groups g` that is >= the value the
+    component can give g. A component not listed here is bounded by 1 (always safe: a new
+    component needs no SQL to keep the search exact, only to make it stop sooner)."""
+    col = 0 if goal_is_social(consumer.goals) else 1
     peer = PEER_LED_VALUES
     if consumer.interests:
-        topic = (
-            "(CASE WHEN EXISTS (SELECT 1 FROM group_topics t WHERE t.group_id = g.id AND "
-            "t.topic IN (SELECT value FROM json_each(?))) THEN 1.0 ELSE ? END)"
+        topics = (
+            ("(CASE WHEN EXISTS (SELECT 1 FROM group_topics t WHERE t.group_id = g.id AND "
+            "t.topic IN (SELECT value FROM json_each(?))) THEN 1.0 ELSE ? END)"),
+            [json.dumps(list(consumer.interests)), RELATED_TOPIC_CREDIT],
         )
-        topic_params: list[Any] = [json.dumps(list(consumer.interests)), RELATED_TOPIC_CREDIT]
     else:
-        topic, topic_params = "?", [NEUTRAL]
-    expr = (
-        f"(? * {topic} + ? + ? + ? + "
-        "? * (CASE g.facilitation WHEN 'peer-led' THEN ? WHEN 'mutual-aid' THEN ? "
-        "WHEN 'professional' THEN ? ELSE ? END) + "
-        "? * (CASE g.open_to_newcomers WHEN 1 THEN 1.0 WHEN 0 THEN 0.0 ELSE ? END)) / ?"
-    )
-    params = [
-        w.topics, *topic_params, w.schedule, w.distance, w.freshness,
-        w.peer_led, peer["peer-led"][col], peer["mutual-aid"][col], peer["professional"][col],
-        peer[None][col],
-        w.newcomers, NEUTRAL, w.total,
-    ]
-    return expr, params
+        topics = ("?", [NEUTRAL])
+    return {
+        "topics": topics,
+        "peer_led": (
+            ("(CASE g.facilitation WHEN 'peer-led' THEN ? WHEN 'mutual-aid' THEN ? "
+            "WHEN 'professional' THEN ? ELSE ? END)"),
+            [peer["peer-led"][col], peer["mutual-aid"][col], peer["professional"][col],
+             peer[None][col]],
+        ),
+        "newcomers": (
+            "(CASE g.open_to_newcomers WHEN 1 THEN 1.0 WHEN 0 THEN 0.0 ELSE ? END)", [NEUTRAL]),
+    }
+
+
+def _bound_sql(consumer: ConsumerProfile, options: MatchOptions) -> tuple[str, list[Any]]:
+    """An SQL expression that is >= the score the matcher can give a candidate `g`."""
+    bounds = _component_bounds(consumer)
+    terms: list[str] = []
+    params: list[Any] = []
+    for name, weight in options.weights.items():
+        expr, expr_params = bounds.get(name, ("1.0", []))
+        terms.append(f"? * {expr}")
+        params += [weight, *expr_params]
+    return f"(({' + '.join(terms)}) / ?)", [*params, options.weights.total]
 
 
 def candidate_ids(
-    conn: sqlite3.Connection, consumer: ConsumerProfile, narrowing: Narrowing, now: datetime,
-    vocabulary: Vocabulary | None = None,
+    conn: sqlite3.Connection, consumer: ConsumerProfile, options: MatchOptions, now: datetime
 ) -> list[tuple[int, float]]:
-    """(group id, score upper bound) for every group that can pass the format and schedule
-    filters, highest bound first."""
+    """(group id, score upper bound) for every group that can pass the status, format,
+    schedule and topic filters (and --topic, --format), highest bound first. Narrowing only:
+    the matcher still applies every filter to what this returns."""
     formats = compatible_group_formats(consumer.formats)
-    if narrowing.group_formats is not None:
-        formats = tuple(f for f in formats if f in narrowing.group_formats)
+    if options.group_formats is not None:
+        formats = tuple(f for f in formats if f in options.group_formats)
     if not formats:
         return []
-    slack = NEAR_MISS_MINUTES if narrowing.near_misses else 0
+    slack = NEAR_MISS_MINUTES if options.near_misses else 0
     sched, sched_params = _schedule_clause(consumer.windows, slack, now.date().isoformat())
-    bound, bound_params = _bound_sql(consumer)
+    bound, bound_params = _bound_sql(consumer, options)
     where = [f"g.format IN ({', '.join('?' for _ in formats)})"]
     params: list[Any] = list(formats)
-    if consumer.interests and not narrowing.any_topic:
+    if consumer.interests and not options.any_topic:
         # the topic filter, in SQL: a group must carry one of these topics to pass it
         where.append("EXISTS (SELECT 1 FROM group_topics t3 WHERE t3.group_id = g.id "
                      "AND t3.topic IN (SELECT value FROM json_each(?)))")
-        params.append(json.dumps(sorted(topics_that_pass(consumer.interests, vocabulary))))
-    if narrowing.topic:
+        passing_topics = topics_that_pass(consumer.interests, options.vocabulary)
+        params.append(json.dumps(sorted(passing_topics)))
+    if options.topic is not None:
         where.append("EXISTS (SELECT 1 FROM group_topics t2 WHERE t2.group_id = g.id "
                      "AND t2.topic = ?)")
-        params.append(narrowing.topic)
+        params.append(options.topic)
     sql = (
         f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched}) "
         f"SELECT g.id, {bound} AS ub FROM fit JOIN groups g ON g.id = fit.id "
@@ -296,27 +294,27 @@ def match_groups(
     conn: sqlite3.Connection,
     consumer: ConsumerProfile,
     now: datetime,
-    narrowing: Narrowing,
-    *,
-    vocabulary: Vocabulary | None = None,
+    options: MatchOptions | None = None,
+    **overrides: Any,
 ) -> tuple[list[Match], int]:
-    """The ranked matches for `consumer` and how many candidates were scored."""
-    rows = candidate_ids(conn, consumer, narrowing, now, vocabulary)
-    limit = narrowing.limit
-    cache = _MeetingCache()
+    """The ranked matches for `consumer` (exactly what `core.matching.rank` gives over every
+    group) and how many candidates were scored. Keyword `overrides` replace option fields."""
+    import heapq
+
+    opts = options_of(options, overrides)
+    rows = candidate_ids(conn, consumer, opts, now)
+    limit = opts.limit
+    cache = MeetingCache()
     passed: list[Match] = []
     scores: list[float] = []  # min-heap of the best `limit` scores so far
-    import heapq
 
     i = 0
     while i < len(rows):
         batch = rows[i:i + BATCH_SIZE]
         i += len(batch)
         for group in load_groups(conn, [gid for gid, _ in batch], cache=cache):
-            m = score_group(consumer, group, now, near_misses=narrowing.near_misses,
-                            any_topic=narrowing.any_topic, vocabulary=vocabulary,
-                            with_next=False)
-            if not m.passed:
+            m = passing(consumer, group, now, opts)
+            if m is None:
                 continue
             passed.append(m)
             if limit:

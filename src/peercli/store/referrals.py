@@ -236,12 +236,10 @@ def _scored(conn: sqlite3.Connection, consumer_id: int, groups: Sequence[int | M
     ids = [g for g in groups if isinstance(g, int)]
     if not ids:
         return [g for g in groups if not isinstance(g, int)]
-    from peercli.core.matching import score_group
+    from peercli.core.matching import MatchOptions, score_group
     from peercli.store.matching import load_consumer, load_groups
 
     profile = load_consumer(conn, consumer_id)
-    scored = {
-        g.id: score_group(profile, g, now, near_misses=True, vocabulary=vocabulary)
-        for g in load_groups(conn, ids)
-    }
+    options = MatchOptions(near_misses=True, vocabulary=vocabulary)
+    scored = {g.id: score_group(profile, g, now, options) for g in load_groups(conn, ids)}
     return [scored[g] if isinstance(g, int) else g for g in groups]

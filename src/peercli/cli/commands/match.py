@@ -16,7 +16,7 @@ from peercli.core.errors import PeerError
 if TYPE_CHECKING:
     import sqlite3
 
-    from peercli.core.matching import ConsumerProfile, Match
+    from peercli.core.matching import ConsumerProfile, Match, MatchOptions
     from peercli.core.topics import Vocabulary
 
 
@@ -41,25 +41,24 @@ def _parse_format(fmt: str) -> str:
         raise PeerError(f"--format: {exc}") from None
 
 
-def _explain(conn: sqlite3.Connection, consumer_id: int, group_ref: str, near_misses: bool,
-             any_topic: bool, vocabulary: Vocabulary, as_json: bool) -> None:
+def _explain(conn: sqlite3.Connection, consumer_id: int, group_ref: str, options: MatchOptions,
+             as_json: bool) -> None:
     from peercli.cli.commands.matchview import next_text
     from peercli.cli.render import console, print_json
     from peercli.core.contract import match_dict, when_text, where_text
-    from peercli.core.matching import WEIGHTS, score_group
+    from peercli.core.matching import score_group
     from peercli.store.clock import now
     from peercli.store.lookup import resolve
     from peercli.store.matching import load_consumer, load_group
 
     consumer = load_consumer(conn, consumer_id)
     row = resolve(conn, "group", group_ref)
-    match = score_group(consumer, load_group(conn, row["id"]), now(), near_misses=near_misses,
-                        any_topic=any_topic, vocabulary=vocabulary)
-    total = WEIGHTS.total
+    match = score_group(consumer, load_group(conn, row["id"]), now(), options)
+    total = options.weights.total
     parts = {
         name: {"value": match.breakdown[name], "weight": weight,
                "points": round(weight * match.breakdown[name] / total, 4)}
-        for name, weight in WEIGHTS.items()
+        for name, weight in options.weights.items()
     }
     data = {**match_dict(match), "consumer_id": consumer.id, "passed": match.passed,
             "filtered_by": match.filtered_by, "breakdown": parts}
@@ -82,8 +81,8 @@ def _explain(conn: sqlite3.Connection, consumer_id: int, group_ref: str, near_mi
         out.print(f"  · {escape(reason)}")
 
 
-def _group_match(conn: sqlite3.Connection, group_ref: str, limit: int, near_misses: bool,
-                 any_topic: bool, vocabulary: Vocabulary, as_json: bool) -> None:
+def _group_match(conn: sqlite3.Connection, group_ref: str, options: MatchOptions,
+                 as_json: bool) -> None:
     from peercli.cli.render import print_json, table, warn
     from peercli.core.matching import rank_consumers
     from peercli.store.clock import now
@@ -98,8 +97,7 @@ def _group_match(conn: sqlite3.Connection, group_ref: str, limit: int, near_miss
         from dataclasses import replace
 
         group = replace(group, status="active")
-    matches = rank_consumers(group, load_active_consumers(conn), now(), limit=limit,
-                             near_misses=near_misses, any_topic=any_topic, vocabulary=vocabulary)
+    matches = rank_consumers(group, load_active_consumers(conn), now(), options)
     if as_json:
         print_json([{"consumer_id": m.consumer.id, "name": m.consumer.name,
                      "score": round(m.score, 3), "reasons": list(m.reasons),
@@ -179,6 +177,7 @@ def match(
 ) -> None:
     """Rank the groups that fit a person, with reasons and next meeting; then pick referrals."""
     from peercli.cli import runtime
+    from peercli.core.matching import MatchOptions
     from peercli.importers.userfiles import load_vocabulary
     from peercli.store.lookup import resolve_active_consumer
 
@@ -190,18 +189,19 @@ def match(
     day_value = _parse_day(day) if day is not None else None
     fmt = _parse_format(format_) if format_ is not None else None
     vocabulary = load_vocabulary()
+    options = MatchOptions(near_misses=near_misses, any_topic=any_topic, limit=limit,
+                           vocabulary=vocabulary)
     conn = runtime.conn()
     if group is not None:
-        _group_match(conn, group, limit, near_misses, any_topic, vocabulary, as_json)
+        _group_match(conn, group, options, as_json)
         return
     assert consumer is not None
     row = resolve_active_consumer(conn, consumer)
     if explain is not None:
-        _explain(conn, row["id"], explain, near_misses, any_topic, vocabulary, as_json)
+        _explain(conn, row["id"], explain, options, as_json)
         return
-    wanted = _Wanted(topic=topic, fmt=fmt, day=day_value, limit=limit, near_misses=near_misses,
-                     any_topic=any_topic)
-    _consumer_match(conn, row["id"], wanted, vocabulary, as_json)
+    wanted = _Wanted(topic=topic, fmt=fmt, day=day_value, options=options, vocabulary=vocabulary)
+    _consumer_match(conn, row["id"], wanted, as_json)
 
 
 @dataclass(frozen=True)
@@ -211,13 +211,12 @@ class _Wanted:
     topic: str | None
     fmt: str | None
     day: int | None
-    limit: int
-    near_misses: bool
-    any_topic: bool
+    options: MatchOptions  # --topic and --format are added once read against the profile
+    vocabulary: Vocabulary
 
 
 def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
-                    vocabulary: Vocabulary, as_json: bool) -> None:
+                    as_json: bool) -> None:
     from dataclasses import replace
 
     from peercli.cli import runtime
@@ -226,7 +225,6 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
     from peercli.core.contract import match_dict
     from peercli.store.clock import now
     from peercli.store.matching import (
-        Narrowing,
         load_consumer,
         match_groups,
         narrow_windows,
@@ -244,14 +242,14 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
 
             raise PeerError(f"--day: consumer #{profile.id} has no free time on "
                             f"{DAY_NAMES[wanted.day]} (see peer consumer show {profile.id})")
+    options = wanted.options
     topic_slug = None
     if wanted.topic is not None:
-        topic_slug = vocabulary.normalize_one(wanted.topic)[0]
+        topic_slug = wanted.vocabulary.normalize_one(wanted.topic)[0]
         if not topic_slug:
             raise PeerError(f"--topic: '{wanted.topic}' names no topic (see peer topics)")
-    narrowing = Narrowing(topic=topic_slug, group_formats=group_formats, limit=wanted.limit,
-                          near_misses=wanted.near_misses, any_topic=wanted.any_topic)
-    matches, _ = match_groups(conn, profile, now(), narrowing, vocabulary=vocabulary)
+    options = replace(options, topic=topic_slug, group_formats=group_formats)
+    matches, _ = match_groups(conn, profile, now(), options)
     if as_json:
         print_json([match_dict(m) for m in matches])
         return
@@ -260,12 +258,13 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
         return
     render_matches(matches, f"Groups for #{profile.id} {profile.name}")
     if runtime.can_prompt():
-        _pick_and_refer(conn, profile, matches, vocabulary)
+        _pick_and_refer(conn, profile, matches, wanted.vocabulary)
 
 
 def _no_match(profile: ConsumerProfile, wanted: _Wanted) -> None:
-    hint = "" if wanted.near_misses else " Try --near-misses to include meetings just outside it"
-    hint += "" if wanted.any_topic or not hint else ", or --any-topic for groups on other topics."
+    options = wanted.options
+    hint = "" if options.near_misses else " Try --near-misses to include meetings just outside it"
+    hint += "" if options.any_topic or not hint else ", or --any-topic for groups on other topics."
     hint = hint if not hint or hint.endswith(".") else hint + "."
     if not profile.windows:
         hint = ""

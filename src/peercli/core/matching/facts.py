@@ -1,0 +1,328 @@
+"""What the hard filters and the score components share about one consumer and one group.
+
+`Facts` computes each shared fact (how the person would attend, which meetings fit their free
+time, the topic overlap, the distance) once, on first use, so a filter that rejects early saves
+the rest. The helpers below are the measurements themselves; they are pure and tested directly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
+
+from peercli.core.availability import PARTS_OF_DAY, Window
+from peercli.core.geo import haversine_km
+from peercli.core.matching.model import (
+    DISTANCE_FULL_KM,
+    DISTANCE_SCALE_KM,
+    NEAR_MISS_MINUTES,
+    NEUTRAL,
+    ONLINE_DISTANCE,
+    RELATED_CATEGORIES,
+    RELATED_TOPIC_CREDIT,
+    ConsumerProfile,
+    GroupProfile,
+    MatchOptions,
+)
+from peercli.core.schedule import Meeting, weekdays_of
+from peercli.core.timeparse import DAY_ABBRS, END_OF_DAY, format_hhmm
+
+if TYPE_CHECKING:
+    from peercli.core.topics import Vocabulary
+
+#: Words in a goal that mean "connection": peer-led groups are favoured for them.
+_SOCIAL_GOAL = re.compile(
+    r"\b(connect\w*|friend\w*|lonel\w*|isolat\w*|social\w*|belong\w*|companion\w*|"
+    r"meet (?:new )?people|community)\b",
+    re.IGNORECASE,
+)
+
+
+def goal_is_social(goals: str | None) -> bool:
+    """Does the person's goal talk about connection, friends, loneliness or being social?"""
+    return bool(goals and _SOCIAL_GOAL.search(goals))
+
+
+_PART_NAMES: dict[tuple[int, int], str] = {}
+for _name, _span in PARTS_OF_DAY.items():
+    _PART_NAMES.setdefault(_span, _name)
+
+
+def window_label(w: Window) -> str:
+    """ "Tue evening", "Sat 10:00-14:00", "Sun (all day)"."""
+    day = DAY_ABBRS[w.day]
+    if (w.start, w.end) == (0, END_OF_DAY):
+        return f"{day} (all day)"
+    part = _PART_NAMES.get((w.start, w.end))
+    return f"{day} {part}" if part else f"{day} {format_hhmm(w.start)}-{format_hhmm(w.end)}"
+
+
+def meeting_is_current(m: Meeting, today: date) -> bool:
+    return m.until is None or m.until >= today
+
+
+# -- attendance --------------------------------------------------------------------------------
+
+
+def attendance_mode(consumer: ConsumerProfile, group: GroupProfile) -> str | None:
+    """How the person would attend ("in_person" or "online"), or None if they cannot.
+
+    A consumer with no formats stated can attend anything; "hybrid" on a consumer means either.
+    A hybrid group fits both; in person is preferred when the person can do both.
+    """
+    formats = set(consumer.formats) or {"in_person", "online"}
+    if "hybrid" in formats:
+        formats |= {"in_person", "online"}
+    if group.format == "online":
+        return "online" if "online" in formats else None
+    if group.format == "hybrid":
+        return "in_person" if "in_person" in formats else "online"
+    return "in_person" if "in_person" in formats else None
+
+
+def compatible_group_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The group formats a person with these formats can attend (for SQL narrowing)."""
+    probe = ConsumerProfile(0, "", formats=tuple(formats))
+    return tuple(
+        f for f in ("in_person", "online", "hybrid")
+        if attendance_mode(probe, GroupProfile(0, "", format=f)) is not None
+    )
+
+
+def group_languages(group: GroupProfile) -> tuple[str, ...]:
+    """A listing that does not say which language it meets in is taken to meet in English."""
+    return group.languages or ("en",)
+
+
+# -- free time ---------------------------------------------------------------------------------
+
+
+class Fit(NamedTuple):
+    """A meeting inside (or, for a near miss, close to) one free window."""
+
+    meeting: Meeting
+    window: Window
+    inside: float  # fraction of the meeting's minutes inside the window
+    near: bool
+    day: int
+
+
+def fits_of(consumer: ConsumerProfile, meetings: Sequence[Meeting], *, slack: int) -> list[Fit]:
+    """Meetings that sit inside a free window (or within `slack` minutes of one)."""
+    by_day: dict[int, list[Window]] = {}
+    for w in consumer.windows:
+        by_day.setdefault(w.day, []).append(w)
+    fits: list[Fit] = []
+    for m in meetings:
+        length = m.end - m.start
+        for day in sorted(weekdays_of(m)):
+            for w in by_day.get(day, ()):
+                if m.start >= w.start and m.end <= w.end:
+                    fits.append(Fit(m, w, 1.0, False, day))
+                elif slack and m.start >= w.start - slack and m.end <= w.end + slack:
+                    inside = max(0, min(m.end, w.end) - max(m.start, w.start)) / length
+                    fits.append(Fit(m, w, inside, True, day))
+    return fits
+
+
+def nearest_miss(consumer: ConsumerProfile, meetings: Sequence[Meeting]) -> str | None:
+    """A short description of the meeting closest to the person's free time."""
+    best: tuple[int, str] | None = None
+    for m in meetings:
+        for day in weekdays_of(m):
+            for w in consumer.windows:
+                if w.day != day:
+                    continue
+                gap = max(w.start - m.start, m.end - w.end, 0)
+                text = f"{DAY_ABBRS[day]} {format_hhmm(m.start)}-{format_hhmm(m.end)}"
+                if best is None or gap < best[0]:
+                    best = (gap, f"{text} is {gap} minutes outside your {window_label(w)}")
+    return best[1] if best else None
+
+
+class ScheduleFit(NamedTuple):
+    """How a group's current meetings sit against the person's free time."""
+
+    value: float  # the schedule component
+    fits: tuple[Fit, ...]  # exact fits when there are any, else the near ones
+    exact: bool  # some meeting lies fully inside a free window
+
+
+def schedule_fit(consumer: ConsumerProfile, current: Sequence[Meeting]) -> ScheduleFit:
+    """1 when a current meeting fits a free window; for a near miss the fraction of its minutes
+    inside; no current meetings 0; free time not recorded NEUTRAL (neither filtered nor
+    favoured)."""
+    if not current:
+        return ScheduleFit(0.0, (), False)
+    if not consumer.windows:
+        return ScheduleFit(NEUTRAL, (), False)
+    fits = fits_of(consumer, current, slack=NEAR_MISS_MINUTES)
+    exact = [f for f in fits if not f.near]
+    if exact:
+        return ScheduleFit(1.0, tuple(exact), True)
+    if fits:
+        return ScheduleFit(max(f.inside for f in fits), tuple(fits), False)
+    return ScheduleFit(0.0, (), False)
+
+
+# -- topics ------------------------------------------------------------------------------------
+
+
+def _canonical(slugs: Iterable[str], vocabulary: Vocabulary | None) -> list[str]:
+    out: list[str] = []
+    for slug in slugs:
+        if vocabulary is not None:
+            slug = vocabulary.normalize_one(slug)[0] or slug
+        if slug not in out:
+            out.append(slug)
+    return out
+
+
+def topics_that_pass(interests: Sequence[str], vocabulary: Vocabulary | None) -> frozenset[str]:
+    """Every group topic that would keep a group past the topic filter for these interests:
+    the interests themselves and, through the vocabulary, the topics related to them (same
+    category, see `topic_component`). Lets the candidate search narrow in SQL, exactly."""
+    mine = _canonical(interests, vocabulary)
+    out = set(mine)
+    if vocabulary is not None:
+        cats = {t.category for s in mine if (t := vocabulary.get(s)) is not None}
+        cats &= RELATED_CATEGORIES
+        out |= {t.slug for t in vocabulary.topics if t.category in cats}
+    return frozenset(out)
+
+
+def _related(mine: Sequence[str], theirs: Sequence[str], shared: Sequence[str],
+             vocabulary: Vocabulary) -> list[str]:
+    """Group topics not shared but in the same (related-able) category as an unshared
+    interest."""
+    theirs_set = set(theirs)
+    cats = {
+        t.category for s in mine if s not in theirs_set and (t := vocabulary.get(s)) is not None
+    }
+    related: list[str] = []
+    for s in theirs:
+        topic = vocabulary.get(s)
+        if (
+            topic is not None and s not in shared and topic.category in cats
+            and topic.category in RELATED_CATEGORIES
+        ):
+            related.append(s)
+    return related
+
+
+def topic_component(
+    interests: Sequence[str], topics: Sequence[str], vocabulary: Vocabulary | None = None
+) -> tuple[float, list[str], list[str]]:
+    """(value, shared topics, related topics).
+
+    value = min(1, (min(shared, 2) + 0.3 if any related) / min(interests, 2)): two shared
+    interests (or the only one) give full marks; a group topic in the same category as an
+    interest that is not shared adds a little. No interests stated: NEUTRAL.
+    """
+    mine = _canonical(interests, vocabulary)
+    theirs = _canonical(topics, vocabulary)
+    if not mine:
+        return NEUTRAL, [], []
+    theirs_set = set(theirs)
+    shared = [t for t in mine if t in theirs_set]
+    related = _related(mine, theirs, shared, vocabulary) if vocabulary is not None else []
+    value = (min(len(shared), 2) + (RELATED_TOPIC_CREDIT if related else 0.0)) / min(len(mine), 2)
+    return min(1.0, value), shared, related
+
+
+class TopicOverlap(NamedTuple):
+    value: float
+    shared: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+# -- distance ----------------------------------------------------------------------------------
+
+
+def distance_component(km: float | None, attends: str | None, can_go_online: bool) -> float:
+    """1 on the doorstep, decaying with distance; online attendance ONLINE_DISTANCE; unknown
+    NEUTRAL."""
+    if attends == "online":
+        return ONLINE_DISTANCE
+    if km is None:
+        return NEUTRAL
+    value = 1.0 if km <= DISTANCE_FULL_KM else math.exp(-(km - DISTANCE_FULL_KM) / DISTANCE_SCALE_KM)
+    return max(value, ONLINE_DISTANCE) if can_go_online else value
+
+
+# -- the facts of one pair ---------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """`functools.cached_property` without its lock (3.11 takes one on every first access, which
+    costs more than most facts): computed on first access, then read from the instance."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if obj is None:
+            return self
+        value = self.compute(obj)
+        obj.__dict__[self.name] = value
+        return value
+
+
+
+class Facts:
+    """One consumer, one group, the time and the options; shared facts computed on first use."""
+
+    def __init__(self, consumer: ConsumerProfile, group: GroupProfile, now: datetime,
+                 options: MatchOptions) -> None:
+        self.consumer = consumer
+        self.group = group
+        self.now = now
+        self.today = now.date()
+        self.options = options
+
+    @_once
+    def attends(self) -> str | None:
+        return attendance_mode(self.consumer, self.group)
+
+    @_once
+    def current(self) -> tuple[Meeting, ...]:
+        """The group's meetings that have not ended (no `until` in the past)."""
+        return tuple(m for m in self.group.meetings if meeting_is_current(m, self.today))
+
+    @_once
+    def schedule(self) -> ScheduleFit:
+        return schedule_fit(self.consumer, self.current)
+
+    @_once
+    def topics(self) -> TopicOverlap:
+        value, shared, related = topic_component(
+            self.consumer.interests, self.group.topics, self.options.vocabulary)
+        return TopicOverlap(value, tuple(shared), tuple(related))
+
+    @_once
+    def km(self) -> float | None:
+        """Distance in km when the person attends in person and both places are known."""
+        c, g = self.consumer, self.group
+        if (
+            self.attends != "in_person" or c.latitude is None or c.longitude is None
+            or g.latitude is None or g.longitude is None
+        ):
+            return None
+        return haversine_km(c.latitude, c.longitude, g.latitude, g.longitude)
+
+    @property
+    def can_go_online(self) -> bool:
+        """A hybrid group the person could also join online."""
+        formats = self.consumer.formats
+        return self.group.format == "hybrid" and (
+            not formats or bool({"online", "hybrid"} & set(formats)))
