@@ -101,19 +101,23 @@ class Package:
             best = min(names, key=lambda n: n.count("/"))
             self._root = best[: -len("datapackage.json")]
             descriptor = self._zip.read(best)
+        from peercli.importers import safejson
+
         try:
-            meta = json.loads(descriptor.decode("utf-8-sig"))
+            meta = safejson.loads(descriptor.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ImportFileError(f"{path.name}: datapackage.json is not valid JSON ({exc})") from None
+        except safejson.JsonLimitError as exc:
+            raise ImportFileError(f"{path.name}: datapackage.json has {exc}; refused") from None
         self.paths = dict(TABLES)
-        for resource in meta.get("resources", []) if isinstance(meta, dict) else []:
+        resources = meta.get("resources", []) if isinstance(meta, dict) else []
+        for resource in resources if isinstance(resources, list) else []:
             if isinstance(resource, dict) and isinstance(resource.get("path"), str):
                 name = str(resource.get("name", ""))
                 if name in TABLES:
-                    self.paths[name] = resource["path"]
+                    self.paths[name] = _inside_package(path.name, resource["path"])
 
     def _open(self, rel: str) -> tuple[BinaryIO, str] | None:
-        rel = rel.lstrip("./")
         if self._zip is not None:
             member = self._root + rel
             try:
@@ -126,6 +130,9 @@ class Package:
         file = self._dir / rel
         if not file.is_file():
             return None
+        if not file.resolve().is_relative_to(self._dir.resolve()):  # a symlink out of it
+            raise ImportFileError(f"{self.path.name}: the resource '{rel}' is a link that leaves "
+                                  "the package; refused")
         if file.stat().st_size > self.max_bytes:
             raise ImportFileError(f"{rel} is larger than {self.max_bytes / 1e6:.0f} MB")
         return open(file, "rb"), rel
@@ -159,6 +166,18 @@ class Package:
                 row["_line"] = r.line
                 rows.append(row)
         return rel, rows
+
+
+def _inside_package(package: str, rel: str) -> str:
+    """A resource path as a plain relative path inside the package ("a/b.csv"); a path that
+    is absolute, has a drive or backslash, or climbs out with ".." is refused (never opened)."""
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    if (rel.startswith("/") or "\\" in rel or re.match(r"^[A-Za-z]:", rel) or ".." in parts
+            or not parts or "\x00" in rel):
+        raise ImportFileError(
+            f"{package}: datapackage.json names the resource path '{rel}', which leaves the "
+            "package; refused (resource paths must stay inside the package folder)")
+    return "/".join(parts)
 
 
 def _find_descriptor_dir(folder: Path) -> Path | None:

@@ -309,7 +309,9 @@ _WS = re.compile(r"[ \t\n\r]*")
 def iter_json_array(text: str, name: str) -> Iterator[tuple[int, Any]]:
     """(line, element) for each element of a top-level JSON array, without building the whole
     list first; a syntax error is an ``ImportFileError`` naming line and column."""
-    decoder = json.JSONDecoder()
+    from peercli.importers import safejson
+
+    decoder = safejson.decoder()
     pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
     if pos >= len(text) or text[pos] != "[":
         if pos < len(text) and text[pos] == "{":
@@ -325,12 +327,15 @@ def iter_json_array(text: str, name: str) -> Iterator[tuple[int, Any]]:
         line += text.count("\n", counted, pos)
         counted = pos
         try:
-            element, end = decoder.raw_decode(text, pos)
+            element, end = safejson.raw_decode(decoder, text, pos)
         except json.JSONDecodeError as exc:
             raise ImportFileError(
                 f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                 line=exc.lineno,
             ) from None
+        except safejson.JsonLimitError as exc:
+            raise ImportFileError(f"{name}: the meeting at line {line}: {exc}; refused",
+                                  line=line) from None
         yield line, element
         pos = _WS.match(text, end).end()  # type: ignore[union-attr]
         if pos < len(text) and text[pos] == ",":
