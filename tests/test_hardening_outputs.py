@@ -177,10 +177,11 @@ def test_rejects_written_after_failure_mid_write_imports_nothing(peer, tmp_path,
     def full(self):
         raise OSError(28, "No space left on device")
 
+    real = files.StagedOutput.publish
     monkeypatch.setattr(files.StagedOutput, "publish", full)
     result = peer("group", "import", str(listing), "--skip-invalid", ok=False)
     assert result.exit_code == 1 and "Traceback" not in result.stderr
-    monkeypatch.undo()
+    monkeypatch.setattr(files.StagedOutput, "publish", real)
     assert peer.json("group", "list") == []
 
 
