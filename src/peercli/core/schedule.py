@@ -116,6 +116,8 @@ class Meeting:
     part_of_day: str | None = None
     #: Months the meeting runs in (1-12), empty for all year ("summer only" is 6, 7, 8).
     bymonth: tuple[int, ...] = ()
+    #: Dates on which the meeting does not take place (iCalendar EXDATE), sorted.
+    exdates: tuple[date, ...] = ()
 
     def __post_init__(self) -> None:
         if self.freq not in FREQS:
@@ -149,6 +151,8 @@ class Meeting:
             raise ScheduleError(",".join(map(str, months)), "months run from 1 to 12")
         object.__setattr__(self, "byday", codes)
         object.__setattr__(self, "bymonth", () if len(months) == 12 else months)
+        if self.exdates:
+            object.__setattr__(self, "exdates", tuple(sorted(set(self.exdates))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,6 +375,8 @@ def meeting_to_dict(m: Meeting) -> dict[str, object]:
         d["dtstart"] = m.dtstart.isoformat()
     if m.until:
         d["until"] = m.until.isoformat()
+    if m.exdates:
+        d["exdates"] = [x.isoformat() for x in m.exdates]
     return d
 
 
@@ -394,6 +400,9 @@ def meeting_from_dict(d: Mapping[str, object]) -> Meeting:
         byday = [c for c in byday.split(",") if c]
     interval = d.get("interval", 1)
     tz = d.get("timezone")
+    raw_ex = d.get("exdates") or ()
+    exdates = tuple(x for x in (_as_date(v, "exdates") for v in raw_ex  # type: ignore[union-attr]
+                                ) if x is not None)
     return Meeting(
         str(d.get("freq", "")).upper(),
         interval if isinstance(interval, int) else int(str(interval)),
@@ -406,6 +415,7 @@ def meeting_from_dict(d: Mapping[str, object]) -> Meeting:
         approximate,
         str(part) if approximate and part else None,
         tuple(int(str(x)) for x in d.get("bymonth") or ()),  # type: ignore[attr-defined]
+        exdates,
     )
 
 
@@ -569,7 +579,16 @@ def next_occurrences(
         freq, dtstart=dtstart, interval=m.interval, byweekday=byweekday, until=until,
         wkst=rrule.MO, bymonth=m.bymonth or None,
     )
-    results = list(rule.xafter(after, count=count, inc=False))
+    if m.exdates:
+        skipped = set(m.exdates)
+        results = []
+        for occ in rule.xafter(after, inc=False):
+            if occ.date() not in skipped:
+                results.append(occ)
+                if len(results) >= count:
+                    break
+    else:
+        results = list(rule.xafter(after, count=count, inc=False))
     if zones is not None:
         local, own = zones
         results = [r.replace(tzinfo=own).astimezone(local).replace(tzinfo=None) for r in results]

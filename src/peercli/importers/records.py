@@ -17,6 +17,12 @@ Conventions (stable; the store and CLI rely on them):
   treats it as English-or-unknown).
 - ``format``: ``in_person`` | ``online`` | ``hybrid``; ``status``: ``active`` | ``inactive``;
   ``facilitation``: ``peer-led`` | ``professional`` | ``mutual-aid`` | None (``core.vocab``).
+- ``online_phone``: a dial-in number for the online meeting (a phone-only meeting is online);
+  ``regions``: the listing's region names, broadest first; ``proof_of_attendance``: the
+  meeting signs attendance sheets (court or programme requirements), None = not said;
+  ``feedback_url`` / ``feedback_emails``: where the listing wants corrections sent.
+- A record with ``meetings == ()`` is a listing with no schedule ("schedule unknown"): see
+  ``schedule_unknown``.
 
 Every group obeys the same field rules (:func:`field_problems`), however it arrives: a
 ``RecordStream`` turns an imported record that breaks one into a ``RowError`` for its line, and
@@ -85,12 +91,19 @@ class GroupRecord:
     notes: str | None = None
     status: str = "active"
     last_verified: date | None = None
+    online_phone: str | None = None
+    regions: tuple[str, ...] = ()
+    proof_of_attendance: bool | None = None
+    feedback_url: str | None = None
+    feedback_emails: tuple[str, ...] = ()
 
     def content_hash(self) -> str:
         """A stable hash of every field (source included), to tell unchanged from updated."""
         parts: list[Any] = []
         for f in _RECORD_FIELDS:
             value = getattr(self, f)
+            if f in _LATER_FIELDS and value in ((), None):
+                continue  # fields added later leave the hash of older listings as it was
             if f == "meetings":
                 value = tuple(_meeting_tuple(m) for m in value)
             parts.append((f, value))
@@ -102,6 +115,14 @@ class GroupRecord:
 
 
 _RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(GroupRecord))
+_LATER_FIELDS = frozenset({"online_phone", "regions", "proof_of_attendance", "feedback_url",
+                           "feedback_emails"})
+
+
+def schedule_unknown() -> tuple[Meeting, ...]:
+    """The meetings of a listing that gives no schedule: none. The one place importers say
+    "schedule unknown", so a richer representation can replace it later."""
+    return ()
 
 NAME_MAX = 200
 TEXT_MAX = 10_000

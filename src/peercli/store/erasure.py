@@ -66,6 +66,7 @@ def forget_consumer(conn: sqlite3.Connection, consumer_id: int) -> ForgetResult:
         deleted["consumers"] = conn.execute(
             "DELETE FROM consumers WHERE id = ?", (consumer_id,)).rowcount
         conn.execute("DELETE FROM attendance WHERE consumer_id = ?", (consumer_id,))
+        conn.execute("DELETE FROM change_alerts WHERE consumer_id = ?", (consumer_id,))
         for table in ("referral_events", "referrals", "consumer_interests",
                       "consumer_availability", "consents"):
             conn.execute(f"DELETE FROM {table} WHERE {child_tables[table]}", (consumer_id,))

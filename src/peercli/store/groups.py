@@ -36,7 +36,8 @@ _RECORD_COLUMNS = (
     "name", "organization", "description", "facilitation", "format", "audience", "languages",
     "accessibility", "cost", "address", "city", "postal_code", "latitude", "longitude",
     "online_url", "phone", "email", "website", "notes", "open_to_newcomers", "status",
-    "last_verified",
+    "last_verified", "online_phone", "regions", "proof_of_attendance", "feedback_url",
+    "feedback_emails",
 )
 # Record fields a hand edit may change, as the user names them (audit field names).
 EDITABLE_FIELDS = _RECORD_COLUMNS + ("topics", "meetings")
@@ -53,7 +54,7 @@ _UPDATE_GROUP = (
 _INSERT_TOPIC = "INSERT OR IGNORE INTO group_topics (group_id, topic) VALUES (?, ?)"
 _INSERT_MEETING = (
     "INSERT INTO meetings (group_id, freq, interval, byday, day_mask, start_minute, end_minute, "
-    "timezone, dtstart, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "timezone, dtstart, until, exdates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_FTS = (
     "INSERT INTO groups_fts (rowid, name, description, organization, topics) VALUES (?, ?, ?, ?, ?)"
@@ -135,7 +136,9 @@ def _record_values(record: GroupRecord) -> tuple[Any, ...]:
         _list_text(record.accessibility), record.cost, record.address, record.city,
         record.postal_code, record.latitude, record.longitude, record.online_url, record.phone,
         record.email, record.website, record.notes, _bool_int(record.open_to_newcomers),
-        record.status, _iso_date(record.last_verified),
+        record.status, _iso_date(record.last_verified), record.online_phone,
+        _list_text(record.regions), _bool_int(record.proof_of_attendance), record.feedback_url,
+        _list_text(record.feedback_emails),
     )
 
 
@@ -356,7 +359,8 @@ def _next_group_id(conn: sqlite3.Connection) -> int:
 
 
 def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
-    """(freq, interval, byday JSON, day_mask, start_minute, end_minute, timezone, dtstart, until)."""
+    """(freq, interval, byday JSON, day_mask, start_minute, end_minute, timezone, dtstart, until,
+    exdates JSON or None)."""
     from peercli.core.schedule import weekdays_of
 
     mask = 0
@@ -366,11 +370,14 @@ def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
         meeting.freq, meeting.interval, dumps_list(meeting.byday), mask or 127,
         meeting.start, meeting.end, meeting.timezone, _iso_date(meeting.dtstart),
         _iso_date(meeting.until),
+        dumps_list([d.isoformat() for d in meeting.exdates]) if meeting.exdates else None,
     )
 
 
 #: The ``meetings`` columns `meeting_from_row` reads, in its order.
-MEETING_COLUMNS = "freq, interval, byday, start_minute, end_minute, timezone, dtstart, until"
+MEETING_COLUMNS = (
+    "freq, interval, byday, start_minute, end_minute, timezone, dtstart, until, exdates"
+)
 
 
 def meeting_from_row(row: Sequence[Any]) -> Meeting:
@@ -378,12 +385,13 @@ def meeting_from_row(row: Sequence[Any]) -> Meeting:
     ``meetings`` table."""
     from peercli.core.schedule import Meeting
 
-    freq, interval, byday, start, end, timezone, dtstart, until = row
+    freq, interval, byday, start, end, timezone, dtstart, until, exdates = row
     return Meeting(
         freq=freq, interval=int(interval), byday=tuple(loads_list(byday)), start=int(start),
         end=int(end), timezone=timezone or None,
         dtstart=date.fromisoformat(dtstart[:10]) if dtstart else None,
         until=date.fromisoformat(until[:10]) if until else None,
+        exdates=tuple(date.fromisoformat(d) for d in loads_list(exdates)) if exdates else (),
     )
 
 
@@ -458,6 +466,13 @@ def group_dicts(
             "email": r["email"],
             "website": r["website"],
             "notes": r["notes"],
+            "online_phone": r["online_phone"],
+            "regions": loads_list(r["regions"]),
+            "proof_of_attendance": None if r["proof_of_attendance"] is None
+            else bool(r["proof_of_attendance"]),
+            "feedback_url": r["feedback_url"],
+            "feedback_emails": loads_list(r["feedback_emails"]),
+            "schedule_known": bool(ms),
             "source": r["source"],
             "source_key": r["source_key"],
             "last_verified": r["last_verified"],
@@ -603,6 +618,10 @@ def record_from_row(conn: sqlite3.Connection, group_id: int) -> GroupRecord:
         cost=r["cost"], phone=r["phone"], email=r["email"], website=r["website"],
         notes=r["notes"], status=r["status"],
         last_verified=date.fromisoformat(r["last_verified"]) if r["last_verified"] else None,
+        online_phone=r["online_phone"], regions=tuple(loads_list(r["regions"])),
+        proof_of_attendance=None if r["proof_of_attendance"] is None
+        else bool(r["proof_of_attendance"]),
+        feedback_url=r["feedback_url"], feedback_emails=tuple(loads_list(r["feedback_emails"])),
     )
 
 

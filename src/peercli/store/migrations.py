@@ -30,6 +30,7 @@ MIGRATION_NAMES: list[str] = [
     "m003_checkin_amendments",
     "m004_ids_never_reused",
     "m005_append_only_consents_audit",
+    "m006_directory_sources",
 ]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
@@ -297,11 +298,65 @@ def _statements_m005() -> list[str]:
     ]
 
 
+def _statements_m006() -> list[str]:
+    # Directory feeds (issue 11): where each source comes from and how it was last fetched, the
+    # changes a re-import found per group, and the alerts those changes raise for people with an
+    # open referral to the group (until the specialist acknowledges them). New group fields kept
+    # from richer formats: dial-in number, regions, proof of attendance, feedback address.
+    return [
+        "ALTER TABLE groups ADD COLUMN online_phone TEXT",
+        "ALTER TABLE groups ADD COLUMN regions TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE groups ADD COLUMN proof_of_attendance INTEGER",
+        "ALTER TABLE groups ADD COLUMN feedback_url TEXT",
+        "ALTER TABLE groups ADD COLUMN feedback_emails TEXT NOT NULL DEFAULT '[]'",
+        # Dates (JSON list of YYYY-MM-DD) on which a recurring meeting does not take place.
+        "ALTER TABLE meetings ADD COLUMN exdates TEXT",
+        """CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            location TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('url', 'file')),
+            format TEXT,
+            options TEXT NOT NULL DEFAULT '{}',
+            etag TEXT,
+            last_modified TEXT,
+            cache_file TEXT,
+            content_sha256 TEXT,
+            fetched_at TEXT,
+            checked_at TEXT,
+            imported_at TEXT,
+            last_result TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE group_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            group_id INTEGER NOT NULL REFERENCES groups(id),
+            source TEXT NOT NULL,
+            at TEXT NOT NULL,
+            what TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            message TEXT NOT NULL
+        )""",
+        "CREATE INDEX group_changes_group ON group_changes(group_id, id)",
+        """CREATE TABLE change_alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id INTEGER NOT NULL REFERENCES group_changes(id),
+            referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+            consumer_id INTEGER NOT NULL REFERENCES consumers(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            acknowledged_at TEXT,
+            acknowledged_by TEXT
+        )""",
+        "CREATE INDEX change_alerts_open ON change_alerts(consumer_id, acknowledged_at)",
+    ]
+
+
 _STATEMENTS: dict[str, Callable[[], list[str]]] = {
     "m001_initial_schema": _statements_m001,
     "m002_groups_fts": _statements_m002,
     "m003_checkin_amendments": _statements_m003,
     "m005_append_only_consents_audit": _statements_m005,
+    "m006_directory_sources": _statements_m006,
 }
 # Migrations that need more than a list of statements: a function of the connection.
 _PROCEDURES: dict[str, Callable[[sqlite3.Connection], None]] = {

@@ -1,0 +1,404 @@
+"""BMLT (Basic Meeting List Toolbox, used by Narcotics Anonymous and others): a
+``GetSearchResults`` JSON answer, with format codes resolved through ``GetFormats``.
+
+Accepted shapes: a top-level array of meetings; ``{"meetings": [...], "formats": [...]}`` (the
+``get_used_formats`` answer); either wrapped as JSONP. The formats come from, in order: the
+answer itself, a second file (``formats=PATH``: a GetFormats array or ``{"formats": [...]}``),
+else the stock English key strings (``STOCK_KEYS``), with one warning saying so.
+
+One ``GroupRecord`` per meeting, keyed by ``id_bigint`` (``root_server_id:id_bigint`` on an
+aggregator). Rules (each one documented in docs/groups.md):
+
+- ``weekday_tinyint`` 1 = Sunday ... 7 = Saturday (not Meeting Guide's 0 = Sunday); anything
+  else is a row error. ``start_time`` "HH:MM[:SS]"; the end is ``start_time + duration_time``;
+  an empty or "00:00:00" duration is read as the server default of one hour (warning); an end
+  past midnight is cut to 24:00 (warning).
+- ``time_zone`` an IANA name, or "" = the area's local time (no zone stored); an unknown name
+  is dropped with a warning.
+- ``venue_type`` 1 in person, 2 virtual, 3 hybrid; absent or unknown -> from the VM / HYBR
+  formats (and a link or dial-in number). TC (facility temporarily closed) on an in-person
+  meeting makes it inactive; a virtual one stays active online.
+- Format meanings by ``world_id``: OPEN/CLOSED/BEG -> newcomers; W, M, GL, Y -> audience;
+  WCHR -> wheelchair; LANG -> the language (else the meeting's ``lang_enum``); CW -> childcare;
+  the rest are kept in the notes by name. A key with no entry in the formats list is kept in
+  the notes as written, with one warning per unknown key.
+- Place: ``location_text`` (venue) + ``location_street``; ``location_municipality`` (else
+  neighbourhood / sub-province) is the city; ``location_postal_code_1``; coordinates "0" or out
+  of range are dropped; a virtual meeting's leftover coordinates are not kept.
+- ``virtual_meeting_link`` -> online URL; ``phone_meeting_number`` -> dial-in number;
+  ``virtual_meeting_additional_info``, ``location_info`` and ``comments`` -> notes.
+- ``published`` "0" -> inactive (warning). Every value may be a string or a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from peercli.importers import values as V
+from peercli.importers.jsondoc import element_lines, read_document, text_of
+from peercli.importers.records import (
+    GroupRecord,
+    ImportFileError,
+    Item,
+    ProgressCallback,
+    RecordStream,
+    RowError,
+)
+from peercli.importers.textio import file_stem
+
+NAME = "bmlt"
+ALIASES = ("bmlt", "getsearchresults", "na-bmlt")
+
+# Stock English key strings of the BMLT server's default format set -> world_id (used only when
+# no GetFormats list is available).
+STOCK_KEYS = {
+    "O": "OPEN", "C": "CLOSED", "B": "BEG", "BEG": "BEG", "W": "W", "M": "M", "GL": "GL",
+    "WC": "WCHR", "WCHR": "WCHR", "YP": "Y", "Y": "Y", "VM": "VM", "HY": "HYBR", "HYBR": "HYBR",
+    "TC": "TC", "CW": "CW", "NC": "NC", "NS": "NS", "ES": "LANG", "BT": "BT", "IW": "IW",
+    "JT": "JFT", "SD": "SD", "So": "SPK", "St": "STEP", "Ti": "TRAD", "To": "TOP",
+    "D": "DISC", "IP": "IP", "LC": "LC", "RF": "VAR", "SG": "SWG", "Tr": "TRAD", "CL": "CAN",
+    "Me": "MED", "QA": "QA", "GP": "GP", "SWG": "SWG",
+}
+AUDIENCE = {"W": "women", "M": "men", "GL": "lgbtq", "Y": "young-adults"}
+ACCESS = {"WCHR": "wheelchair", "CW": "childcare"}
+WORLD_NAMES = {
+    "BT": "Basic Text", "IW": "It Works Study", "JFT": "Just For Today", "SD": "Speaker/Discussion",
+    "SPK": "Speaker", "STEP": "Step", "TRAD": "Tradition", "TOP": "Topic", "DISC": "Discussion",
+    "IP": "IP Study", "LC": "Living Clean", "VAR": "Format Varies", "SWG": "Step Working Guide",
+    "CAN": "Candlelight", "MED": "Meditation", "QA": "Questions & Answers", "NC": "No Children",
+    "NS": "Non-Smoking", "SMOK": "Smoking", "CH": "Closed Holidays", "GP": "Guiding Principles",
+    "CPT": "12 Concepts", "RA": "Restricted Access", "LIT": "Literature", "SPAD":
+    "Spiritual Principle a Day",
+}
+_HANDLED = {"OPEN", "CLOSED", "BEG", "VM", "HYBR", "TC", "LANG"} | set(AUDIENCE) | set(ACCESS)
+_HHMM = re.compile(r"^\s*(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?\s*$")
+DEFAULT_DURATION = 60
+
+
+class Format:
+    """One format of the GetFormats list."""
+
+    __slots__ = ("key", "name", "world", "id")
+
+    def __init__(self, key: str, name: str, world: str, fid: str) -> None:
+        self.key, self.name, self.world, self.id = key, name, world, fid
+
+
+def _formats_from(doc: Any) -> list[Format]:
+    items = doc.get("formats") if isinstance(doc, dict) else doc
+    out = []
+    for f in items if isinstance(items, list) else []:
+        if isinstance(f, dict) and (text_of(f.get("key_string")) or text_of(f.get("id"))):
+            out.append(Format(text_of(f.get("key_string")) or "", text_of(f.get("name_string"))
+                              or "", (text_of(f.get("world_id")) or "").upper(),
+                              text_of(f.get("id")) or ""))
+    return out
+
+
+def load_formats(path: Path) -> list[Format]:
+    """A GetFormats answer (array, ``{"formats": [...]}`` or JSONP) from a file."""
+    doc, _ = read_document(Path(path))
+    found = _formats_from(doc)
+    if not found:
+        raise ImportFileError(f"{Path(path).name}: no formats found (expected a BMLT GetFormats "
+                              "answer: a list of objects with key_string and world_id)")
+    return found
+
+
+def _minutes(text: str | None) -> int | None:
+    if text is None:
+        return None
+    m = _HHMM.match(text)
+    if not m:
+        return None
+    h, mi, s = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    if mi > 59 or s > 59:
+        return None
+    return h * 60 + mi
+
+
+def looks_like_bmlt(head: str) -> bool:
+    """A JSON text whose first objects carry BMLT's own keys."""
+    return '"weekday_tinyint"' in head or ('"id_bigint"' in head and '"meeting_name"' in head)
+
+
+def looks_like_formats_only(head: str) -> bool:
+    return '"key_string"' in head and '"world_id"' in head and not looks_like_bmlt(head)
+
+
+class _Converter:
+    def __init__(self, stream: RecordStream, formats: list[Format], stock: bool) -> None:
+        self.stream = stream
+        self.by_id = {f.id: f for f in formats if f.id}
+        self.by_key = {f.key: f for f in formats if f.key}
+        self.by_key_fold = {f.key.casefold(): f for f in formats if f.key}
+        self.stock = stock
+        self.unknown_keys: dict[str, list[int]] = {}
+        self.topics = V.TopicReader()
+        self.topic_slugs, self.topic_unknown = self.topics.normalize(["drug-recovery"])
+        self._zones: dict[str, str | None] = {}
+
+    def warn(self, line: int, label: str, message: str) -> None:
+        self.stream.warn(line, f"{label}: {message}")
+
+    def resolve(self, m: Mapping[str, Any], line: int) -> list[Format]:
+        out: list[Format] = []
+        ids = [i.strip() for i in (text_of(m.get("format_shared_id_list")) or "").split(",")
+               if i.strip()]
+        keys = [k.strip() for k in (text_of(m.get("formats")) or "").split(",") if k.strip()]
+        if ids and self.by_id and all(i in self.by_id for i in ids):
+            return [self.by_id[i] for i in ids]
+        for key in keys:
+            f = self.by_key.get(key) or self.by_key_fold.get(key.casefold())
+            if f is None and self.stock:
+                world = STOCK_KEYS.get(key) or STOCK_KEYS.get(key.upper())
+                if world:
+                    f = Format(key, WORLD_NAMES.get(world, key), world, "")
+            if f is None:
+                self.unknown_keys.setdefault(key, []).append(line)
+                f = Format(key, key, "", "")
+            out.append(f)
+        return out
+
+    def zone(self, text: str | None, line: int, label: str) -> str | None:
+        if not text:
+            return None
+        if text not in self._zones:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(text)
+                self._zones[text] = text
+            except (ZoneInfoNotFoundError, ValueError):
+                self._zones[text] = None
+        if self._zones[text] is None:
+            self.warn(line, label, f"time_zone '{text}' is not an IANA zone; read as local time")
+        return self._zones[text]
+
+    def convert(self, index: int, line: int, m: Any, source: str) -> Item:  # noqa: C901
+        from peercli.core.schedule import DAY_CODES, Meeting, ScheduleError
+
+        label = f"meeting {index} (line {line})"
+        if not isinstance(m, dict):
+            return RowError(line, f"{label}: expected a JSON object, found {type(m).__name__}")
+        raw = {str(k): "" if v is None else str(v) for k, v in m.items()}
+        name = text_of(m.get("meeting_name"))
+        mid = text_of(m.get("id_bigint"))
+        if not name:
+            return RowError(line, f"{label}: missing meeting_name", raw)
+        day_text = text_of(m.get("weekday_tinyint"))
+        if day_text is None:
+            return RowError(line, f"{label}: missing weekday_tinyint (1 = Sunday ... 7 = "
+                            "Saturday)", raw)
+        try:
+            day = int(float(day_text))
+        except ValueError:
+            day = -1
+        if not 1 <= day <= 7:
+            return RowError(line, f"{label}: weekday_tinyint '{day_text}' is not 1-7 "
+                            "(1 = Sunday)", raw)
+        start = _minutes(text_of(m.get("start_time")))
+        if start is None or start >= 1440:
+            return RowError(line, f"{label}: start_time '{text_of(m.get('start_time')) or ''}' "
+                            "is not a time HH:MM:SS", raw)
+        dur_text = text_of(m.get("duration_time"))
+        duration = _minutes(dur_text)
+        if duration is None or duration == 0:
+            if dur_text not in (None, "00:00:00", "00:00", "0"):
+                self.warn(line, label, f"duration_time '{dur_text}' is not HH:MM:SS; read as "
+                          "1 hour")
+            elif "duration_time" in m:
+                self.warn(line, label, "no duration_time; read as the server default of 1 hour")
+            duration = DEFAULT_DURATION
+        end = start + duration
+        if end > 1440:
+            self.warn(line, label, "the meeting runs past midnight; its end is cut to 24:00")
+            end = 1440
+        zone = self.zone(text_of(m.get("time_zone")), line, label)
+        weekday = (day + 5) % 7  # 1 = Sunday -> 6 (Monday = 0)
+        try:
+            meeting = Meeting("WEEKLY", 1, (DAY_CODES[weekday],), start, end, zone)
+        except ScheduleError as exc:
+            return RowError(line, f"{label}: {exc}", raw)
+
+        formats = self.resolve(m, line)
+        worlds = {f.world for f in formats if f.world}
+        newcomers: bool | None = None
+        if "OPEN" in worlds or "BEG" in worlds:
+            newcomers = True
+        elif "CLOSED" in worlds:
+            newcomers = False
+        audience = tuple(dict.fromkeys(AUDIENCE[w] for w in worlds if w in AUDIENCE))
+        access = tuple(dict.fromkeys(ACCESS[w] for w in worlds if w in ACCESS))
+        languages: dict[str, None] = {}
+        for f in formats:
+            if f.world == "LANG":
+                for text in (f.key, f.name):
+                    try:
+                        codes, _ = V.parse_languages(text)
+                    except ValueError:
+                        continue
+                    languages.update(dict.fromkeys(codes))
+                    break
+        if not languages:
+            lang = text_of(m.get("lang_enum"))
+            if lang:
+                try:
+                    languages.update(dict.fromkeys(V.parse_languages(lang)[0]))
+                except ValueError:
+                    pass
+        other = [f.name or WORLD_NAMES.get(f.world, f.key) for f in formats
+                 if f.world not in _HANDLED]
+
+        link = text_of(m.get("virtual_meeting_link"))
+        dial = text_of(m.get("phone_meeting_number"))
+        venue = text_of(m.get("venue_type"))
+        if venue == "1":
+            fmt = "in_person"
+        elif venue == "2":
+            fmt = "online"
+        elif venue == "3":
+            fmt = "hybrid"
+        else:
+            if venue is not None:
+                self.warn(line, label, f"venue_type '{venue}' is not 1, 2 or 3; read from its "
+                          "formats")
+            if "HYBR" in worlds:
+                fmt = "hybrid"
+            elif "VM" in worlds or ((link or dial) and not text_of(m.get("location_street"))):
+                fmt = "online"
+            else:
+                fmt = "in_person"
+        status = "active"
+        if "TC" in worlds and fmt != "online":
+            if link or dial:
+                fmt = "online"
+            else:
+                status = "inactive"
+        if text_of(m.get("published")) == "0":
+            status = "inactive"
+            self.warn(line, label, "published is 0 (unpublished); imported as inactive")
+
+        venue_name = text_of(m.get("location_text"))
+        street = text_of(m.get("location_street"))
+        address = street
+        if venue_name and (not street or venue_name.casefold() not in street.casefold()):
+            address = f"{venue_name}, {street}" if street else venue_name
+        city = (text_of(m.get("location_municipality")) or text_of(m.get("location_neighborhood"))
+                or text_of(m.get("location_city_subsection"))
+                or text_of(m.get("location_sub_province")))
+        postal = text_of(m.get("location_postal_code_1"))
+        latitude = longitude = None
+        if fmt != "online":
+            lat_t, lon_t = text_of(m.get("latitude")), text_of(m.get("longitude"))
+            if lat_t and lon_t:
+                try:
+                    latitude = V.parse_coordinate(lat_t, "latitude")
+                    longitude = V.parse_coordinate(lon_t, "longitude")
+                except ValueError as exc:
+                    latitude = longitude = None
+                    self.warn(line, label, f"{exc}; coordinates ignored")
+                if latitude == 0 and longitude == 0:
+                    latitude = longitude = None
+        notes_parts = [text_of(m.get("location_info")), text_of(m.get("comments")),
+                       text_of(m.get("virtual_meeting_additional_info"))]
+        if other:
+            notes_parts.append("Formats: " + ", ".join(dict.fromkeys(other)))
+        notes = "\n".join(p for p in notes_parts if p) or None
+        root = text_of(m.get("root_server_id"))
+        key = f"{root}:{mid}" if root and mid else mid
+        if not key:
+            from peercli.importers.records import auto_source_key
+
+            key = auto_source_key(name, (meeting,), address=address, city=city,
+                                  postal_code=postal, online_url=link)
+        return GroupRecord(
+            source=source, source_key=key, name=name,
+            organization=text_of(m.get("service_body_name")),
+            topics=self.topic_slugs, unknown_topics=self.topic_unknown, meetings=(meeting,),
+            format=fmt, address=address, city=city, postal_code=postal,
+            latitude=latitude, longitude=longitude, online_url=link,
+            online_phone=dial,
+            languages=tuple(languages), facilitation="mutual-aid", audience=audience,
+            accessibility=access, open_to_newcomers=newcomers,
+            phone=text_of(m.get("contact_phone_1")), email=text_of(m.get("contact_email_1"))
+            or text_of(m.get("email_contact")), notes=notes, status=status,
+        )
+
+
+def open_bmlt(
+    path: Path,
+    *,
+    source: str | None = None,
+    progress: ProgressCallback | None = None,
+    formats: Path | list[Format] | None = None,
+    max_bytes: int | None = None,
+) -> RecordStream:
+    """A ``RecordStream`` over a BMLT GetSearchResults answer (see the module docstring)."""
+    from peercli.importers.jsondoc import MAX_JSON_BYTES
+
+    path = Path(path)
+    doc, text = read_document(path, max_bytes=max_bytes or MAX_JSON_BYTES)
+    meetings: Any
+    embedded: list[Format] = []
+    if isinstance(doc, dict):
+        if "meetings" not in doc:
+            if "formats" in doc:
+                raise ImportFileError(
+                    f"{path.name} holds only BMLT formats (a GetFormats answer), no meetings: "
+                    "give it with --formats next to the GetSearchResults file")
+            raise ImportFileError(f"{path.name}: expected a BMLT GetSearchResults answer (a list "
+                                  "of meetings, or an object with \"meetings\")")
+        meetings = doc.get("meetings")
+        embedded = _formats_from(doc)
+    else:
+        meetings = doc
+    if not isinstance(meetings, list):
+        raise ImportFileError(f"{path.name}: \"meetings\" is not a list")
+    if meetings and all(isinstance(x, dict) and "key_string" in x and "meeting_name" not in x
+                        for x in meetings[:5]):
+        raise ImportFileError(
+            f"{path.name} is a BMLT GetFormats answer, not meetings: give it with --formats")
+    given: list[Format] = []
+    if isinstance(formats, list):
+        given = formats
+    elif formats is not None:
+        given = load_formats(formats)
+    all_formats = embedded + given
+    lines = element_lines(text, len(meetings), _marker(meetings))
+    stream: RecordStream
+
+    def items() -> Iterator[tuple[int, Item]]:
+        if not all_formats and meetings:
+            stream.warn(1, "no BMLT formats list (GetFormats) was given: format codes were read "
+                        "by the stock English key strings (O, C, W, M, GL, WC, VM, HY...)")
+        for index, (line, m) in enumerate(zip(lines, meetings, strict=True), 1):
+            yield line, conv.convert(index, line, m, stream.source)
+        for key, where in conv.unknown_keys.items():
+            more = f" and {len(where) - 1} more" if len(where) > 1 else ""
+            stream.warn(where[0], f"format code '{key}' (line {where[0]}{more}) is not in the "
+                        "formats list; kept in the notes as written")
+
+    stream = RecordStream(NAME, source or f"bmlt:{file_stem(path)}", items(), progress=progress)
+    conv = _Converter(stream, all_formats, stock=not all_formats)
+    return stream
+
+
+def _marker(meetings: list[Any]) -> str:
+    first = meetings[0] if meetings and isinstance(meetings[0], dict) else {}
+    for key in ("id_bigint", "meeting_name", "weekday_tinyint"):
+        if key in first:
+            return key
+    return "id_bigint"
+
+
+def formats_url(search_url: str) -> str | None:
+    """The GetFormats URL of the server a GetSearchResults URL points at (same root, JSON,
+    every format), or None when the URL is not a BMLT client_interface URL."""
+    m = re.match(r"^(?P<root>https?://.+?/client_interface/)(?:json|jsonp)/", search_url)
+    if not m:
+        return None
+    return m.group("root") + "json/?switcher=GetFormats&show_all=1"
