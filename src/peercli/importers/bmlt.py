@@ -81,7 +81,7 @@ DEFAULT_DURATION = 60
 class Format:
     """One format of the GetFormats list."""
 
-    __slots__ = ("key", "name", "world", "id")
+    __slots__ = ("id", "key", "name", "world")
 
     def __init__(self, key: str, name: str, world: str, fid: str) -> None:
         self.key, self.name, self.world, self.id = key, name, world, fid
@@ -178,8 +178,9 @@ class _Converter:
             self.warn(line, label, f"time_zone '{text}' is not an IANA zone; read as local time")
         return self._zones[text]
 
-    def convert(self, index: int, line: int, m: Any, source: str) -> Item:  # noqa: C901
-        from peercli.core.schedule import DAY_CODES, Meeting, ScheduleError
+    def convert(self, index: int, line: int, m: Any, source: str) -> Item:
+        from peercli.core.schedule import Meeting, ScheduleError
+        from peercli.core.timeparse import DAY_CODES
 
         label = f"meeting {index} (line {line})"
         if not isinstance(m, dict):
@@ -368,7 +369,8 @@ def open_bmlt(
     elif formats is not None:
         given = load_formats(formats)
     all_formats = embedded + given
-    lines = element_lines(text, len(meetings), _marker(meetings))
+    lines = _lines(text, meetings) if isinstance(doc, list) else element_lines(
+        text, len(meetings), _marker(meetings))
     stream: RecordStream
 
     def items() -> Iterator[tuple[int, Item]]:
@@ -385,6 +387,19 @@ def open_bmlt(
     stream = RecordStream(NAME, source or f"bmlt:{file_stem(path)}", items(), progress=progress)
     conv = _Converter(stream, all_formats, stock=not all_formats)
     return stream
+
+
+def _lines(text: str, meetings: list[Any]) -> list[int]:
+    """The line where each element of a top-level array starts."""
+    from peercli.importers.meetingguide import iter_json_array
+
+    try:
+        found = [line for line, _ in iter_json_array(text.lstrip("\ufeff"), "")]
+    except ImportFileError:
+        found = []
+    if len(found) == len(meetings):
+        return found
+    return element_lines(text, len(meetings), _marker(meetings))
 
 
 def _marker(meetings: list[Any]) -> str:

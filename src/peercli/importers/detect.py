@@ -69,9 +69,7 @@ def _first_record(text: str, delimiter: str) -> list[str]:
 
 def detect_format(path: Path, *, delimiter: str = ",") -> str:
     """The format of ``path`` from its content; ``ImportFileError`` when none fits."""
-    from peercli.importers import hsds, meetingguide, native
-
-    from peercli.importers import bmlt, hsds_json, hsds_tabular, ics
+    from peercli.importers import bmlt, hsds, hsds_json, hsds_tabular, ics, meetingguide, native
 
     path = Path(path)
     if path.is_dir():

@@ -231,7 +231,8 @@ def _build(svc: dict[str, Any], line: int, label: str, stream: RecordStream,
                 status = "inactive"
             else:
                 warn(f"unknown status '{status_text}'; read as active")
-    org = svc.get("organization") if isinstance(svc.get("organization"), dict) else {}
+    org: dict[str, Any] = svc["organization"] if isinstance(svc.get("organization"), dict) \
+        else {}
     phone = next((_s(p.get("number")).strip('"') for p in _objs(svc.get("phones"))
                   if _s(p.get("number"))), None)
     audience = V.parse_audience(_s(svc.get("eligibility_description")))[0] \

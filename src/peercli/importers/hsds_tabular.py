@@ -203,7 +203,7 @@ def open_hsds_v1(
     schedules_file, schedule_rows = files.table("schedules")
     schedules: dict[str, list[Row]] = defaultdict(list)
     for r in schedule_rows:
-        sids = [r.get("service_id")] if r.get("service_id") else []
+        sids: list[str] = [str(r["service_id"])] if r.get("service_id") else []
         if not sids and r.get("service_at_location_id"):
             sids = [sal_service.get(r["service_at_location_id"], "")]
         if not sids and r.get("location_id"):
@@ -257,9 +257,13 @@ def open_hsds_v1(
             original = clean(r.get("original_text")) or clean(r.get("description"))
             if original and original not in texts:
                 texts.append(original)
+            at: int = r["_line"]
+
+            def row_warn(message: str, at: int = at, where: str = where) -> None:
+                warn(message, at, where)
+
             try:
-                meetings.extend(meetings_from_row(
-                    r, lambda m, at=r["_line"], w=where: warn(m, at, w)))
+                meetings.extend(meetings_from_row(r, row_warn))
             except ValueError as exc:
                 return RowError(line, f"{label}: {where}: {exc}", raw)
         found = tuple(dict.fromkeys(meetings))

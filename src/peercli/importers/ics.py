@@ -37,7 +37,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ def online_url_in(*texts: str | None) -> str | None:
         for url in _URL.findall(text or ""):
             host = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).split("/")[0].casefold()
             if any(host == h or host.endswith("." + h) for h in ONLINE_HOSTS):
-                return url.rstrip(".,;")
+                return str(url).rstrip(".,;")
     return None
 
 
@@ -113,7 +113,7 @@ def _line_index(text: str) -> dict[str, int]:
         upper = line.upper()
         if upper.startswith("BEGIN:VEVENT"):
             begin = number
-        elif upper.startswith("UID:") or upper.startswith("UID;"):
+        elif upper.startswith(("UID:", "UID;")):
             uid = line.split(":", 1)[1].strip()
             out.setdefault(uid, begin or number)
     return out
@@ -139,7 +139,7 @@ class _Reader:
         if key:
             return str(key)
         if dt.utcoffset() == timedelta(0) and (getattr(tz, "zone", None) in (None, "UTC")
-                                                or tz is timezone.utc):
+                                                or tz is UTC):
             return "UTC"
         tzid = prop.params.get("TZID") if prop is not None else None
         if tzid:
@@ -205,7 +205,8 @@ def _shift_byday(codes: list[str], days: int) -> list[str]:
 def _meeting_from_event(reader: _Reader, ev: Any, line: int, label: str,
                         overrides: dict[str, list[date]]) -> Any | str | None:
     """A Meeting, a reason string for a skip, or None for a one-off event."""
-    from peercli.core.schedule import DAY_CODES, Meeting, ScheduleError
+    from peercli.core.schedule import Meeting, ScheduleError
+    from peercli.core.timeparse import DAY_CODES
 
     start_prop = ev.get("DTSTART")
     if start_prop is None:
@@ -376,9 +377,9 @@ def open_ics(
                     continue
                 uid = str(ev.get("UID") or "")
                 line = lines.get(uid, 1)
-                summary = _text(ev.get("SUMMARY"))
-                label = f"event '{summary or uid or '?'}' (line {line})"
-                if not summary:
+                title = _text(ev.get("SUMMARY"))
+                label = f"event '{title or uid or '?'}' (line {line})"
+                if not title:
                     bad.append((line, RowError(line, f"{label}: no SUMMARY (name)")))
                     continue
                 if str(ev.get("STATUS") or "").upper() == "CANCELLED":
@@ -398,11 +399,11 @@ def open_ics(
                     stream.warn(line, f"{label}: the series ended on {result.until}; skipped")
                     continue
                 location = _plain(ev.get("LOCATION"))
-                key = normalize_key_text(summary) + "|" + normalize_key_text(
+                key = normalize_key_text(title) + "|" + normalize_key_text(
                     _URL.sub("", location or ""))
                 group = groups.get(key)
                 if group is None:
-                    group = groups[key] = _Group(summary, location, line)
+                    group = groups[key] = _Group(title, location, line)
                     order.append(key)
                 group.meetings.append(result)
                 group.uids.append(uid)
@@ -437,7 +438,7 @@ def topics_in_text(text: str) -> list[str]:
     """Vocabulary topics named in free text (labels and synonyms of 4+ letters, whole words)."""
     regex = _TOPIC_CACHE.get("re")
     if regex is None:
-        from peercli.core.topics import load_vocabulary
+        from peercli.importers.userfiles import load_vocabulary
 
         phrases: dict[str, str] = {}
         for t in load_vocabulary().topics:

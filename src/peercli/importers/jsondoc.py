@@ -18,7 +18,7 @@ from peercli.importers.textio import DecodedLines, check_file, open_binary
 
 MAX_JSON_BYTES = 100 * 1024 * 1024
 
-_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
+_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.DOTALL)
 
 
 def read_json_text(path: Path, *, max_bytes: int = MAX_JSON_BYTES) -> str:
