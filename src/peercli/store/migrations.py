@@ -314,7 +314,7 @@ def _statements_m006() -> list[str]:
         """CREATE TABLE sources (
             name TEXT PRIMARY KEY,
             location TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('url', 'file')),
+            kind TEXT NOT NULL,
             format TEXT,
             options TEXT NOT NULL DEFAULT '{}',
             etag TEXT,
