@@ -402,7 +402,7 @@ def test_a_file_named_manual_needs_a_source(peer, query, tmp_path):
 
 
 def test_progress_bar_only_for_big_files_on_a_terminal(tmp_path, monkeypatch):
-    from peercli.cli.commands import group as group_cmd
+    from peercli.cli.commands import group_import as group_cmd
 
     small = small_csv(tmp_path)
     assert group_cmd._Progress(small, True).bar is None  # small file

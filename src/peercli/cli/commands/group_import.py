@@ -1,0 +1,274 @@
+"""``peer group import``: read a directory (native CSV, Meeting Guide, HSDS) into the groups,
+all or nothing, with a rejects file for --skip-invalid. Listed in ``commands/group.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import typer
+
+from peercli.cli.options import ForceOpt, JsonOpt
+from peercli.cli.render import echo
+from peercli.core.errors import PeerError
+
+# Files at least this big show a progress bar (on a terminal only).
+PROGRESS_MIN_BYTES = 1_000_000
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+def _parse_map(values: list[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in values or []:
+        their, sep, target = item.rpartition("=")
+        if not sep or not their.strip() or not target.strip():
+            raise PeerError(
+                f"--map '{item}': expected \"Their Column=field\", e.g. --map \"Meeting Day=days\"")
+        mapping[their.strip()] = target.strip()
+    return mapping
+
+
+def _parse_delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    value = named.get(text.strip().lower(), text)
+    if len(value) != 1 or value in ('"', "\n", "\r"):
+        raise PeerError(f"--delimiter '{text}': expected one character such as ; or | or tab")
+    return value
+
+
+def _rejects_path(file: Path, explicit: Path | None) -> Path:
+    if explicit is not None:
+        return explicit
+    stem = file.name if file.is_dir() else file.stem
+    return file.parent / f"{stem}.rejects.csv"
+
+
+def _check_rejects_target(file: Path, path: Path) -> None:
+    """The rejects file is never the input (nor inside an input folder), whatever --force says."""
+    import os
+
+    same = path.resolve() == file.resolve()
+    try:
+        same = same or os.path.samefile(path, file)
+    except OSError:
+        pass
+    if same or (file.is_dir() and file.resolve() in path.resolve().parents):
+        raise PeerError(f"--rejects {path} is the input file; name another file")
+
+
+def _write_rejects(path: Path, rejects: list[Any], force: bool) -> None:
+    """The rejected rows as CSV: line, reason, then the row's own columns. Private (0600),
+    written under its name in one step; an existing file is refused unless ``force``."""
+    import csv
+
+    from peercli.store.files import StagedOutput
+
+    columns: dict[str, None] = {}
+    for r in rejects:
+        columns.update(dict.fromkeys(r.raw or {}))
+    names = [c for c in columns if c not in ("line", "reason")]
+    staged = StagedOutput(path, force=force, flag="--rejects")
+    try:
+        writer = csv.writer(staged.file)
+        writer.writerow(["line", "reason", *names])
+        for r in rejects:
+            raw = r.raw or {}
+            writer.writerow([r.line, r.message, *(raw.get(c, "") for c in names)])
+        staged.publish()
+    except OSError as exc:
+        raise PeerError(f"cannot write the rejects file {path}: {exc.strerror}; nothing was "
+                        "imported") from None
+    finally:
+        staged.discard()
+
+
+class _Progress:
+    """A rich progress display on stderr for big files at a terminal; otherwise nothing."""
+
+    def __init__(self, file: Path, enabled: bool) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+        if not enabled:
+            return
+        import sys
+
+        try:
+            size = file.stat().st_size if file.is_file() else 0
+        except OSError:
+            size = 0
+        if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+            return
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from peercli.cli.render import err_console
+
+        self.bar = Progress(
+            TextColumn("Importing {task.fields[name]}"), BarColumn(),
+            TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+            console=err_console(), transient=True,
+        )
+        self.task = self.bar.add_task("import", total=None, name=file.name)
+
+    def __enter__(self) -> Self:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, rows: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=rows)
+
+
+def _open_stream(file: Path, fmt: str | None, source: str | None, mapping: dict[str, str],
+                 delimiter: str, fellowship: str | None = None) -> Any:
+    from peercli import importers
+
+    return importers.iter_records(
+        file, format=fmt, source=source, mapping=mapping or None, delimiter=delimiter,
+        fellowship=fellowship)
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(
+        help="The listing: a CSV, a Meeting Guide JSON feed, or an HSDS folder or zip.")],
+    format_: Annotated[str | None, typer.Option(
+        "--format", help="Force the format: native, tsml-csv, meetingguide or hsds "
+                         "(default: detected from the content).")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Name of this directory, the re-import key with each group's id "
+                         "(default: the file name without extension).")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help='Read a column as a field: "Their Column=field" (repeatable; field "ignore" '
+                      "drops a column).")] = None,
+    delimiter: Annotated[str, typer.Option(
+        "--delimiter", help='Field separator for CSV: "," (default), ";", "|" or tab.')] = ",",
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Report what would be inserted/updated/unchanged/retired; write nothing.")
+    ] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Import the good rows and write the bad ones, with a reason, to a "
+                               "rejects file (default: refuse the whole file).")] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Where --skip-invalid writes bad rows (default: <file>.rejects.csv "
+                          "next to the input).")] = None,
+    force: ForceOpt = False,
+    retire_missing: Annotated[bool, typer.Option(
+        "--retire-missing", help="Mark this source's groups that are not in the file inactive.")
+    ] = False,
+    fellowship: Annotated[str | None, typer.Option(
+        "--fellowship", help="For Meeting Guide feeds: aa, na, ca or al-anon, which sets the "
+                             "groups' topic (default: guessed from the file name, else aa).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a group directory. All or nothing: a file with bad rows is refused, with every bad
+    row's line number and reason, unless --skip-invalid."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json
+    from peercli.store.groups import import_records
+
+    fmt = None
+    if format_ is not None:
+        from peercli.importers.detect import normalize_format
+
+        fmt = normalize_format(format_)  # also takes aliases: csv, tsml, json, openreferral
+    if rejects is not None and not skip_invalid:
+        raise PeerError("--rejects only applies with --skip-invalid")
+    if source is not None and not source.strip():
+        raise PeerError("--source is empty: give a name such as county-2026")
+    if source is not None and source.strip().lower() == "manual":
+        raise PeerError("--source 'manual' is reserved for groups added with peer group add")
+    mapping = _parse_map(map_)
+    sep = _parse_delimiter(delimiter)
+    if fellowship is not None:
+        from peercli.importers.meetingguide import normalize_fellowship
+
+        fellowship = normalize_fellowship(fellowship)
+    stream = _open_stream(file, fmt, source.strip() if source else None, mapping, sep, fellowship)
+    if stream.source.strip().lower() == "manual":
+        raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
+                        "for groups added with peer group add: give --source NAME")
+    bad: list[Any] = []
+    conn = runtime.conn()
+    keep_rejects = skip_invalid and not dry_run
+    rejects_file = _rejects_path(file, rejects) if keep_rejects else None
+    if rejects_file is not None:
+        _check_rejects_target(file, rejects_file)
+    from contextlib import nullcontext
+
+    from peercli.store.db import write
+
+    # With --skip-invalid the rejects file is written before the import commits: if it cannot
+    # be written, nothing is imported (the good rows are not kept without their rejects).
+    with write(conn) if keep_rejects else nullcontext(), _Progress(file, not as_json) as bar:
+        summary = import_records(
+            conn, stream, source=stream.source, dry_run=dry_run, retire_missing=retire_missing,
+            skip_invalid=skip_invalid, progress=bar.update,
+            on_reject=bad.append if keep_rejects else None,
+        )
+        if rejects_file is not None and bad:
+            _write_rejects(rejects_file, bad, force)
+    result = summary.to_dict()
+    result["format"] = stream.format
+    result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
+    if rejects_file is not None and bad:
+        result["rejects_file"] = str(rejects_file)
+    else:
+        rejects_file = None
+    refused = bool(summary.errors) and not skip_invalid
+    if as_json:
+        print_json(result)
+    if refused:
+        _report_refusal(summary, dry_run)
+        raise typer.Exit(1)
+    if not as_json:
+        _report_import(file, stream, summary, rejects_file)
+
+
+def _report_refusal(summary: Any, dry_run: bool) -> None:
+    from peercli.cli.render import error
+
+    for e in summary.errors:
+        echo(f"  line {e['line']}: {e['message']}", err=True)
+    n = len(summary.errors)
+    rows = "row" if n == 1 else "rows"
+    verb = "would be refused" if dry_run else "was refused; nothing was written"
+    error(f"{n} bad {rows} (listed above): the import {verb}. Fix the {rows}, or use "
+          "--skip-invalid to import the good rows and get the bad ones in a rejects file.")
+
+
+def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | None) -> None:
+    from peercli.cli.render import info, success, warn
+
+    counts = (f"{summary.inserted} inserted, {summary.updated} updated, "
+              f"{summary.unchanged} unchanged, {summary.retired} retired")
+    where = f"{file.name} ({stream.format}, source '{summary.source}')"
+    if summary.dry_run:
+        info(f"Dry run of {where}: would be {counts}. Nothing was written.")
+    else:
+        success(f"Imported {where}: {counts}.")
+    if summary.unknown_topics:
+        shown = ", ".join(summary.unknown_topics[:5])
+        more = f" and {len(summary.unknown_topics) - 5} more" if len(summary.unknown_topics) > 5 \
+            else ""
+        warn(f"{len(summary.unknown_topics)} topics not in the vocabulary, kept as their own: "
+             f"{shown}{more}")
+    if summary.errors:
+        n = len(summary.errors)
+        target = f"; written to {rejects_file}" if rejects_file else ""
+        warn(f"{n} bad {'row' if n == 1 else 'rows'} skipped{target}")
+    if summary.retire_skipped:
+        warn("--retire-missing was not applied: some rows were rejected, and a rejected row may "
+             "be a group that is still listed")
+    for w in stream.warnings[:5]:
+        warn(f"line {w.line}: {w.message}")
+    if len(stream.warnings) > 5:
+        warn(f"... and {len(stream.warnings) - 5} more notes")
+    if getattr(stream, "ignored_columns", ()):
+        info(f"Columns not read: {', '.join(stream.ignored_columns)} (use --map to read them)")
