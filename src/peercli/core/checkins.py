@@ -247,7 +247,8 @@ def _parse_date(text: str, today: date) -> date:
             "or a date like 2026-12-01)") from None
     if parsed.time() != time():
         raise ValueError(f"'{text}' has a time of day; give a date like 2026-12-01, or 7d")
-    return parsed.date()
+    day: date = parsed.date()
+    return day
 
 
 _AGO = re.compile(r"^(\d+)\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)\s+ago$")
@@ -316,7 +317,8 @@ def _parse_datetime(text: str, now: datetime) -> datetime:
         raise ValueError(
             f"cannot read the time '{text}' (use '2026-11-20 14:30', 'yesterday 3pm', "
             "'today 9:15' or '2 hours ago')") from None
-    return parsed.replace(tzinfo=None)
+    moment: datetime = parsed.replace(tzinfo=None)
+    return moment
 
 
 # --- the flags of a check-in, checked before the database is touched ---------------------------

@@ -146,7 +146,7 @@ class TopGroupDict(TypedDict):
 
 
 ReportDict = TypedDict("ReportDict", {
-    "month": str,
+    "month": str | None,
     "from": str,
     "to": str,
     "contacts": int,
@@ -174,7 +174,7 @@ class ImportResultDict(TypedDict):
     updated: int
     unchanged: int
     retired: int
-    errors: list[ImportErrorDict]
+    errors: list[dict[str, Any]]  # each {"line", "message"} (ImportErrorDict), maybe more
     source: str
     rows_read: int
     unknown_topics: list[str]

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from peercli.core.contract import DueDict
+
 #: A referral still "referred" with no attendance is due this many days after it was made.
 REFERRAL_GRACE_DAYS = 7
 
@@ -130,7 +132,7 @@ def compute_due(
     return items
 
 
-def due_item_to_dict(item: DueItem) -> dict[str, object]:
+def due_item_to_dict(item: DueItem) -> DueDict:
     return {
         "consumer_id": item.consumer_id,
         "name": item.name,

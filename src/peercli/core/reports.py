@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from peercli.core.contract import ReportDict
 from peercli.core.vocab import CHECKIN_MODES
 
 MODES = CHECKIN_MODES
@@ -203,7 +203,7 @@ def build_report(
     )
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
+def report_to_dict(report: Report) -> ReportDict:
     """The JSON contract: month, contacts, minutes, units, consumers_served, referrals (+ more)."""
     return {
         "month": report.period.month,

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from peercli.core import checkins as core
+from peercli.core.contract import CheckinDict
 from peercli.core.due import AwaitingReferral, DueItem, FollowupState, compute_due
 from peercli.core.vocab import ATTENDABLE_REFERRAL_STATUSES, AWAITING_OUTCOME_STATUS
 from peercli.store.db import audit, now_iso
@@ -61,11 +62,11 @@ def effective_checkins(
     ).fetchall()
 
 
-def checkin_dict(row: sqlite3.Row, attended: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def checkin_dict(row: sqlite3.Row, attended: list[dict[str, Any]] | None = None) -> CheckinDict:
     """The JSON shape of one check-in version."""
     who5 = json.loads(row["who5"]) if row["who5"] else None
     score = row["who5_score"]
-    out: dict[str, Any] = {
+    out: CheckinDict = {
         "id": row["id"],
         "consumer_id": row["consumer_id"],
         "at": row["at"],
@@ -318,7 +319,7 @@ def groups_of_referrals(conn: sqlite3.Connection, referral_ids: Sequence[str | i
 
 def log_checkin(
     conn: sqlite3.Connection, new: NewCheckin, attended_groups: list[sqlite3.Row]
-) -> tuple[dict[str, Any], list[Attended]]:
+) -> tuple[CheckinDict, list[Attended]]:
     """Save a check-in and the attendance it records, in one transaction; returns its JSON shape
     (with ``attended``) and the attendance plan (which referrals it settled)."""
     from peercli.store.db import write
@@ -333,7 +334,7 @@ def log_checkin(
 
 def amend(
     conn: sqlite3.Connection, checkin_id: int, changes: dict[str, Any], reason: str
-) -> tuple[int, dict[str, Any]]:
+) -> tuple[int, CheckinDict]:
     """Amend a check-in (any version's id): (the original's id, the amendment's JSON shape).
 
     Refused (PeerError) when there is no such check-in, or every change already holds."""
@@ -349,7 +350,7 @@ def amend(
         new_id = amend_checkin(conn, versions[-1]["id"], changes, reason)
     row = get_checkin(conn, new_id)
     assert row is not None
-    return versions[0]["id"], checkin_dict(row)
+    return int(versions[0]["id"]), checkin_dict(row)
 
 
 def checkin_history(conn: sqlite3.Connection, checkin_id: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from peercli.core.consumers import ConsumerChanges, consent_holds
+from peercli.core.contract import ConsentStateDict, ConsumerDict, WindowDict
 from peercli.store.db import audit, dumps_list, loads_list, now_iso
 
 __all__ = ["ConsumerChanges"]  # the type of add/edit changes, defined in the core
@@ -132,10 +133,10 @@ def consumer_windows(
 
 def consent_states(
     conn: sqlite3.Connection, ids: Sequence[int]
-) -> dict[int, dict[str, dict[str, Any]]]:
+) -> dict[int, dict[str, ConsentStateDict]]:
     """Each consumer's latest consent per kind: {"share": {"granted", "at", "expires_on"}},
     ``granted`` by the one rule (``core.consumers.consent_holds``: expired consent is not)."""
-    out: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in ids}
+    out: dict[int, dict[str, ConsentStateDict]] = {i: {} for i in ids}
     if not ids:
         return out
     where, arg = _where(ids)
@@ -151,13 +152,14 @@ def consent_states(
     return out
 
 
-def current_consent(conn: sqlite3.Connection, consumer_id: int) -> dict[str, dict[str, Any]]:
+def current_consent(conn: sqlite3.Connection, consumer_id: int) -> dict[str, ConsentStateDict]:
     """The latest row per kind: {"share": {"granted": True, "at": ..., "expires_on": ...}}."""
     return consent_states(conn, [consumer_id])[consumer_id]
 
 
 def has_consent(conn: sqlite3.Connection, consumer_id: int, kind: str) -> bool:
-    return bool(current_consent(conn, consumer_id).get(kind, {}).get("granted"))
+    state = current_consent(conn, consumer_id).get(kind)
+    return state is not None and state["granted"]
 
 
 def consent_history(conn: sqlite3.Connection, consumer_id: int) -> list[dict[str, Any]]:
@@ -174,19 +176,19 @@ def consent_history(conn: sqlite3.Connection, consumer_id: int) -> list[dict[str
 
 def consumer_dicts(
     conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], *, with_consent: bool = True
-) -> list[dict[str, Any]]:
+) -> list[ConsumerDict]:
     """The JSON contract shape for many consumers, in three queries whatever their number."""
     if not rows:
         return []
     ids = [r["id"] for r in rows]
     interests = consumer_interests(conn, ids)
-    windows = {
+    windows: dict[int, list[WindowDict]] = {
         cid: [{"day": _DAY_CODES[day], "start": _hhmm(start), "end": _hhmm(end)}
               for day, start, end in spans]
         for cid, spans in consumer_windows(conn, ids).items()
     }
     consents = consent_states(conn, ids) if with_consent else {i: {} for i in ids}
-    out = []
+    out: list[ConsumerDict] = []
     for r in rows:
         cid = r["id"]
         out.append({
@@ -214,7 +216,7 @@ def consumer_dicts(
     return out
 
 
-def consumer_dict(conn: sqlite3.Connection, consumer_id: int) -> dict[str, Any]:
+def consumer_dict(conn: sqlite3.Connection, consumer_id: int) -> ConsumerDict:
     row = conn.execute("SELECT * FROM consumers WHERE id = ?", (consumer_id,)).fetchone()
     return consumer_dicts(conn, [row])[0]
 
@@ -239,7 +241,7 @@ def add_consumer(conn: sqlite3.Connection, changes: ConsumerChanges, consent: Se
 
 def edit_consumer(
     conn: sqlite3.Connection, consumer_id: int, changes: ConsumerChanges
-) -> dict[str, Any]:
+) -> ConsumerDict:
     """Apply ``changes`` in one transaction; returns the consumer's JSON shape."""
     from peercli.store.db import write
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from peercli.core.errors import PeerError
 
 if TYPE_CHECKING:
+    from peercli.core.contract import ConsumerDict, ImportResultDict
     from peercli.core.matching import Match
 
 SAMPLE_CONSUMER = {
@@ -27,8 +28,8 @@ SAMPLE_CONSUMER = {
 @dataclass(frozen=True)
 class DemoRun:
     db: Path
-    import_result: dict[str, Any]
-    consumer: dict[str, Any]
+    import_result: ImportResultDict
+    consumer: ConsumerDict
     matches: list[Match]
 
 

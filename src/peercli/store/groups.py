@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from peercli.core.contract import GroupDict, ImportResultDict
 from peercli.core.errors import PeerError
 from peercli.store.db import audit, dumps_list, loads_list, now_iso
 
@@ -84,7 +85,7 @@ class ImportSummary:
     def unknown_topics_count(self) -> int:
         return len(self.unknown_topics)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ImportResultDict:
         """The JSON contract (inserted, updated, unchanged, retired, errors) plus extras."""
         return {
             "inserted": self.inserted,
@@ -418,7 +419,7 @@ def group_meetings(conn: sqlite3.Connection, group_id: int) -> list[Meeting]:
 
 def group_dicts(
     conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], now: datetime
-) -> list[dict[str, Any]]:
+) -> list[GroupDict]:
     """The JSON contract shape for many groups, in two extra queries whatever their number."""
     from peercli.core.schedule import describe_meeting, meeting_to_dict, next_meeting
 
@@ -433,7 +434,7 @@ def group_dicts(
     ):
         topics[gid].append(topic)
     meetings = meetings_by_group(conn, ids)
-    out = []
+    out: list[GroupDict] = []
     for r in rows:
         gid = r["id"]
         ms = meetings[gid]
@@ -482,7 +483,7 @@ def group_dicts(
     return out
 
 
-def group_dict(conn: sqlite3.Connection, group_id: int, now: datetime) -> dict[str, Any]:
+def group_dict(conn: sqlite3.Connection, group_id: int, now: datetime) -> GroupDict:
     row = conn.execute("SELECT * FROM groups WHERE id = ?", (group_id,)).fetchone()
     if row is None:
         raise PeerError(f"no group with id {group_id}")

@@ -62,20 +62,12 @@ def _consumer_profiles(
 ) -> list[ConsumerProfile]:
     if not rows:
         return []
+    from peercli.store.consumers import consumer_interests, consumer_windows
+
     ids = [r["id"] for r in rows]
-    arg = json.dumps(ids)
-    interests: dict[int, list[str]] = {i: [] for i in ids}
-    windows: dict[int, list[Window]] = {i: [] for i in ids}
-    for cid, topic in conn.execute(
-        "SELECT consumer_id, topic FROM consumer_interests "
-        "WHERE consumer_id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (arg,)
-    ):
-        interests[cid].append(topic)
-    for cid, day, start, end in conn.execute(
-        "SELECT consumer_id, day, start_minute, end_minute FROM consumer_availability "
-        "WHERE consumer_id IN (SELECT value FROM json_each(?)) ORDER BY day, start_minute", (arg,)
-    ):
-        windows[cid].append(Window(day, start, end))
+    interests = consumer_interests(conn, ids)
+    windows = {cid: [Window(*span) for span in spans]
+               for cid, spans in consumer_windows(conn, ids).items()}
     places = centroids(conn, (r["postal_code"] for r in rows))
     out = []
     for r in rows:

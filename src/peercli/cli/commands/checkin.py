@@ -7,6 +7,7 @@ word that is not one of its sub-commands to ``log``. A consumer whose name is a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -227,7 +228,7 @@ def log(
     _echo_checkin(record, person, plan, verb="Saved")
 
 
-def _echo_checkin(record: dict[str, Any], person: Any, plan: list[Any], verb: str) -> None:
+def _echo_checkin(record: Mapping[str, Any], person: Any, plan: list[Any], verb: str) -> None:
     from datetime import date
 
     from peercli.cli.render import success, warn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -95,7 +96,7 @@ def _prompt_intake(values: Any, missing: list[str]) -> None:
             values.consent = ",".join(picked)
 
 
-def _echo_saved(record: dict[str, Any], unknown: list[str], verb: str) -> None:
+def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> None:
     from peercli.cli.render import success, warn
     from peercli.core.availability import format_windows, window_from_dict
 
@@ -254,15 +255,15 @@ def show(
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
-    record = consumer_dict(conn, row["id"])
-    record["consent_history"] = consent_history(conn, row["id"])
+    record: dict[str, Any] = {**consumer_dict(conn, row["id"]),
+                              "consent_history": consent_history(conn, row["id"])}
     if as_json:
         print_json(record)
         return
     _render_consumer(record)
 
 
-def _render_consumer(r: dict[str, Any]) -> None:
+def _render_consumer(r: Mapping[str, Any]) -> None:
     from rich.markup import escape
 
     from peercli.cli.render import console, field

@@ -3,6 +3,7 @@ browse and search (here), and keep hand-entered groups (group_edit.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -21,7 +22,7 @@ UPCOMING_SHOWN = 5
 # -- browsing --------------------------------------------------------------------------------
 
 
-def _place(r: dict[str, Any]) -> str:
+def _place(r: Mapping[str, Any]) -> str:
     place = r["city"] or r["address"] or ""
     if r["format"] == "online":
         return "online"
@@ -38,7 +39,7 @@ def meeting_when(iso: str | None) -> str:
     return datetime.fromisoformat(iso).strftime("%a %d %b %H:%M")
 
 
-def _group_table(records: list[dict[str, Any]]) -> None:
+def _group_table(records: Sequence[Mapping[str, Any]]) -> None:
     from peercli.cli.render import table
 
     table(
@@ -154,8 +155,9 @@ def show(
     conn = runtime.conn()
     row = resolve(conn, "group", group)
     moment = now()
-    record = group_dict(conn, row["id"], moment)
-    record["upcoming"] = _upcoming(conn, row["id"], moment) if record["status"] == "active" else []
+    saved = group_dict(conn, row["id"], moment)
+    upcoming = _upcoming(conn, row["id"], moment) if saved["status"] == "active" else []
+    record: dict[str, Any] = {**saved, "upcoming": upcoming}
     if as_json:
         print_json(record)
         return
@@ -173,7 +175,7 @@ def _upcoming(conn: Any, group_id: int, moment: Any) -> list[str]:
     return [s.isoformat(timespec="minutes") for s in starts[:UPCOMING_SHOWN]]
 
 
-def _render_group(r: dict[str, Any]) -> None:
+def _render_group(r: Mapping[str, Any]) -> None:
     from rich.markup import escape
 
     from peercli.cli.render import console, field

@@ -3,6 +3,7 @@ rules as imported ones (``importers/records.py``). Listed in ``commands/group.py
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -118,7 +119,7 @@ def _refuse(problems: list[Any]) -> None:
         raise PeerError(first.text("--" + first.field.replace("_", "-")))
 
 
-def _echo_group(record: dict[str, Any], unknown: list[str], verb: str) -> None:
+def _echo_group(record: Mapping[str, Any], unknown: list[str], verb: str) -> None:
     from peercli.cli.commands.group import meeting_when
     from peercli.cli.render import success, warn
 
@@ -238,8 +239,7 @@ def edit(
         changed = edit_group(conn, row["id"], changes)
     saved = group_dict(conn, row["id"], now())
     if as_json:
-        saved["changed"] = changed
-        print_json(saved)
+        print_json({**saved, "changed": changed})
         return
     if not changed:
         warn("nothing changed: the group already had those values")

@@ -214,7 +214,7 @@ def import_(
         )
         if rejects_file is not None and bad:
             _write_rejects(rejects_file, bad, force)
-    result = summary.to_dict()
+    result: dict[str, Any] = {**summary.to_dict()}
     result["format"] = stream.format
     result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
     if rejects_file is not None and bad:

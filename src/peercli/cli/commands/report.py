@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -21,7 +22,7 @@ def _period(month: str | None, start: str | None, end: str | None) -> Any:
         raise PeerError(str(exc)) from None
 
 
-def _render_report(data: dict[str, Any]) -> None:
+def _render_report(data: Mapping[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
