@@ -10,6 +10,7 @@ import sqlite3
 from typing import Annotated, Any
 
 import typer
+import typer.exceptions
 from typer.core import TyperGroup
 
 from peercli import __version__
@@ -45,6 +46,25 @@ class PeerGroup(TyperGroup):
             from peercli.store.db import database_error
 
             error(database_error(exc, runtime.RUNTIME.db_path).message)
+            raise typer.Exit(1) from None
+        except (typer.exceptions.TyperException, typer.Exit, typer.Abort):
+            raise
+        except OSError as exc:  # a file or folder peer could not read or write
+            from peercli.cli.render import error
+
+            where = f" {exc.filename}" if exc.filename else ""
+            error(f"cannot use{where}: {exc.strerror or exc}. Check the path and its permissions.")
+            raise typer.Exit(1) from None
+        except Exception as exc:  # the last line of "no traceback, ever" (issue 12)
+            import os
+
+            if os.environ.get("PEER_DEBUG"):
+                raise
+            from peercli.cli.render import error
+
+            # The type only: an exception's text may quote record contents.
+            error(f"unexpected problem ({type(exc).__name__}); the command stopped and its "
+                  "database changes were rolled back. Run with PEER_DEBUG=1 to see details.")
             raise typer.Exit(1) from None
         finally:
             runtime.RUNTIME.close()

@@ -288,7 +288,12 @@ def parse_at(text: str, now: datetime) -> datetime:
             result = datetime.combine(now.date(), parse_clock(raw))
         else:
             result = _parse_datetime(text, now)
+    if result.tzinfo is not None:  # "2026-11-20T10:00:00+05:00": the same moment, local time
+        result = result.astimezone().replace(tzinfo=None)
     result = result.replace(microsecond=0)
+    if result.year < 1900:
+        raise ValueError(f"'{text}' is {result.date().isoformat()}, before 1900: give the "
+                         "contact's real date")
     if result > now:
         raise ValueError(f"'{text}' is {result.isoformat(sep=' ', timespec='minutes')}, in the "
                          "future: log a contact after it happens")
@@ -359,6 +364,8 @@ def _flag_value(flag: str, parse: Callable[[T], R], value: T) -> R:
         return parse(value)
     except ValueError as exc:
         raise PeerError(f"{flag}: {exc}") from None
+    except OverflowError:  # "99999999d", "99999999999 hours ago": past the calendar's end
+        raise PeerError(f"{flag}: '{value}' is too far from today") from None
 
 
 def _length(flags: CheckinFlags) -> tuple[time | None, int | None, list[str]]:

@@ -26,12 +26,14 @@ def resolve(
     text = ref.strip()
     if not text:
         raise PeerError(f"give a {noun} id or name")
-    if text.lstrip("#").isdigit():
+    from peercli.core.ids import id_text, parse_id
+
+    if id_text(text) is not None:
         row: sqlite3.Row | None = conn.execute(
-            f"SELECT * FROM {table} WHERE id = ? AND ({where})", (int(text.lstrip("#")), *params)
+            f"SELECT * FROM {table} WHERE id = ? AND ({where})", (parse_id(text, noun), *params)
         ).fetchone()
         if row is None:
-            raise PeerError(f"no {noun} with id {text.lstrip('#')}")
+            raise PeerError(f"no {noun} with id {id_text(text)}")
         return row
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows: list[sqlite3.Row] = conn.execute(

@@ -59,17 +59,25 @@ NextOpt = Annotated[str | None, typer.Option(
 
 
 def _parse_checkin_id(text: str) -> int:
-    raw = text.strip().lstrip("#")
-    if not raw.isdigit():
-        raise PeerError(f"'{text}' is not a check-in id (a number, as shown by peer timeline)")
-    return int(raw)
+    from peercli.core.ids import parse_id
+
+    return parse_id(text, "check-in", ", as shown by peer timeline")
 
 
 def _read_stdin_note() -> str:
     import sys
 
-    data = sys.stdin.read()
-    return data.strip()
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return str(sys.stdin.read()).strip()
+    raw = stream.read()
+    try:
+        return str(raw.decode("utf-8-sig")).strip()
+    except UnicodeDecodeError as exc:
+        raise PeerError(
+            f"--note -: the note on standard input is not UTF-8 text (byte 0x{raw[exc.start]:02x}"
+            f" at position {exc.start}); convert it first, e.g. iconv -f latin1 -t utf-8"
+        ) from None
 
 
 def _edit_note(initial: str) -> str:

@@ -13,7 +13,7 @@ from peercli.cli.render import echo
 
 def due(
     days: Annotated[int, typer.Option(
-        "--days", help="Also list those due within N days.", min=0)] = 0,
+        "--days", help="Also list those due within N days (up to 3660).", min=0, max=3660)] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Who needs a follow-up: overdue and due today (most overdue first), with the reasons."""

@@ -26,10 +26,9 @@ def _status(text: str, flag: str) -> str:
 
 
 def _referral_id(text: str) -> int:
-    value = text.strip().lstrip("#")
-    if not value.isdigit():
-        raise PeerError(f"'{text}' is not a referral id (a number, see peer referral list)")
-    return int(value)
+    from peercli.core.ids import parse_id
+
+    return parse_id(text, "referral", ", see peer referral list")
 
 
 def _age(stamp: str) -> str:
