@@ -196,7 +196,7 @@ class _Converter:
                             "Saturday)", raw)
         try:
             day = int(float(day_text))
-        except ValueError:
+        except (ValueError, OverflowError):  # "inf", "1e999"
             day = -1
         if not 1 <= day <= 7:
             return RowError(line, f"{label}: weekday_tinyint '{day_text}' is not 1-7 "

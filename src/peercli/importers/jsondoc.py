@@ -38,8 +38,12 @@ def loads_document(text: str, name: str) -> Any:
         m = _JSONP.match(stripped)
         if m:
             body = m.group("body")
+    from peercli.importers import safejson
+
     try:
-        return json.loads(body)
+        return safejson.loads(body)
+    except safejson.JsonLimitError as exc:
+        raise ImportFileError(f"{name}: {exc}; refused") from None
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
