@@ -1,18 +1,22 @@
 """Importers: turn a listing file (native CSV, Meeting Guide JSON or plugin CSV, HSDS data
-package) into normalized ``GroupRecord``s. Pure: paths in, records out; no SQLite, Typer or Rich.
+packages and JSON, BMLT, iCalendar) into normalized ``GroupRecord``s. Pure: paths in, records out; no SQLite, Typer or Rich.
 
 Public API (stable):
 
-- ``parse_file(path, *, format=None, source=None, mapping=None, delimiter=",", progress=None,
-  fellowship=None) -> ParseResult``
-- ``iter_records(...same...) -> RecordStream`` (iterate for ``GroupRecord | RowError``; then
-  read ``rows_read``, ``unknown_topics``, ``warnings``, ``ignored_columns``)
-- ``detect_format(path, *, delimiter=",") -> "native" | "tsml-csv" | "meetingguide" | "hsds"``
-- ``GroupRecord``, ``RowError``, ``ParseResult``, ``RecordStream``, ``ImportFileError``,
-  ``NATIVE_FIELDS``, ``MAP_TARGETS``, ``FORMATS``.
+- ``iter_records(path, options=ImportOptions(...), *, format=None) -> RecordStream`` (iterate
+  for ``GroupRecord | RowError``; then read ``rows_read``, ``unknown_topics``, ``warnings``,
+  ``ignored_columns``); keyword overrides of the options are accepted too
+  (``iter_records(path, mapping={...}, fellowship="na")``);
+- ``parse_file(...same...) -> ParseResult``;
+- ``detect_format(path, *, delimiter=",") -> str`` (a name in ``FORMATS``);
+- ``ImportOptions``, ``GroupRecord``, ``RowError``, ``ParseResult``, ``RecordStream``,
+  ``ImportFileError``, ``NATIVE_FIELDS``, ``MAP_TARGETS``, ``FORMATS``.
+
+The formats themselves are entries of ``registry.IMPORTERS`` (name, aliases, sniff, open,
+options): a new format is a module plus one entry there.
 """
 
-from peercli.importers.detect import FORMATS, detect_format, iter_records, parse_file
+from peercli.importers.detect import detect_format, iter_records, parse_file
 from peercli.importers.native import MAP_TARGETS, NATIVE_FIELDS
 from peercli.importers.records import (
     GroupRecord,
@@ -22,6 +26,7 @@ from peercli.importers.records import (
     RowError,
     auto_source_key,
 )
+from peercli.importers.registry import FORMATS, ImportOptions
 
 __all__ = [
     "FORMATS",
@@ -29,6 +34,7 @@ __all__ = [
     "NATIVE_FIELDS",
     "GroupRecord",
     "ImportFileError",
+    "ImportOptions",
     "ParseResult",
     "RecordStream",
     "RowError",

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.importers import values as V
 from peercli.importers.jsondoc import element_lines, read_document, text_of
@@ -48,6 +48,10 @@ from peercli.importers.records import (
     RowError,
 )
 from peercli.importers.textio import file_stem
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
+
 
 NAME = "bmlt"
 ALIASES = ("bmlt", "getsearchresults", "na-bmlt")
@@ -417,3 +421,26 @@ def formats_url(search_url: str) -> str | None:
     if not m:
         return None
     return m.group("root") + "json/?switcher=GetFormats&show_all=1"
+
+
+# -- registry entry (importers/registry.py) ----------------------------------------------------
+
+
+def sniff_bmlt(sample: Sample) -> float:
+    """A BMLT GetSearchResults answer (JSON or JSONP); a GetFormats answer alone is refused."""
+    if sample.is_dir or not sample.looks_like_json:
+        return 0.0
+    if looks_like_bmlt(sample.text):
+        return 0.9
+    if looks_like_formats_only(sample.text):
+        from peercli.importers.registry import Refusal
+
+        raise Refusal(
+            f"{sample.path.name} is a BMLT GetFormats answer (format codes, no meetings): give "
+            "it with --formats next to the GetSearchResults file")
+    return 0.0
+
+
+def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_bmlt(path, source=options.source, progress=options.progress,
+                     formats=options.formats)

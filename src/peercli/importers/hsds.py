@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from peercli.importers import values as V
 from peercli.importers.records import (
@@ -46,6 +46,9 @@ from peercli.importers.records import (
     RowError,
 )
 from peercli.importers.textio import MAX_FILE_BYTES, DecodedLines, file_stem, iter_csv_rows
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
 
 # resource name in datapackage.json -> default file name
 TABLES = {
@@ -205,6 +208,21 @@ def is_hsds(path: Path) -> bool:
             return any(PurePosixPath(n).name == "datapackage.json" for n in zf.namelist())
     except (OSError, zipfile.BadZipFile):
         return False
+
+
+def sniff_hsds(sample: Sample) -> float:
+    """A folder or zip with datapackage.json (the 1.1 entry says more for the older layout)."""
+    return 0.9 if is_hsds(sample.path) else 0.0
+
+
+def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    stream = open_hsds(path, source=options.source, progress=options.progress,
+                       max_bytes=options.max_bytes)
+    if options.taxonomy is None:
+        return stream
+    from peercli.importers.hsds_tabular import filter_taxonomy_v3
+
+    return filter_taxonomy_v3(path, stream, options.taxonomy, max_bytes=options.max_bytes)
 
 
 _OFFSET = re.compile(r"^(\d{1,2}:\d{2}(?::\d{2})?)\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)

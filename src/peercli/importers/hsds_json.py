@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.importers import values as V
 from peercli.importers.hsds_common import (
@@ -39,6 +39,10 @@ from peercli.importers.records import (
     schedule_unknown,
 )
 from peercli.importers.textio import file_stem
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
+
 
 NAME = "hsds-json"
 ALIASES = ("hsds-json", "openreferral-json")
@@ -259,3 +263,19 @@ def _build(svc: dict[str, Any], line: int, label: str, stream: RecordStream,
         website=_s(svc.get("url")) or _s(org.get("website")) or None,
         notes=_s(svc.get("alert")) or None, status=status, last_verified=verified,
     )
+
+
+# -- registry entry (importers/registry.py) ----------------------------------------------------
+
+
+def sniff_hsds_json(sample: Sample) -> float:
+    """An HSDS 3.0 JSON document (a service, or a list or page of them): more specific than
+    the Meeting Guide fallback for JSON, less than BMLT's own keys."""
+    if sample.is_dir or not sample.looks_like_json:
+        return 0.0
+    return 0.8 if looks_like_hsds_json(sample.text) else 0.0
+
+
+def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_hsds_json(path, source=options.source, progress=options.progress,
+                          taxonomy=options.taxonomy)

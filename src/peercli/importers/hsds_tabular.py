@@ -26,7 +26,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from peercli.importers import values as V
 from peercli.importers.hsds_common import _s, check_taxonomy, meetings_from_row, taxonomy_match
@@ -40,6 +40,10 @@ from peercli.importers.records import (
     schedule_unknown,
 )
 from peercli.importers.textio import MAX_FILE_BYTES, DecodedLines, file_stem, iter_csv_rows
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
+
 
 NAME = "hsds-1.1"
 ALIASES = ("hsds-1.1", "hsds-2.0", "hsds-1")
@@ -396,3 +400,18 @@ def filter_taxonomy_v3(path: Path, stream: RecordStream, taxonomy: str, *,
 
     wrapped = RecordStream(stream.format, stream.source, items())
     return wrapped
+
+
+# -- registry entry (importers/registry.py) ----------------------------------------------------
+
+
+def sniff_hsds_v1(sample: Sample) -> float:
+    """An HSDS data package in the 1.1/2.0 layout (more specific than the 3.0 entry)."""
+    from peercli.importers.hsds import is_hsds
+
+    return 1.0 if is_hsds(sample.path) and is_hsds_v1(sample.path) else 0.0
+
+
+def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_hsds_v1(path, source=options.source, progress=options.progress,
+                        taxonomy=options.taxonomy, max_bytes=options.max_bytes)

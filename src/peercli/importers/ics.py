@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.importers.records import (
     GroupRecord,
@@ -51,6 +51,10 @@ from peercli.importers.records import (
     normalize_key_text,
 )
 from peercli.importers.textio import check_file, file_stem, open_binary
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
+
 
 NAME = "ics"
 ALIASES = ("ics", "ical", "icalendar", "calendar")
@@ -476,3 +480,14 @@ def _record(g: _Group, key: str, source: str, cal_name: str | None, topic_reader
         format=fmt, address=place, online_url=url,
         website=next((u for u in g.urls if u.startswith("http") and u != url), None),
     )
+
+
+# -- registry entry (importers/registry.py) ----------------------------------------------------
+
+
+def sniff_ics(sample: Sample) -> float:
+    return 0.95 if not sample.is_dir and looks_like_ics(sample.text) else 0.0
+
+
+def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_ics(path, source=options.source, progress=options.progress)

@@ -31,7 +31,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.importers import values as V
 from peercli.importers.native import header_key, iter_table_rows
@@ -53,6 +53,9 @@ from peercli.importers.textio import (
     iter_csv_rows,
     open_binary,
 )
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
 
 MAX_JSON_BYTES = 50 * 1024 * 1024  # a feed is read whole; real feeds are a few MB
 
@@ -543,3 +546,30 @@ def open_tsml_csv(
                           progress=progress, ignored_columns=ignored)
     converter = EntryConverter(stream.source, fellow, stream.warn)
     return stream
+
+
+# -- registry entries (importers/registry.py) ----------------------------------------------------
+
+
+def sniff_meetingguide(sample: Sample) -> float:
+    """Any JSON text: a Meeting Guide feed is a JSON array (the fallback for JSON files)."""
+    return 0.5 if not sample.is_dir and sample.looks_like_json else 0.0
+
+
+def open_meetingguide_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_meetingguide(path, source=options.source, fellowship=options.fellowship,
+                             progress=options.progress,
+                             max_bytes=min(options.max_bytes, MAX_JSON_BYTES))
+
+
+def sniff_tsml(sample: Sample) -> float:
+    """The plugin's CSV export: Day, Time and Name plus at least two of its own columns."""
+    if sample.is_dir or not sample.text or sample.looks_like_json:
+        return 0.0
+    return 0.9 if looks_like_tsml(sample.first_record) else 0.0
+
+
+def open_tsml_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_tsml_csv(path, source=options.source, fellowship=options.fellowship,
+                         delimiter=options.delimiter, progress=options.progress,
+                         max_bytes=options.max_bytes)

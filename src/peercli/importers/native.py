@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peercli.core.csvcells import restore_cell
 from peercli.importers import values as V
@@ -44,6 +45,9 @@ from peercli.importers.textio import (
     iter_csv_rows,
     open_binary,
 )
+
+if TYPE_CHECKING:
+    from peercli.importers.registry import ImportOptions, Sample
 
 NATIVE_FIELDS = (
     "id", "name", "organization", "description", "topics", "schedule", "days", "time",
@@ -502,3 +506,21 @@ def open_native(
     for message in plan.warnings:
         stream.warn(1, message)
     return stream
+
+
+# -- registry entry (importers/registry.py) ------------------------------------------------------
+
+
+def sniff_native(sample: Sample) -> float:
+    """A CSV whose header row names a group and a schedule (natively or through synonyms)."""
+    if sample.is_dir or not sample.text or sample.looks_like_json:
+        return 0.0
+    plan = plan_columns(sample.first_record)
+    return 0.8 if "name" in plan.columns and ("schedule" in plan.columns
+                                              or "days" in plan.columns) else 0.0
+
+
+def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    return open_native(path, source=options.source, mapping=options.mapping,
+                       delimiter=options.delimiter, progress=options.progress,
+                       max_bytes=options.max_bytes)

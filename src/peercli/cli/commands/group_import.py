@@ -125,15 +125,6 @@ class _Progress:
             self.bar.update(self.task, completed=rows)
 
 
-def _open_stream(file: Path, fmt: str | None, source: str | None, mapping: dict[str, str],
-                 delimiter: str, fellowship: str | None = None) -> Any:
-    from peercli import importers
-
-    return importers.iter_records(
-        file, format=fmt, source=source, mapping=mapping or None, delimiter=delimiter,
-        fellowship=fellowship)
-
-
 def import_(
     file: Annotated[Path, typer.Argument(
         help="The listing: a CSV, a Meeting Guide JSON feed, or an HSDS folder or zip.")],
@@ -190,7 +181,12 @@ def import_(
         from peercli.importers.meetingguide import normalize_fellowship
 
         fellowship = normalize_fellowship(fellowship)
-    stream = _open_stream(file, fmt, source.strip() if source else None, mapping, sep, fellowship)
+    from peercli import importers
+
+    options = importers.ImportOptions(source=source.strip() if source else None,
+                                      mapping=mapping or None, delimiter=sep,
+                                      fellowship=fellowship)
+    stream = importers.iter_records(file, options, format=fmt)
     if stream.source.strip().lower() == "manual":
         raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
                         "for groups added with peer group add: give --source NAME")
