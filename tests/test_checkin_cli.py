@@ -117,6 +117,7 @@ def test_note_in_editor_uses_private_temp_file_removed_afterwards(peer, query, s
         "open(p, 'w').write('Written in the editor\\n')\n")
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.setattr("peercli.cli.runtime.can_prompt", lambda: True)  # a terminal
     peer("checkin", "Sam", "--mode", "phone", "--minutes", "10", "--edit")
     info = json.loads(seen.read_text())
     assert (info["file"], info["dir"]) == (0o600, 0o700)
@@ -126,6 +127,7 @@ def test_note_in_editor_uses_private_temp_file_removed_afterwards(peer, query, s
 
 def test_failing_editor_saves_nothing(peer, query, sam, monkeypatch):
     monkeypatch.setenv("VISUAL", f"{sys.executable} -c 'raise SystemExit(3)'")
+    monkeypatch.setattr("peercli.cli.runtime.can_prompt", lambda: True)  # a terminal
     result = peer("checkin", "Sam", "--mode", "phone", "--minutes", "10", "--edit", ok=False)
     assert result.exit_code == 1 and "exited with status 3" in result.stderr
     assert query("SELECT count(*) AS n FROM checkins")[0]["n"] == 0

@@ -239,6 +239,9 @@ def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
     elif path.is_dir():
         raise PeerError(f"{path} is a directory, not a database file. Use --db to name a file.")
     sweep_leftovers(path)
+    from peercli.store.files import sweep_note_leftovers
+
+    sweep_note_leftovers()
     try:
         conn = _connect(path)
         conn.execute("PRAGMA trusted_schema = OFF")

@@ -143,3 +143,53 @@ def atomic_output(path: Path, *, force: bool = False, binary: bool = False,
         staged.publish()
     finally:
         staged.discard()
+
+
+# ---------------------------------------------------------------------------------------------
+# Crash leftovers outside the data directory: a check-in note being written in $EDITOR lives in
+# a private temp folder named with the peer process id; a later peer removes it once that
+# process is gone (killed with SIGKILL, or the machine lost power).
+
+NOTE_PREFIX = "peer-note-"
+
+
+def sweep_note_leftovers() -> list[Path]:
+    """Remove note folders of peer processes that no longer run; return what was removed."""
+    import shutil
+    import tempfile
+
+    removed: list[Path] = []
+    base = Path(tempfile.gettempdir())
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(NOTE_PREFIX)]
+    except OSError:
+        return removed
+    for name in names:
+        pid_text = name[len(NOTE_PREFIX):].split("-", 1)[0]
+        if not pid_text.isascii() or not pid_text.isdigit():
+            continue
+        folder = base / name
+        try:
+            st = folder.lstat()
+        except OSError:
+            continue
+        if not folder.is_dir() or folder.is_symlink() or (
+                hasattr(os, "getuid") and st.st_uid != os.getuid()):
+            continue
+        if _alive(int(pid_text)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True

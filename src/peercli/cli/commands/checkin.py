@@ -91,8 +91,24 @@ def _edit_note(initial: str) -> str:
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or (
         "notepad" if os.name == "nt" else "vi")
-    directory = Path(tempfile.mkdtemp(prefix="peer-note-"))  # created 0700
+    from peercli.store.files import NOTE_PREFIX, sweep_note_leftovers
+
+    sweep_note_leftovers()
+    # created 0700; the pid in the name lets a later peer remove it if this process is killed
+    directory = Path(tempfile.mkdtemp(prefix=f"{NOTE_PREFIX}{os.getpid()}-"))
     path = directory / "checkin-note.txt"
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)  # unwinds through the finally below: the note is removed
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                previous[name] = signal.signal(getattr(signal, name), stop)
+            except ValueError:  # not the main thread
+                pass
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -104,9 +120,14 @@ def _edit_note(initial: str) -> str:
                             "use --note TEXT; nothing was saved") from None
         if code != 0:
             raise PeerError(f"the editor exited with status {code}; nothing was saved")
-        return path.read_text(encoding="utf-8").strip()
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except UnicodeDecodeError:
+            raise PeerError("the note is not UTF-8 text; nothing was saved") from None
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _int_text(parse: Any) -> Any:
@@ -195,6 +216,9 @@ def log(
     from peercli.store.checkins import NewCheckin, log_checkin
     from peercli.store.lookup import resolve
 
+    if edit and not runtime.can_prompt():
+        raise PeerError("--edit opens an editor, which needs a terminal (and no --no-input): "
+                        "give the note with --note TEXT, or --note - to read it from stdin")
     now = clock.now()
     flags = core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
                               who5=who5, next=next_, at=at)
@@ -223,7 +247,9 @@ def log(
         _prompt_missing(conn, person, values, now.date())
     if edit:
         values["note"] = _edit_note(values["note"] or "") or None
-    next_on = values["next"] or now.date() + timedelta(days=person["cadence_days"])
+    # The default next follow-up counts from the contact's own date (a back-dated check-in
+    # may already be overdue), not from today.
+    next_on = values["next"] or checked.at.date() + timedelta(days=person["cadence_days"])
     new = NewCheckin(consumer_id=person["id"], at=checked.at, mode=values["mode"],
                      minutes=values["minutes"], mood=values["mood"], who5=checked.who5,
                      note=values["note"] or None, next_followup_on=next_on)
