@@ -153,6 +153,10 @@ def test_interactive_flow_enter_accepts_defaults(peer, query, db_path, sam, monk
         " \r",                     # tick the open referral to the grief circle
         "Went to the circle\r",    # note
         "\r",                      # next follow-up: default today + cadence
+        "\x1b[B\r",                # place of service: skip -> office
+        "Listened, shared\r",      # what you did
+        "\r", "\r",                # response, next step: skipped
+        "6,5,4,5,6,4,5,6,3,5\r",   # BARC-10
     ]
     with create_pipe_input() as pipe:
         pipe.send_text("".join(keys))
@@ -162,6 +166,9 @@ def test_interactive_flow_enter_accepts_defaults(peer, query, db_path, sam, monk
     assert (row["mode"], row["minutes"], row["units"], row["mood"]) == ("video", 30, 2, 4)
     assert row["note"] == "Went to the circle"
     assert row["next_followup_on"] == "2026-12-05"
+    assert (row["place"], row["intervention"], row["response"]) == ("office", "Listened, shared",
+                                                                     None)
+    assert (row["barc10_total"], row["service_code"]) == (49, "H0038")
     assert query("SELECT status FROM referrals WHERE id = ?", ref)[0]["status"] == "attended"
     assert query("SELECT referral_id FROM attendance")[0]["referral_id"] == ref
 
@@ -176,7 +183,7 @@ def test_interactive_flow_asks_only_for_what_is_missing(peer, query, sam, monkey
     monkeypatch.setattr(peercli.cli.runtime, "can_prompt", lambda: True)
     with create_pipe_input() as pipe:
         # minutes (erase the default 30), note (skipped), next (erase the default date)
-        pipe.send_text("\x7f\x7f45\r" + "\r" + "\x7f" * 10 + "3d\r")
+        pipe.send_text("\x7f\x7f45\r" + "\r" + "\x7f" * 10 + "3d\r" + "\r" * 5)
         with create_app_session(input=pipe, output=DummyOutput()):
             peer("checkin", "Sam", "--mode", "phone", "--mood", "3")
     row = query("SELECT * FROM checkins")[0]

@@ -103,6 +103,8 @@ def at(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
 def caseload(peer, db_path, monkeypatch, make_group, make_referral):
     """Seven people at different points, built with the real commands on a moving clock."""
     at(monkeypatch, "2026-11-01T09:00:00")
+    # These tests are about follow-ups: unsigned notes (tested in test_notes) never turn late here.
+    peer("config", "set", "late-after", "30")
     for name in ("Ana", "Ben", "Cara", "Dan", "Eve", "Fay", "Gus"):
         peer("consumer", "add", name)
     grief = make_group("Tuesday Grief Circle")
@@ -184,6 +186,7 @@ def test_due_refuses_negative_days(peer):
 
 def test_due_and_checkin_with_a_real_peer_refer(peer, db_path, monkeypatch, make_group):
     at(monkeypatch, "2026-11-01T09:00:00")
+    peer("config", "set", "late-after", "30")  # unsigned notes are tested in test_notes
     peer("consumer", "add", "Ana", "--consent", "all")
     make_group("Tuesday Grief Circle")
     at(monkeypatch, "2026-11-05T09:00:00")

@@ -157,8 +157,10 @@ def test_export_writes_every_table_private_and_neutralised(peer, people, tmp_pat
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     names = sorted(p.name for p in out.iterdir())
     tables = ["attendance", "audit", "change_alerts", "checkins", "consents",
-              "consumer_availability", "consumer_interests", "consumers", "group_changes",
-              "group_topics", "groups", "meetings", "referral_events", "referrals", "sources"]
+              "consumer_availability", "consumer_interests", "consumers", "goal_events",
+              "goal_steps", "group_changes", "group_sessions", "group_topics", "groups",
+              "meetings", "plan_goals", "plan_reviews", "referral_events", "referrals",
+              "release_events", "releases", "settings", "sources"]
     assert names == sorted([f"{t}.csv" for t in tables] + [f"{t}.json" for t in tables]
                            + ["groups.native.csv"])
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())

@@ -79,8 +79,8 @@ def test_timeline_for_someone_new(peer, monkeypatch):
     peer("consumer", "add", "Ana")
     data = peer.json("timeline", "Ana")
     assert [e["kind"] for e in data["events"]] == ["intake"]
-    assert data["trend"] == {"mood": None, "who5": None}
-    assert "No mood or WHO-5 recorded yet" in peer("timeline", "Ana").stdout
+    assert data["trend"] == {"mood": None, "who5": None, "barc10": None}
+    assert "No mood, WHO-5 or BARC-10 recorded yet" in peer("timeline", "Ana").stdout
 
 
 def test_timeline_unknown_consumer(peer):

@@ -20,6 +20,9 @@ EXPECTED = {
     ("meetings", "freq"): vocab.MEETING_FREQS,
     ("referrals", "status"): vocab.REFERRAL_STATUSES,
     ("checkins", "mode"): vocab.CHECKIN_MODES,
+    ("checkins", "service_kind"): vocab.SERVICE_KINDS,
+    ("plan_goals", "status"): vocab.GOAL_STATUSES,
+    ("release_events", "action"): vocab.RELEASE_ACTIONS,
 }
 
 _CHECK_IN = re.compile(r"CHECK\s*\(\s*(\w+)\s+IN\s*\(([^)]*)\)", re.IGNORECASE)

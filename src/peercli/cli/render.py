@@ -125,3 +125,27 @@ def field(out: Console, label: str, value: object, *, width: int = 14) -> None:
     grid.add_column()
     grid.add_row(f"  [dim]{label}[/]", escape(str(value)))
     out.print(grid)
+
+
+def print_lines(parts: list[tuple[str, str]]) -> None:
+    """Many lines in one write: each part is (text, style); a style ending in "join" continues
+    the previous line. Styled on a terminal; plain text (no Rich at all) when piped."""
+    if sys.stdout.isatty():
+        from rich.text import Text
+
+        text = Text()
+        for i, (chunk, style) in enumerate(parts):
+            if i and not style.endswith("join"):
+                text.append("\n")
+            text.append(chunk, style=style.removesuffix("join").strip() or None)
+        console().print(text)
+        return
+    from peercli.core.safetext import terminal_safe
+
+    out: list[str] = []
+    for i, (chunk, style) in enumerate(parts):
+        if i and not style.endswith("join"):
+            out.append("\n")
+        out.append(terminal_safe(chunk))
+    sys.stdout.write("".join(out) + "\n")
+    sys.stdout.flush()

@@ -449,8 +449,59 @@ def changes_nothing(current: Mapping[str, Any], changes: Mapping[str, object]) -
     def same(key: str, value: object) -> bool:
         if isinstance(value, Who5):
             return bool(current["who5"] == list(value.items))
+        if isinstance(value, Barc10):
+            return bool(current["barc10"] == list(value.items))
+        if isinstance(value, tuple):  # goal ids
+            return bool(current[key] == list(value))
         if isinstance(value, date):
             return bool(current[key] == value.isoformat())
         return bool(current[key] == value)
 
     return all(same(key, value) for key, value in changes.items())
+
+
+# --- BARC-10 -----------------------------------------------------------------------------------
+
+# The Brief Assessment of Recovery Capital (Vilsaint et al., 2017; free to use): ten statements
+# (docs/notes-and-plans.md lists them), each answered 1 (strongly disagree) to 6 (strongly
+# agree); the total runs 10-60.
+BARC10_ITEMS = 10
+BARC10_MIN, BARC10_MAX = 10, 60
+
+
+@dataclass(frozen=True)
+class Barc10:
+    """BARC-10 answers: ten items scored 1-6; the total (10-60) is their sum."""
+
+    items: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.items) != BARC10_ITEMS or any(not 1 <= i <= 6 for i in self.items):
+            raise ValueError("a BARC-10 has ten items, each scored 1 to 6")
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+
+def parse_barc10(text: str) -> Barc10:
+    """Ten BARC-10 item scores, 1-6 each, separated by commas or spaces: "6,5,4,5,6,4,5,6,3,5".
+
+    Ten digits run together ("6545645635") are read one digit per item, since no item can be
+    two digits.
+    """
+    raw = text.strip()
+    parts = [p for p in re.split(r"[\s,;/]+", raw) if p]
+    if len(parts) == 1 and len(parts[0]) == BARC10_ITEMS and parts[0].isdigit():
+        parts = list(parts[0])
+    if len(parts) != BARC10_ITEMS:
+        raise ValueError(
+            f"'{text}' has {len(parts)} item(s); the BARC-10 has ten, each 1-6, "
+            "e.g. 6,5,4,5,6,4,5,6,3,5")
+    items = []
+    for number, part in enumerate(parts, 1):
+        if not part.isdigit() or not 1 <= int(part) <= 6:
+            raise ValueError(f"BARC-10 item {number} '{part}' in '{text}' is not a score from 1 "
+                             "(strongly disagree) to 6 (strongly agree)")
+        items.append(int(part))
+    return Barc10(tuple(items))

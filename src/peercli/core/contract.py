@@ -124,6 +124,21 @@ class _CheckinBase(TypedDict):
     amends_id: int | None
     amend_reason: str | None
     created_at: str
+    # the service note's parts and its signature (docs/notes-and-plans.md)
+    place: str | None
+    service_code: str | None
+    service_kind: str | None
+    goal_ids: list[int]
+    intervention: str | None
+    response: str | None
+    next_step: str | None
+    barc10: list[int] | None
+    barc10_total: int | None
+    group_session_id: int | None
+    signed_at: str | None
+    signed_by: str | None
+    signed_credential: str | None
+    late: bool | None
 
 
 class CheckinDict(_CheckinBase, total=False):

@@ -6,7 +6,7 @@ and the home screen show the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -100,11 +100,13 @@ def compute_due(
     referrals: Iterable[AwaitingReferral],
     today: date,
     within_days: int = 0,
+    extra: Mapping[int, Sequence[tuple[date, str]]] | None = None,
 ) -> list[DueItem]:
     """Who needs a follow-up by ``today + within_days``, most overdue first (then by name).
 
     Each consumer appears once, due on the earliest of their due dates, with one reason per thing
-    that is due (follow-up date, referral awaiting an outcome), earliest first.
+    that is due (follow-up date, referral awaiting an outcome, and each ``extra`` (due date,
+    reason) per consumer: unsigned notes, plan reviews), earliest first.
     A referral still "referred" with no attendance is due ``REFERRAL_GRACE_DAYS`` after it was made.
     """
     horizon = today + timedelta(days=max(0, within_days))
@@ -122,6 +124,8 @@ def compute_due(
         if due_on <= horizon:
             found.append((due_on, _followup_reason(state, due_on, why, today)))
         found.extend(pending.get(state.consumer_id, []))
+        found.extend((day, text) for day, text in (extra or {}).get(state.consumer_id, ())
+                     if day <= horizon)
         if not found:
             continue
         found.sort(key=lambda pair: pair[0])

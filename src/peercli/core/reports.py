@@ -10,6 +10,15 @@ The store layer reads rows into the small records below; :func:`build_report` tu
   *attended* counts those whose status is attended/continuing or that have an attendance row.
 - *average mood change*: for each consumer with two or more moods in the range, the last mood
   minus the first (by check-in time), averaged over those consumers.
+- *units by service code* sum the effective check-ins' units under the code on the note
+  ("not recorded" for check-ins written before notes had a code); *individual / group* follows
+  the note's service kind (a check-in in mode "group" is a group service).
+- *notes*: effective check-ins in the range that are under sign-off (written by this version):
+  signed, signed late (more than the late-after business days after the contact), unsigned.
+- *plan reviews*: reviews recorded in the range; plans whose review was overdue at the end of
+  the range (or today, if earlier); plans in place then.
+- *BARC-10*: assessments in the range, their average total (10-60), and the average change
+  (last minus first) for people assessed twice or more in the range.
 """
 
 from __future__ import annotations
@@ -108,6 +117,12 @@ class CheckinRow:
     units: int
     mood: int | None = None
     amends_id: int | None = None
+    service_code: str | None = None
+    service_kind: str | None = None
+    signature_required: bool = False
+    signed: bool = False
+    signed_late: bool = False
+    barc10_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,11 @@ class Report:
     average_mood_change: float | None
     mood_consumers: int
     top_groups: tuple[GroupCount, ...] = field(default_factory=tuple)
+    units_by_service_code: dict[str, int] = field(default_factory=dict)
+    by_service_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)
+    plan_reviews: dict[str, int] = field(default_factory=dict)
+    barc10: dict[str, float | int | None] = field(default_factory=dict)
 
 
 def effective_checkins(rows: Iterable[CheckinRow]) -> list[CheckinRow]:
@@ -167,6 +187,48 @@ def _mood_change(checkins: Sequence[CheckinRow]) -> tuple[float | None, int]:
     return round(sum(changes) / len(changes), 2), len(changes)
 
 
+NO_CODE = "not recorded"
+
+
+def _service_numbers(rows: Sequence[CheckinRow]) -> tuple[dict[str, int], dict[str, dict[str, int]],
+                                                          dict[str, int]]:
+    """Units by service code, contacts/units/people by individual or group, and note status."""
+    by_code: Counter[str] = Counter()
+    for c in rows:
+        by_code[c.service_code or NO_CODE] += c.units
+    kinds: dict[str, dict[str, int]] = {}
+    for kind in ("individual", "group"):
+        picked = [c for c in rows if (c.service_kind or ("group" if c.mode == "group"
+                                                         else "individual")) == kind]
+        kinds[kind] = {"contacts": len(picked), "units": sum(c.units for c in picked),
+                       "people": len({c.consumer_id for c in picked})}
+    tracked = [c for c in rows if c.signature_required or c.signed]
+    notes = {"under_signoff": len(tracked),
+             "signed": sum(1 for c in tracked if c.signed),
+             "signed_late": sum(1 for c in tracked if c.signed and c.signed_late),
+             "unsigned": sum(1 for c in tracked if not c.signed)}
+    codes = dict(sorted(by_code.items(), key=lambda kv: (kv[0] == NO_CODE, kv[0])))
+    return codes, kinds, notes
+
+
+def _barc10(rows: Sequence[CheckinRow]) -> dict[str, float | int | None]:
+    """BARC-10 in the range: assessments, people, the average total, and the average change
+    (last minus first) for people assessed twice or more."""
+    scored = sorted((c.consumer_id, c.at, c.id, c.barc10_total) for c in rows
+                    if c.barc10_total is not None)
+    if not scored:
+        return {"assessments": 0, "people": 0, "average_total": None, "average_change": None,
+                "change_people": 0}
+    per: dict[int, list[int]] = {}
+    for consumer_id, _, _, total in scored:
+        per.setdefault(consumer_id, []).append(int(total or 0))
+    changes = [v[-1] - v[0] for v in per.values() if len(v) >= 2]
+    return {"assessments": len(scored), "people": len(per),
+            "average_total": round(sum(int(t or 0) for *_, t in scored) / len(scored), 1),
+            "average_change": round(sum(changes) / len(changes), 1) if changes else None,
+            "change_people": len(changes)}
+
+
 def build_report(
     period: Period,
     checkins: Iterable[CheckinRow],
@@ -174,9 +236,11 @@ def build_report(
     consumer_created: Iterable[str],
     *,
     already_effective: bool = False,
+    plan_reviews: dict[str, int] | None = None,
 ) -> Report:
     """Aggregate the rows for ``period``. ``checkins`` may hold every version of every check-in
-    (superseded ones are dropped here) unless ``already_effective`` says they were filtered."""
+    (superseded ones are dropped here) unless ``already_effective`` says they were filtered.
+    ``plan_reviews`` ({"done", "overdue", "plans"}) is counted by the store (it needs dates)."""
     rows = list(checkins) if already_effective else effective_checkins(checkins)
     in_range = [c for c in rows if period.contains(c.at)]
     modes = Counter(c.mode for c in in_range)
@@ -185,6 +249,7 @@ def build_report(
     by_group = Counter((r.group_id, r.group_name) for r in made)
     top = sorted(by_group.items(), key=lambda kv: (-kv[1], kv[0][1].casefold(), kv[0][0]))
     average, mood_consumers = _mood_change(in_range)
+    codes, kinds, notes = _service_numbers(in_range)
     return Report(
         period=period,
         contacts=len(in_range),
@@ -200,6 +265,11 @@ def build_report(
         average_mood_change=average,
         mood_consumers=mood_consumers,
         top_groups=tuple(GroupCount(gid, name, n) for (gid, name), n in top[:TOP_GROUPS]),
+        units_by_service_code=codes,
+        by_service_kind=kinds,
+        notes=notes,
+        plan_reviews=dict(plan_reviews or {"done": 0, "overdue": 0, "plans": 0}),
+        barc10=_barc10(in_range),
     )
 
 
@@ -224,6 +294,11 @@ def report_to_dict(report: Report) -> ReportDict:
             {"group_id": g.group_id, "name": g.name, "referrals": g.referrals}
             for g in report.top_groups
         ],
+        "units_by_service_code": dict(report.units_by_service_code),
+        "by_service_kind": {k: dict(v) for k, v in report.by_service_kind.items()},
+        "notes": dict(report.notes),
+        "plan_reviews": dict(report.plan_reviews),
+        "barc10": dict(report.barc10),
     }
 
 
@@ -244,6 +319,12 @@ def report_rows(report: Report) -> list[tuple[str, str, str]]:
     rows += [("checkins_by_mode", k, str(v)) for k, v in d["checkins_by_mode"].items()]
     rows += [("referrals_by_status", k, str(v)) for k, v in d["referrals"].items()]
     rows += [("top_groups", g["name"], str(g["referrals"])) for g in d["top_groups"]]
+    rows += [("units_by_service_code", k, str(v)) for k, v in d["units_by_service_code"].items()]
+    rows += [(f"service_kind_{kind}", k, str(v)) for kind, numbers in d["by_service_kind"].items()
+             for k, v in numbers.items()]
+    rows += [("notes", k, str(v)) for k, v in d["notes"].items()]
+    rows += [("plan_reviews", k, str(v)) for k, v in d["plan_reviews"].items()]
+    rows += [("barc10", k, "" if v is None else f"{v:g}") for k, v in d["barc10"].items()]
     return rows
 
 

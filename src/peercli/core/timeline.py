@@ -6,7 +6,7 @@ descriptions and the trend arithmetic are here, tested with plain data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from peercli.core.checkins import MODE_LABELS
@@ -75,8 +75,8 @@ def trend_to_dict(trend: Trend | None) -> dict[str, object] | None:
 # --- timeline ----------------------------------------------------------------------------------
 
 # When two events share a timestamp, the story reads in this order.
-_KIND_ORDER = {"intake": 0, "consent": 1, "checkin": 2, "attendance": 3, "referral": 4,
-               "amendment": 5}
+_KIND_ORDER = {"intake": 0, "consent": 1, "plan": 2, "checkin": 3, "attendance": 4,
+               "referral": 5, "amendment": 6}
 
 
 @dataclass(frozen=True)
@@ -101,13 +101,18 @@ def first_line(text: str | None, limit: int = 80) -> str:
 
 
 def describe_checkin(mode: str, minutes: int, mood: int | None, who5_score: int | None,
-                     note: str | None, *, amended: bool = False) -> str:
-    """One line for a check-in: "phone, 25 min, mood 4/5, WHO-5 60% — went to the group"."""
+                     note: str | None, *, amended: bool = False, barc10_total: int | None = None,
+                     goals: Sequence[str] = ()) -> str:
+    """One line for a check-in: "phone, 25 min, mood 4/5, WHO-5 60%, BARC-10 49/60 [G1] — went
+    to the group"."""
     parts = [MODE_LABELS.get(mode, mode), f"{minutes} min"]
     if mood is not None:
         parts.append(f"mood {mood}/5")
     if who5_score is not None:
         parts.append(f"WHO-5 {who5_score * 4}%")
+    if barc10_total is not None:
+        parts.append(f"BARC-10 {barc10_total}/60")
     line = first_line(note)
-    return (", ".join(parts) + (" (amended)" if amended else "")
+    tags = f" [{', '.join(goals)}]" if goals else ""
+    return (", ".join(parts) + (" (amended)" if amended else "") + tags
             + (f" — {line}" if line else ""))

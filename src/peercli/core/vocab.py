@@ -56,6 +56,18 @@ AWAITING_OUTCOME_STATUS: ReferralStatus = "referred"
 MeetingFreq = Literal["DAILY", "WEEKLY", "MONTHLY"]
 MEETING_FREQS: tuple[MeetingFreq, ...] = get_args(MeetingFreq)
 
+#: A service note is for one person or a group session (``checkins.service_kind``).
+ServiceKind = Literal["individual", "group"]
+SERVICE_KINDS: tuple[ServiceKind, ...] = get_args(ServiceKind)
+
+#: A recovery-plan goal's status (``plan_goals.status``): "changed" means reworded as a new goal.
+GoalStatus = Literal["active", "met", "changed", "dropped"]
+GOAL_STATUSES: tuple[GoalStatus, ...] = get_args(GoalStatus)
+
+#: What happened to a release of information (``release_events.action``; append-only).
+ReleaseAction = Literal["granted", "revoked"]
+RELEASE_ACTIONS: tuple[ReleaseAction, ...] = get_args(ReleaseAction)
+
 
 
 def or_list(items: Iterable[str]) -> str:

@@ -19,7 +19,8 @@ class CalendarPlan:
 
 
 def calendar_plan(
-    conn: sqlite3.Connection, consumer_id: int, now: Any, local_tz: str | None
+    conn: sqlite3.Connection, consumer_id: int, now: Any, local_tz: str | None,
+    statuses: tuple[str, ...] | None = None,
 ) -> CalendarPlan:
     """One event per meeting of each group the consumer has an active referral to.
 
@@ -33,11 +34,12 @@ def calendar_plan(
     from peercli.core.vocab import OPEN_REFERRAL_STATUSES
     from peercli.store.groups import group_meetings
 
-    marks = ", ".join("?" for _ in OPEN_REFERRAL_STATUSES)
+    statuses = statuses or OPEN_REFERRAL_STATUSES
+    marks = ", ".join("?" for _ in statuses)
     groups = conn.execute(
         f"SELECT g.*, min(r.id) AS referral_id FROM referrals r JOIN groups g ON g.id = r.group_id "
         f"WHERE r.consumer_id = ? AND r.status IN ({marks}) GROUP BY g.id ORDER BY min(r.id)",
-        (consumer_id, *OPEN_REFERRAL_STATUSES),
+        (consumer_id, *statuses),
     ).fetchall()
     events: list[Any] = []
     skipped: list[str] = []

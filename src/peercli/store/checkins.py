@@ -16,13 +16,20 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.core import checkins as core
 from peercli.core.contract import CheckinDict
 from peercli.core.due import AwaitingReferral, DueItem, FollowupState, compute_due
 from peercli.core.vocab import ATTENDABLE_REFERRAL_STATUSES, AWAITING_OUTCOME_STATUS
 from peercli.store.db import audit, now_iso
+
+if TYPE_CHECKING:
+    from peercli.store.notes import NoteParts, Signer
+
+# The service note's parts, carried from version to version (see store.notes).
+NOTE_COLUMNS = ("place", "service_code", "service_kind", "goal_ids", "intervention", "response",
+                "next_step", "barc10", "barc10_total", "group_session_id")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,21 @@ def checkin_dict(row: sqlite3.Row, attended: list[dict[str, Any]] | None = None)
         "amends_id": row["amends_id"],
         "amend_reason": row["amend_reason"],
         "created_at": row["created_at"],
+        # the service note's parts and signature
+        "place": row["place"],
+        "service_code": row["service_code"],
+        "service_kind": row["service_kind"],
+        "goal_ids": json.loads(row["goal_ids"]) if row["goal_ids"] else [],
+        "intervention": row["intervention"],
+        "response": row["response"],
+        "next_step": row["next_step"],
+        "barc10": json.loads(row["barc10"]) if row["barc10"] else None,
+        "barc10_total": row["barc10_total"],
+        "group_session_id": row["group_session_id"],
+        "signed_at": row["signed_at"],
+        "signed_by": row["signed_by"],
+        "signed_credential": row["signed_credential"],
+        "late": None if row["signed_late"] is None else bool(row["signed_late"]),
     }
     if attended is not None:
         out["attended"] = attended
@@ -227,23 +249,32 @@ def amend_checkin(
 ) -> int:
     """Insert a new version of the check-in with ``changes`` applied (call inside ``store.write``).
 
-    ``changes`` keys: mode, minutes, mood, note, next_followup_on (date), who5 (Who5). The new
+    ``changes`` keys: mode, minutes, mood, note, next_followup_on (date), who5 (Who5), and the
+    note's parts (place, service_code, service_kind, goal_ids (ids), intervention, response,
+    next_step, barc10 (Barc10)); the parts not changed are carried over. The new
     row amends the newest version, whichever version's id was given, so the chain stays linear.
     Returns the new row's id.
     """
     versions = checkin_versions(conn, checkin_id)
     head = versions[-1]
     values = {key: head[key] for key in ("consumer_id", "at", "mode", "minutes", "mood", "who5",
-                                         "who5_score", "note", "next_followup_on")}
+                                         "who5_score", "note", "next_followup_on", *NOTE_COLUMNS)}
     for key, value in changes.items():
         if key == "who5":
             values["who5"] = json.dumps(list(value.items))
             values["who5_score"] = value.score
+        elif key == "barc10":
+            values["barc10"] = json.dumps(list(value.items))
+            values["barc10_total"] = value.total
+        elif key == "goal_ids":
+            values["goal_ids"] = json.dumps(list(value)) if value else None
         elif key == "next_followup_on":
             values[key] = value.isoformat()
         else:
             values[key] = value
     values["units"] = core.units_of_service(int(values["minutes"]))
+    # An amendment of a note under sign-off is itself a note to sign (the signed version stays).
+    values["signature_required"] = int(bool(head["signature_required"] or head["signed_at"]))
     values.update(amends_id=head["id"], amend_reason=reason, created_at=now_iso())
     names = ", ".join(values)
     marks = ", ".join("?" for _ in values)
@@ -263,29 +294,31 @@ def due_inputs(
     conn: sqlite3.Connection,
 ) -> tuple[list[FollowupState], list[AwaitingReferral]]:
     """Plain records for ``checkins.compute_due``: active consumers with their latest contact, and
-    referrals still "referred" with no attendance recorded. Three queries whatever the size."""
-    latest = {
-        r["consumer_id"]: r for r in conn.execute(
-            "SELECT consumer_id, at, next_followup_on FROM ("
-            " SELECT consumer_id, at, next_followup_on, row_number() OVER ("
-            "  PARTITION BY consumer_id ORDER BY at DESC, id DESC) AS n FROM effective_checkins)"
-            " WHERE n = 1"
-        )
-    }
+    referrals still "referred" with no attendance recorded.
+
+    The latest contact is one index seek per active consumer (``checkins_consumer`` walked
+    backwards to the first version nobody amended), so the cost follows the caseload, not the
+    years of history.
+    """
     states = []
     for r in conn.execute(
-        "SELECT id, name, created_at, cadence_days FROM consumers WHERE status = 'active'"
+        "SELECT c.id, c.name, c.created_at, c.cadence_days, ("
+        " SELECT x.at || '|' || coalesce(x.next_followup_on, '') FROM checkins x"
+        " WHERE x.consumer_id = c.id AND NOT EXISTS ("
+        "  SELECT 1 FROM checkins y WHERE y.amends_id = x.id)"
+        " ORDER BY x.at DESC, x.id DESC LIMIT 1) AS latest "
+        "FROM consumers c WHERE c.status = 'active'"
     ):
-        last = latest.get(r["id"])
+        at, _, next_on = (r["latest"] or "").partition("|")
         states.append(FollowupState(
             consumer_id=r["id"], name=r["name"], intake_on=date.fromisoformat(r["created_at"][:10]),
             cadence_days=r["cadence_days"],
-            last_contact_on=_day(last["at"]) if last else None,
-            next_followup_on=_day(last["next_followup_on"]) if last else None,
+            last_contact_on=_day(at or None),
+            next_followup_on=_day(next_on or None),
         ))
     awaiting = [
         AwaitingReferral(r["id"], r["consumer_id"], r["group_name"],
-                              date.fromisoformat(r["referred_at"][:10]))
+                         date.fromisoformat(r["referred_at"][:10]))
         for r in conn.execute(
             "SELECT r.id, r.consumer_id, g.name AS group_name, coalesce("
             " (SELECT max(e.at) FROM referral_events e WHERE e.referral_id = r.id"
@@ -301,8 +334,25 @@ def due_inputs(
 
 
 def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> list[DueItem]:
+    """Everyone due by ``today + within_days``: follow-ups, referrals awaiting an outcome,
+    unsigned notes past their signing deadline, and recovery plan reviews."""
+    from peercli.core.notes import unsigned_due
+    from peercli.core.plans import reviews_due
+    from peercli.core.settings import as_int
+    from peercli.store.notes import unsigned_notes
+    from peercli.store.plans import plan_states
+    from peercli.store.settings import current_settings
+
     states, awaiting = due_inputs(conn)
-    return compute_due(states, awaiting, today, within_days)
+    settings = current_settings(conn)
+    extra: dict[int, list[tuple[date, str]]] = {}
+    for found in (
+        unsigned_due(unsigned_notes(conn), today, as_int(settings, "late-after"), within_days),
+        reviews_due(plan_states(conn), today, as_int(settings, "plan-review-days"), within_days),
+    ):
+        for consumer_id, reasons in found.items():
+            extra.setdefault(consumer_id, []).extend(reasons)
+    return compute_due(states, awaiting, today, within_days, extra)
 
 
 # --- what the commands call --------------------------------------------------------------------
@@ -318,15 +368,21 @@ def groups_of_referrals(conn: sqlite3.Connection, referral_ids: Sequence[str | i
 
 
 def log_checkin(
-    conn: sqlite3.Connection, new: NewCheckin, attended_groups: list[sqlite3.Row]
+    conn: sqlite3.Connection, new: NewCheckin, attended_groups: list[sqlite3.Row],
+    parts: NoteParts | None = None, sign_as: Signer | None = None,
 ) -> tuple[CheckinDict, list[Attended]]:
-    """Save a check-in and the attendance it records, in one transaction; returns its JSON shape
-    (with ``attended``) and the attendance plan (which referrals it settled)."""
+    """Save a check-in, its service note's parts (from now on it waits for a signature) and the
+    attendance it records, in one transaction, signed when ``sign_as`` is given; returns its
+    JSON shape (with ``attended``) and the attendance plan (which referrals it settled)."""
     from peercli.store.db import write
+    from peercli.store.notes import NoteParts, sign_note, write_note_parts
 
     with write(conn):
         plan = plan_attendance(conn, new.consumer_id, attended_groups)
         checkin_id = insert_checkin(conn, new, plan)
+        write_note_parts(conn, checkin_id, parts or NoteParts())
+        if sign_as is not None:
+            sign_note(conn, checkin_id, sign_as)
     row = get_checkin(conn, checkin_id)
     assert row is not None
     return checkin_dict(row, attendance_for_checkin(conn, checkin_id)), plan

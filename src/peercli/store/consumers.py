@@ -36,7 +36,20 @@ def insert_consumer(conn: sqlite3.Connection, changes: ConsumerChanges) -> int:
     consumer_id = int(cur.lastrowid or 0)
     _write_children(conn, consumer_id, changes)
     audit(conn, "create", "consumer", consumer_id, changes.field_names())
+    _goal_into_plan(conn, consumer_id, changes)
     return consumer_id
+
+
+def _goal_into_plan(conn: sqlite3.Connection, consumer_id: int, changes: ConsumerChanges) -> None:
+    """The goal given with --goal starts the recovery plan (G1) when the person has none yet."""
+    goal = changes.scalars.get("goals")
+    if not isinstance(goal, str) or not goal.strip():
+        return
+    if conn.execute("SELECT 1 FROM plan_goals WHERE consumer_id = ?", (consumer_id,)).fetchone():
+        return
+    from peercli.store.plans import add_goal
+
+    add_goal(conn, consumer_id, goal.strip(), note="from the consumer's goal")
 
 
 def update_consumer(conn: sqlite3.Connection, consumer_id: int, changes: ConsumerChanges) -> None:
@@ -48,6 +61,7 @@ def update_consumer(conn: sqlite3.Connection, consumer_id: int, changes: Consume
     )
     _write_children(conn, consumer_id, changes)
     audit(conn, "update", "consumer", consumer_id, changes.field_names())
+    _goal_into_plan(conn, consumer_id, changes)
 
 
 def _write_children(conn: sqlite3.Connection, consumer_id: int, changes: ConsumerChanges) -> None:

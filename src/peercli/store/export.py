@@ -232,6 +232,23 @@ def consumer_record(conn: sqlite3.Connection, consumer_id: int) -> dict[str, Any
     record["attendance"] = _dicts(conn.execute(
         "SELECT a.*, g.name AS group_name FROM attendance a JOIN groups g ON g.id = a.group_id "
         "WHERE a.consumer_id = ? ORDER BY a.attended_on, a.id", (consumer_id,)))
+    goals = _dicts(conn.execute("SELECT * FROM plan_goals WHERE consumer_id = ? ORDER BY position",
+                                (consumer_id,)))
+    for g in goals:
+        g["steps"] = _dicts(conn.execute("SELECT * FROM goal_steps WHERE goal_id = ? ORDER BY "
+                                         "position", (g["id"],)))
+        g["history"] = _dicts(conn.execute("SELECT * FROM goal_events WHERE goal_id = ? ORDER BY "
+                                           "id", (g["id"],)))
+    record["plan"] = {"goals": goals, "reviews": _dicts(conn.execute(
+        "SELECT * FROM plan_reviews WHERE consumer_id = ? ORDER BY reviewed_on, id",
+        (consumer_id,)))}
+    releases = _dicts(conn.execute("SELECT * FROM releases WHERE consumer_id = ? ORDER BY id",
+                                   (consumer_id,)))
+    for rel in releases:
+        rel["history"] = _dicts(conn.execute(
+            "SELECT action, at, note FROM release_events WHERE release_id = ? ORDER BY id",
+            (rel["id"],)))
+    record["releases"] = releases
     record["audit"] = _dicts(conn.execute(
         "SELECT at, os_user, action, entity, entity_id, fields FROM audit "
         "WHERE entity IN ('consumer', 'consent') AND entity_id = ? ORDER BY id",

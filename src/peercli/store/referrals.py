@@ -38,6 +38,9 @@ class NewReferral:
     status: str = "referred"
     note: str | None = None
     consent_override_reason: str | None = None
+    consent_basis: str | None = None  # "release", "share" or "override"
+    release_id: int | None = None
+    goal_id: int | None = None
 
 
 def open_referral(conn: sqlite3.Connection, consumer_id: int, group_id: int) -> sqlite3.Row | None:
@@ -63,10 +66,12 @@ def insert_referral(conn: sqlite3.Connection, new: NewReferral) -> int:
     stamp = now_iso()
     cur = conn.execute(
         "INSERT INTO referrals (consumer_id, group_id, status, score, reasons, "
-        "consent_override_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "consent_override_reason, consent_basis, release_id, goal_id, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new.consumer_id, new.group_id, new.status,
          None if new.score is None else round(new.score, 4), dumps_list(new.reasons),
-         new.consent_override_reason, stamp, stamp),
+         new.consent_override_reason, new.consent_basis, new.release_id, new.goal_id,
+         stamp, stamp),
     )
     referral_id = int(cur.lastrowid or 0)
     conn.execute(
@@ -78,6 +83,7 @@ def insert_referral(conn: sqlite3.Connection, new: NewReferral) -> int:
         fields.append("note")
     if new.consent_override_reason:
         fields.append("consent_override_reason")
+    fields += [k for k in ("consent_basis", "release_id", "goal_id") if getattr(new, k)]
     audit(conn, "create", "referral", referral_id, fields)
     return referral_id
 
@@ -92,6 +98,11 @@ def create_or_reuse(conn: sqlite3.Connection, new: NewReferral) -> tuple[int, bo
         set_status(conn, existing["id"], new.status,
                    _event_note(new.note, new.consent_override_reason),
                    consent_override_reason=new.consent_override_reason)
+        if new.consent_basis:  # the consent the referral now relies on
+            conn.execute(
+                "UPDATE referrals SET consent_basis = ?, release_id = ?, "
+                "goal_id = coalesce(?, goal_id) WHERE id = ?",
+                (new.consent_basis, new.release_id, new.goal_id, existing["id"]))
     return existing["id"], False
 
 
@@ -148,6 +159,9 @@ def _dicts(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], *, events: boo
             "score": r["score"],
             "reasons": loads_list(r["reasons"]),
             "consent_override_reason": r["consent_override_reason"],
+            "consent_basis": r["consent_basis"],
+            "release_id": r["release_id"],
+            "goal_id": r["goal_id"],
             "created_at": r["created_at"],
             "updated_at": r["updated_at"],
         }
@@ -203,31 +217,50 @@ def refer(
     vocabulary: Vocabulary,
     note: str | None = None,
     override: str | None = None,
+    goal_id: int | None = None,
 ) -> ReferralOutcome:
     """Refer a consumer to ``groups`` (ids, scored now; or matches already scored), in one
     transaction. Refused (PeerError, nothing written) without share consent unless ``override``
     gives the reason, which is then kept with each referral. An open referral to the same group
-    is reused (a "suggested" one moves to "referred")."""
-    from peercli.core.referrals import decide_consent, referral_reasons, referral_warnings
+    is reused (a "suggested" one moves to "referred").
+
+    Consent is weighed per group (``core.consent``): a release covering the group or its
+    organisation, else the general share consent where the programme's policy allows it; each
+    record says which one it used (``consent_basis``, ``release_id``, ``consent_used``)."""
+    from peercli.core.consent import GroupRef, decide_referral_consent
+    from peercli.core.referrals import referral_reasons, referral_warnings
     from peercli.store.consumers import has_consent
     from peercli.store.db import write
+    from peercli.store.releases import releases_for
+    from peercli.store.settings import current_settings
 
     made: list[tuple[int, bool]] = []
     with write(conn):
-        decision = decide_consent(consumer_id, has_consent(conn, consumer_id, "share"), override)
         matches = _scored(conn, consumer_id, groups, now, vocabulary)
+        policy = current_settings(conn).get("consent-policy") or "share"
+        organizations = dict(conn.execute(
+            "SELECT id, organization FROM groups WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([m.group.id for m in matches]),)).fetchall())
+        bases, consent_note = decide_referral_consent(
+            consumer_id, policy, releases_for(conn, consumer_id),
+            has_consent(conn, consumer_id, "share"),
+            [GroupRef(m.group.id, m.group.name, organizations.get(m.group.id)) for m in matches],
+            now.date(), override)
         for m in matches:
+            basis = bases[m.group.id]
             made.append(create_or_reuse(conn, NewReferral(
                 consumer_id=consumer_id, group_id=m.group.id, score=m.score,
                 reasons=referral_reasons(m), status="referred", note=note,
-                consent_override_reason=decision.stored_override,
+                consent_override_reason=override if basis.kind == "override" else None,
+                consent_basis=basis.kind, release_id=basis.release_id, goal_id=goal_id,
             )))
     records = []
-    for referral_id, created in made:
+    for (referral_id, created), m in zip(made, matches, strict=True):
         record = referral_dict(conn, referral_id) or {}
         record["created"] = created
+        record["consent_used"] = bases[m.group.id].description
         records.append(record)
-    return ReferralOutcome(records, decision.note, referral_warnings(matches))
+    return ReferralOutcome(records, consent_note, referral_warnings(matches))
 
 
 def _scored(conn: sqlite3.Connection, consumer_id: int, groups: Sequence[int | Match],

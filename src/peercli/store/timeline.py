@@ -5,6 +5,7 @@ The ordering, descriptions and trend arithmetic are ``core/timeline.py``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from peercli.core.timeline import (
@@ -47,6 +48,28 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[Timeline
         events.append(E(r["at"], "consent", f"consent to {r['kind']} {verb}{extra}", r["id"],
                         {"consent_kind": r["kind"], "granted": bool(r["granted"])}))
 
+    goal_numbers: dict[int, str] = {}
+    for g in conn.execute("SELECT id, position FROM plan_goals WHERE consumer_id = ?",
+                          (consumer_id,)):
+        goal_numbers[g["id"]] = f"G{g['position']}"
+    for ev in conn.execute(
+        "SELECT e.id, e.at, e.what, e.status, e.text, e.note, g.id AS goal_id, g.position "
+        "FROM goal_events e JOIN plan_goals g ON g.id = e.goal_id WHERE g.consumer_id = ?",
+        (consumer_id,),
+    ):
+        what = {"created": "goal added", "status": f"goal {ev['status']}"}.get(
+            ev["what"], ev["what"].replace("+", ", ").replace("_on", "") + " changed")
+        detail = f" — {ev['note']}" if ev["note"] and ev["what"] != "created" else ""
+        words = first_line(ev["text"])
+        events.append(E(ev["at"], "plan", f"G{ev['position']} {what}: “{words}”{detail}",
+                        ev["id"], {"goal_id": ev["goal_id"], "what": ev["what"],
+                                   "status": ev["status"]}))
+    for rv in conn.execute("SELECT id, reviewed_on, note FROM plan_reviews WHERE consumer_id = ?",
+                           (consumer_id,)):
+        note = f" — {first_line(rv['note'])}" if rv["note"] else ""
+        events.append(E(rv["reviewed_on"], "plan", f"plan reviewed{note}", rv["id"],
+                        {"review_id": rv["id"]}))
+
     rows = conn.execute(
         "SELECT * FROM checkins WHERE consumer_id = ? ORDER BY id", (consumer_id,)
     ).fetchall()
@@ -69,12 +92,17 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[Timeline
         root = r
         while root["amends_id"] is not None:
             root = by_id[root["amends_id"]]
-        summary = describe_checkin(r["mode"], r["minutes"], r["mood"], r["who5_score"],
-                                        r["note"], amended=root["id"] != r["id"])
+        goal_ids = json.loads(r["goal_ids"]) if r["goal_ids"] else []
+        summary = describe_checkin(
+            r["mode"], r["minutes"], r["mood"], r["who5_score"], r["note"],
+            amended=root["id"] != r["id"], barc10_total=r["barc10_total"],
+            goals=[goal_numbers.get(g, f"goal #{g}") for g in goal_ids])
         events.append(E(r["at"], "checkin", summary, root["id"], {
             "checkin_id": root["id"], "version_id": r["id"], "mode": r["mode"],
             "minutes": r["minutes"], "units": r["units"], "mood": r["mood"],
-            "who5_score": r["who5_score"], "next_followup_on": r["next_followup_on"],
+            "who5_score": r["who5_score"], "barc10_total": r["barc10_total"],
+            "goal_ids": goal_ids, "signed": bool(r["signed_at"]),
+            "next_followup_on": r["next_followup_on"],
         }))
 
     referrals = conn.execute(
@@ -127,11 +155,16 @@ def _status_words(status: str) -> str:
 
 
 def trends(conn: sqlite3.Connection, consumer_id: int) -> dict[str, Trend | None]:
-    """Mood (1-5) and WHO-5 (percent 0-100) over the newest version of each check-in."""
+    """Mood (1-5), WHO-5 (percent 0-100) and BARC-10 (total 10-60) over the newest version of
+    each check-in, each on its instrument's fixed scale."""
+    from peercli.core.checkins import BARC10_MAX, BARC10_MIN
+
     rows = effective_checkins(conn, "consumer_id = ?", (consumer_id,))
     return {
         "mood": build_trend(((r["at"], r["mood"]) for r in rows), 1, 5),
         "who5": build_trend(
             ((r["at"], None if r["who5_score"] is None else r["who5_score"] * 4) for r in rows),
             0, 100),
+        "barc10": build_trend(((r["at"], r["barc10_total"]) for r in rows),
+                              BARC10_MIN, BARC10_MAX),
     }

@@ -53,6 +53,25 @@ MoodOpt = Annotated[int | None, typer.Option(
 Who5Opt = Annotated[str | None, typer.Option(
     "--who5", help='WHO-5 answers, five items 0-5: "3,4,2,5,1" (scored 0-25 and as a percent).',
     show_default=False)]
+PlaceOpt = Annotated[str | None, typer.Option(
+    "--place", help="Place of service: office, home, community, telehealth, phone, shelter, "
+                    "school, hospital, other …", show_default=False)]
+ServiceCodeOpt = Annotated[str | None, typer.Option(
+    "--service-code", help="Service code (default: the service-code setting, H0038).",
+    show_default=False)]
+GoalOpt = Annotated[list[str] | None, typer.Option(
+    "--goal", help="The plan goal this contact served (1, 2 … as peer plan shows); repeatable.",
+    show_default=False)]
+InterventionOpt = Annotated[str | None, typer.Option(
+    "--intervention", help="What you did (shared experience, accompanied, practised…).",
+    show_default=False)]
+ResponseOpt = Annotated[str | None, typer.Option(
+    "--response", help="How the person responded.", show_default=False)]
+NextStepOpt = Annotated[str | None, typer.Option(
+    "--next-step", help="The plan / next step, in plain words.", show_default=False)]
+Barc10Opt = Annotated[str | None, typer.Option(
+    "--barc10", help='BARC-10 answers, ten items 1-6: "6,5,4,5,6,4,5,6,3,5" (total 10-60).',
+    show_default=False)]
 NextOpt = Annotated[str | None, typer.Option(
     "--next", help='Next follow-up: 7d, 2w, 1m, "in 3 days", tomorrow, "next tuesday" or '
                    "2026-12-01 (default: today + their cadence).", show_default=False)]
@@ -178,6 +197,34 @@ def _prompt_missing(conn: Any, consumer: Any, values: dict[str, Any], today: Any
         values["next"] = core.parse_next(answer or default, today)
 
 
+def _prompt_note_parts(conn: Any, person: Any, parts: dict[str, Any]) -> None:
+    """On a terminal, after the quick questions: the note's parts, each skippable with Enter."""
+    from peercli.cli import prompts
+    from peercli.core import notes as note_rules
+    from peercli.core.checkins import parse_barc10
+
+    if "place" not in parts:
+        picked = prompts.select("Place of service:", [("skip", "skip"), *(
+            (key, label) for key, (label, _) in note_rules.PLACES.items())], default="skip")
+        parts["place"] = None if picked == "skip" else picked
+    if not parts.get("goal_ids"):
+        goals = conn.execute("SELECT id, position, text FROM plan_goals WHERE consumer_id = ? "
+                             "AND status = 'active' ORDER BY position", (person["id"],)).fetchall()
+        if goals:
+            picked_ids = prompts.checkbox("Plan goal(s) this served (Space to tick):",
+                                          [(str(g["id"]), f"G{g['position']} {g['text']}")
+                                           for g in goals])
+            parts["goal_ids"] = tuple(int(i) for i in picked_ids)
+    for key, question in (("intervention", "What you did (optional):"),
+                          ("response", "How they responded (optional):"),
+                          ("next_step", "Plan / next step (optional):")):
+        if key not in parts:
+            parts[key] = note_rules.parse_note_text(prompts.text(question))
+    if "barc10" not in parts:
+        answer = prompts.text("BARC-10 (ten answers 1-6, Enter to skip):", parse=parse_barc10)
+        parts["barc10"] = parse_barc10(answer) if answer else None
+
+
 @app.command("log")
 def log(
     consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
@@ -202,9 +249,19 @@ def log(
     at: Annotated[str | None, typer.Option(
         "--at", help='When the contact happened: "2026-11-20 14:30", "yesterday 3pm", '
                      '"2 hours ago" (default now).', show_default=False)] = None,
+    place: PlaceOpt = None,
+    service_code: ServiceCodeOpt = None,
+    goal: GoalOpt = None,
+    intervention: InterventionOpt = None,
+    response: ResponseOpt = None,
+    next_step: NextStepOpt = None,
+    barc10: Barc10Opt = None,
+    sign: Annotated[bool, typer.Option(
+        "--sign", help="Sign the note now (your name and credential from peer config).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Log a contact: mode, minutes, mood, attendance, a note, and the next follow-up.
+    """Log a contact: mode, minutes, mood, attendance, a note, and the next follow-up; and the
+    service note's parts (place, service code, plan goal, intervention, response, next step).
 
     On a terminal, asks for what the flags leave out (Enter accepts each default).
     """
@@ -212,9 +269,11 @@ def log(
 
     from peercli.cli import runtime
     from peercli.core import checkins as core
+    from peercli.core.notes import read_note_flags
     from peercli.store import clock
     from peercli.store.checkins import NewCheckin, log_checkin
     from peercli.store.lookup import resolve
+    from peercli.store.notes import check_goals, note_parts_for, signer_for
 
     if edit and not runtime.can_prompt():
         raise PeerError("--edit opens an editor, which needs a terminal (and no --no-input): "
@@ -223,6 +282,9 @@ def log(
     flags = core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
                               who5=who5, next=next_, at=at)
     checked = core.read_checkin_flags(flags, now)  # everything typed, before the database
+    parts: dict[str, Any] = read_note_flags({
+        "place": place, "service_code": service_code, "intervention": intervention,
+        "response": response, "next_step": next_step, "barc10": barc10})
     if checked.warnings:
         from peercli.cli.render import warn
 
@@ -243,8 +305,11 @@ def log(
         raise PeerError(f"consumer #{person['id']} is archived; reactivate first with "
                         f"peer consumer archive {person['id']} --undo")
     values["attended_groups"] = [resolve(conn, "group", ref) for ref in values["attended_refs"]]
+    parts["goal_ids"] = check_goals(conn, person["id"], goal or [])
+    signer = signer_for(conn, now) if sign else None
     if prompting:
         _prompt_missing(conn, person, values, now.date())
+        _prompt_note_parts(conn, person, parts)
     if edit:
         values["note"] = _edit_note(values["note"] or "") or None
     # The default next follow-up counts from the contact's own date (a back-dated check-in
@@ -253,13 +318,20 @@ def log(
     new = NewCheckin(consumer_id=person["id"], at=checked.at, mode=values["mode"],
                      minutes=values["minutes"], mood=values["mood"], who5=checked.who5,
                      note=values["note"] or None, next_followup_on=next_on)
-    record, plan = log_checkin(conn, new, values["attended_groups"])
+    record, plan = log_checkin(conn, new, values["attended_groups"],
+                               note_parts_for(conn, person["id"], values["mode"], parts), signer)
     if as_json:
         from peercli.cli.render import print_json
 
         print_json(record)
         return
     _echo_checkin(record, person, plan, verb="Saved")
+    if record["signed_by"]:
+        from peercli.cli.render import warn
+
+        echo(f"  signed by {record['signed_by']}", err=True)
+        if record["late"]:
+            warn("late: signed more than the late-after business days after the contact")
 
 
 def _echo_checkin(record: Mapping[str, Any], person: Any, plan: list[Any], verb: str) -> None:
@@ -302,9 +374,18 @@ def amend(
     note: Annotated[str | None, typer.Option(
         "--note", help="The corrected note ('-' reads stdin).", show_default=False)] = None,
     next_: NextOpt = None,
+    place: PlaceOpt = None,
+    service_code: ServiceCodeOpt = None,
+    goal: GoalOpt = None,
+    intervention: InterventionOpt = None,
+    response: ResponseOpt = None,
+    next_step: NextStepOpt = None,
+    barc10: Barc10Opt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Correct a saved check-in: adds an amendment and keeps the original (both are shown)."""
+    """Correct a saved check-in: adds an amendment and keeps the original (both are shown).
+
+    A signed note is locked: the amendment is a new version that needs its own signature."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.core import checkins as core
@@ -317,11 +398,25 @@ def amend(
         clock.today())
     if note is not None:
         changes["note"] = (_read_stdin_note() if note == "-" else note.strip()) or None
-    if not changes:
+    from peercli.core.notes import read_note_flags
+
+    changes.update(read_note_flags({
+        "place": place, "service_code": service_code, "intervention": intervention,
+        "response": response, "next_step": next_step, "barc10": barc10}))
+    if not changes and not goal:
         raise PeerError("nothing to amend: give what changes, e.g. --minutes 45 or --mood 3")
     if reason is None or not reason.strip():
         raise PeerError('missing --reason: say why the check-in changes, e.g. --reason "typo"')
-    original_id, record = amend_checkin(runtime.conn(), target, changes, reason.strip())
+    conn = runtime.conn()
+    if goal:
+        from peercli.store.checkins import get_checkin
+        from peercli.store.notes import check_goals
+
+        row = get_checkin(conn, target)
+        if row is None:
+            raise PeerError(f"no check-in with id {target}")
+        changes["goal_ids"] = check_goals(conn, row["consumer_id"], goal)
+    original_id, record = amend_checkin(conn, target, changes, reason.strip())
     if as_json:
         print_json(record)
         return

@@ -33,27 +33,27 @@ def due(
         window = "today" if days == 0 else f"in the next {days} day{'s' if days != 1 else ''}"
         echo(f"Nobody is due {window}.", err=True)
         return
-    from rich.markup import escape
+    from peercli.cli.render import print_lines
 
-    from peercli.cli.render import console
-
-    out = console()
     overdue = sum(1 for i in items if i.days_overdue > 0)
     today_n = sum(1 for i in items if i.days_overdue == 0)
     later = len(items) - overdue - today_n
     head = f"{overdue} overdue, {today_n} due today" + (f", {later} coming up" if later else "")
-    out.print(f"[bold]{head}[/]")
+    lines: list[tuple[str, str]] = [(head, "bold")]  # (text, style); "join" continues a line
     for item in items:
         if item.days_overdue > 0:
-            when = f"[red]{item.days_overdue}d overdue[/]"
+            when, style = f"{item.days_overdue}d overdue", "red"
         elif item.days_overdue == 0:
-            when = "[yellow]today[/]"
+            when, style = "today", "yellow"
         else:
-            when = f"in {-item.days_overdue}d"
-        out.print(f"  #{item.consumer_id:<4} {escape(item.name):<24} {item.due_on.isoformat()}  "
-                  f"{when}")
+            when, style = f"in {-item.days_overdue}d", ""
+        lines.append((f"  #{item.consumer_id:<4} {item.name:<24} {item.due_on.isoformat()}  ",
+                      ""))
+        lines.append((when, style + " join"))
         for reason in item.reasons:
-            out.print(f"         [dim]{escape(reason)}[/]")
+            lines.append((f"         {reason}", "dim"))
+    # One write for the whole list: a caseload of a thousand stays instant.
+    print_lines(lines)
 
 
 def register(root: typer.Typer) -> None:

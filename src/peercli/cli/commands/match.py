@@ -287,9 +287,16 @@ def refer(
     reason: Annotated[str | None, typer.Option(
         "--reason", help="Why you refer without share consent (with --override-consent).")]
     = None,
+    goal: Annotated[str | None, typer.Option(
+        "--goal", help="The plan goal this referral serves (1, 2 … as peer plan shows).",
+        show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Refer a person to groups: each becomes a tracked referral with today's score and reasons."""
+    """Refer a person to groups: each becomes a tracked referral with today's score and reasons.
+
+    Consent: a release of information covering the group (or its organisation) is used when
+    there is one, else the general share consent (unless the programme's consent-policy is
+    'release'); the output names the one used."""
     from peercli.cli import runtime
     from peercli.cli.commands.matchview import echo_referrals
     from peercli.cli.render import print_json, warn
@@ -303,8 +310,14 @@ def refer(
     conn = runtime.conn()
     row = resolve_active_consumer(conn, consumer)
     ids = list(dict.fromkeys(resolve(conn, "group", ref)["id"] for ref in groups))
+    goal_id = None
+    if goal is not None:
+        from peercli.store.plans import get_goal
+
+        goal_id = get_goal(conn, row["id"], goal)["id"]
     outcome = refer_groups(conn, row["id"], ids, now=now(), vocabulary=load_vocabulary(),
-                           note=note.strip() if note else None, override=override)
+                           note=note.strip() if note else None, override=override,
+                           goal_id=goal_id)
     if outcome.consent_note:
         warn(outcome.consent_note)
     if as_json:

@@ -34,6 +34,8 @@ def echo_referrals(records: list[dict[str, Any]]) -> None:
     for r in records:
         if r["created"]:
             success(f"Referral #{r['id']}: {r['consumer_name']} → {r['group_name']} (referred)")
+            if r.get("consent_used"):
+                info(f"  consent used: {r['consent_used']}")
         else:
             info(f"Already open: referral #{r['id']} to {r['group_name']} is {r['status']} "
                  f"(see peer referral show {r['id']})")

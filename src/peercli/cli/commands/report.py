@@ -60,6 +60,26 @@ def _render_report(data: Mapping[str, Any]) -> None:
             t.add_row(escape(key.replace("_", " ")), str(n), bar(n, largest))
         out.print(t)
 
+    notes, reviews, barc = data["notes"], data["plan_reviews"], data["barc10"]
+    extra = Table(show_header=False, box=None, pad_edge=False)
+    extra.add_column(style="dim")
+    extra.add_column(justify="right")
+    for kind in ("individual", "group"):
+        k = data["by_service_kind"].get(kind, {})
+        extra.add_row(f"{kind} services", f"{k.get('contacts', 0)} contacts, "
+                      f"{k.get('units', 0)} units, {k.get('people', 0)} people")
+    extra.add_row("notes signed", f"{notes['signed']} of {notes['under_signoff']}"
+                  f" ({notes['signed_late']} late, {notes['unsigned']} unsigned)")
+    extra.add_row("plan reviews", f"{reviews['done']} done, {reviews['overdue']} overdue "
+                  f"({reviews['plans']} plans)")
+    extra.add_row("BARC-10", "—" if not barc["assessments"] else (
+        f"average {barc['average_total']:g}/60 over {barc['assessments']} assessment(s), "
+        f"{barc['people']} people" + ("" if barc["average_change"] is None else
+                                      f"; change {barc['average_change']:+g} "
+                                      f"({barc['change_people']} people)")))
+    out.print(extra)
+    if data["units_by_service_code"]:
+        chart("Units by service code", data["units_by_service_code"])
     chart("Check-ins by mode", data["checkins_by_mode"])
     chart("Referrals made, by status now", data["referrals"])
     if data["top_groups"]:
