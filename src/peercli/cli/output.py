@@ -1,4 +1,5 @@
-"""Writing a document the user asked for: to a private file (0600), or to stdout with '-'."""
+"""Writing a document the user asked for: to a private file (0600, written all at once, never
+over an existing file unless --force, never through a symlink), or to stdout with '-'."""
 
 from __future__ import annotations
 
@@ -7,23 +8,28 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def write_document(text: str, out: str | None, default_name: str,
-                   notes: Sequence[str] = ()) -> Path | None:
-    """Write ``text`` to ``out`` (default ``default_name`` in the current directory); '-' prints
-    it. Says where it went, and each note, on stderr. Returns the path written, if any."""
+def document_path(out: str | None, default_name: str) -> Path | None:
+    """Where a document goes: ``out`` (a folder gets ``default_name`` inside), else
+    ``default_name`` in the current folder; None for '-' (stdout)."""
+    if out == "-":
+        return None
+    path = Path(out or default_name).expanduser()
+    return path / default_name if path.is_dir() and not path.is_symlink() else path
+
+
+def write_document(text: str, path: Path | None, notes: Sequence[str] = (), *,
+                   force: bool = False, binary: bool = False) -> None:
+    """Write ``text`` to ``path`` (stdout when None); say where it went, and each note, on
+    stderr."""
     from peercli.cli.render import success, warn
-    from peercli.store.files import open_private
+    from peercli.store.files import atomic_output
 
     for note in notes:
         warn(note)
-    if out == "-":
+    if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
-        return None
-    path = Path(out or default_name).expanduser()
-    if path.is_dir():
-        path = path / default_name
-    with open_private(path) as handle:
-        handle.write(text)
+        return
+    with atomic_output(path, force=force, binary=binary, flag="--out") as handle:
+        handle.write(text.encode("utf-8") if binary else text)
     success(f"Wrote {path}")
-    return path

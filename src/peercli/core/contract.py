@@ -176,6 +176,12 @@ ReportDict = TypedDict("ReportDict", {
     "average_mood_change": float | None,
     "mood_consumers": int,
     "top_groups": list[TopGroupDict],
+    # service notes, plans and BARC-10 (docs/notes-and-plans.md)
+    "units_by_service_code": dict[str, int],
+    "by_service_kind": dict[str, dict[str, int]],
+    "notes": dict[str, int],
+    "plan_reviews": dict[str, int],
+    "barc10": dict[str, float | int | None],
 })
 
 

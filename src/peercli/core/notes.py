@@ -11,7 +11,7 @@ within a couple of business days of the contact.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -108,7 +108,8 @@ def read_note_flags(given: Mapping[str, str | None]) -> dict[str, object]:
     from peercli.core.errors import PeerError
     from peercli.core.settings import parse_service_code
 
-    parsers = {"place": parse_place, "service_code": parse_service_code,
+    parsers: dict[str, Callable[[str], object]] = {
+               "place": parse_place, "service_code": parse_service_code,
                "intervention": parse_note_text, "response": parse_note_text,
                "next_step": parse_note_text, "barc10": parse_barc10}
     parts: dict[str, object] = {}
@@ -183,9 +184,12 @@ def unsigned_due(
         if horizon <= deadline:
             continue
         waited = business_days_between(note.contact_on, today)
-        out.setdefault(note.consumer_id, []).append((
-            deadline + timedelta(days=1),
-            (f"note for check-in #{note.checkin_id} ({note.contact_on.isoformat()}) unsigned, "
-            f"{waited} business day{'' if waited == 1 else 's'} after the contact"),
-        ))
+        if today <= deadline:  # looking ahead (--days): not late yet
+            reason = (f"note for check-in #{note.checkin_id} ({note.contact_on.isoformat()}) "
+                      f"unsigned: sign by {deadline.isoformat()}")
+        else:
+            reason = (f"note for check-in #{note.checkin_id} ({note.contact_on.isoformat()}) "
+                      f"unsigned, {waited} business day{'' if waited == 1 else 's'} after the "
+                      "contact")
+        out.setdefault(note.consumer_id, []).append((deadline + timedelta(days=1), reason))
     return out

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from peercli.cli.options import JsonOpt
+from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.core.errors import PeerError
 
 CONSENT_HELP = ("Releases of information per recipient and purpose: add one the person signed, "
@@ -206,6 +206,7 @@ def form(
     out: Annotated[str | None, typer.Option(
         "--out", help="Where to write the HTML (default release-form-ID.html; '-' for stdout).",
         show_default=False)] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Print a release form to sign (HTML that prints cleanly). Record it once signed with
     peer consent add."""
@@ -232,9 +233,10 @@ def form(
         "specialist": ", ".join(v for v in (settings.get("name"), settings.get("credential"))
                                 if v),
     })
-    from peercli.cli.output import write_document
+    from peercli.cli.output import document_path, write_document
 
-    write_document(html, out, f"release-form-{person['id']}.html", notes)
+    write_document(html, document_path(out, f"release-form-{person['id']}.html"), notes,
+                   force=force)
 
 
 def register(root: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from peercli.cli.options import JsonOpt
+from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.core.errors import PeerError
 
 
@@ -23,6 +23,7 @@ def handout(
     out: Annotated[str | None, typer.Option(
         "--out", help="The HTML file (default handout-ID.html; the .ics is written beside it; "
                       "'-' prints the HTML).", show_default=False)] = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make the person's handout: printable HTML (default) and .ics, or --sms text."""
@@ -72,30 +73,24 @@ def handout(
             typer.echo(text)
         return
     from peercli.cli.documents import handout_html
-    from peercli.cli.output import write_document
+    from peercli.cli.output import document_path, write_document
     from peercli.core.calendar import build_calendar
-    from peercli.store.files import open_private
+    from peercli.store.files import check_output_target
 
     html = handout_html(doc)
-    default_name = f"handout-{person['id']}.html"
+    path = document_path(None if as_json and out == "-" else out, f"handout-{person['id']}.html")
+    plan = calendar_plan(conn, person["id"], now, tz, HANDOUT_STATUSES)
+    ics_path = path.with_suffix(".ics") if path is not None and plan.events else None
+    for target in (path, ics_path):  # refuse before writing either
+        if target is not None:
+            check_output_target(target, force=force, flag="--out")
+    write_document(html, path, [] if as_json else notes, force=force)
+    if ics_path is not None:
+        text = build_calendar(list(plan.events), dtstamp=now.astimezone(UTC))
+        write_document(text, ics_path, force=force, binary=True)
     if as_json:
         for n in notes:
             warn(n)
-        notes = []
-    path = write_document(html, out if not as_json else (out or default_name), default_name,
-                          notes)
-    ics_path = None
-    plan = calendar_plan(conn, person["id"], now, tz, HANDOUT_STATUSES)
-    if path is not None and plan.events:
-        ics_path = path.with_suffix(".ics")
-        text = build_calendar(list(plan.events), dtstamp=now.astimezone(UTC))
-        with open_private(ics_path, binary=True) as handle:
-            handle.write(text.encode("utf-8"))
-        if not as_json:
-            from peercli.cli.render import success
-
-            success(f"Wrote {ics_path}")
-    if as_json:
         print_json({"consumer_id": person["id"], "lang": language, "lang_reason": why,
                     "html_path": str(path) if path else None,
                     "ics_path": str(ics_path) if ics_path else None,

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from peercli.cli.options import JsonOpt
+from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.core.errors import PeerError
 
 NOTES_HELP = ("Service notes: print a month's notes for review ('peer notes [NAME] --month "
@@ -46,13 +46,14 @@ def print_(
     out: Annotated[str | None, typer.Option(
         "--out", help="HTML file to write (default notes-YYYY-MM[-ID].html; '-' for stdout).",
         show_default=False)] = None,
+    force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """The month's notes as a printable document for supervisor review: every part, signature,
     late flag, and both versions of amended notes."""
     from peercli.cli import runtime
     from peercli.cli.documents import notes_html
-    from peercli.cli.output import write_document
+    from peercli.cli.output import document_path, write_document
     from peercli.core.reports import month_period
     from peercli.store import clock
     from peercli.store.lookup import resolve
@@ -84,7 +85,7 @@ def print_(
     program = current_settings(conn).get("program")
     html = notes_html(notes, title, program, now.isoformat(sep=" ", timespec="minutes"), summary)
     suffix = f"-{person['id']}" if person else ""
-    write_document(html, out, f"notes-{period.month}{suffix}.html")
+    write_document(html, document_path(out, f"notes-{period.month}{suffix}.html"), force=force)
     if out != "-":
         from peercli.cli.render import info
 

@@ -66,8 +66,8 @@ def _render_report(data: Mapping[str, Any]) -> None:
     extra.add_column(justify="right")
     for kind in ("individual", "group"):
         k = data["by_service_kind"].get(kind, {})
-        extra.add_row(f"{kind} services", f"{k.get('contacts', 0)} contacts, "
-                      f"{k.get('units', 0)} units, {k.get('people', 0)} people")
+        extra.add_row(f"{kind} services", f"{k.get('contacts', 0)} contact(s), "
+                      f"{k.get('units', 0)} unit(s), {k.get('people', 0)} people")
     extra.add_row("notes signed", f"{notes['signed']} of {notes['under_signoff']}"
                   f" ({notes['signed_late']} late, {notes['unsigned']} unsigned)")
     extra.add_row("plan reviews", f"{reviews['done']} done, {reviews['overdue']} overdue "
