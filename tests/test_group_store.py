@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from peercli.core.schedule import Meeting, parse_schedule
 from peercli.importers.records import GroupRecord, RowError
-from peercli.store import groups
+from peercli.store import group_queries, groups, meetings
 from peercli.store.db import open_db, write
 
 NOW = datetime(2026, 11, 21, 10, 0)  # a Saturday
@@ -141,7 +141,7 @@ def test_group_dicts_shape_and_next_meeting(conn):
             record("b", "Closed", status="inactive")]
     groups.import_records(conn, iter(recs), source="county")
     rows = conn.execute("SELECT * FROM groups ORDER BY id").fetchall()
-    monthly, closed = groups.group_dicts(conn, rows, NOW)
+    monthly, closed = group_queries.group_dicts(conn, rows, NOW)
     assert monthly["meetings"] == [{"freq": "MONTHLY", "interval": 1, "byday": ["-1SU"],
                                     "start": "14:00", "end": "15:00"}]
     assert monthly["next_meeting"] == "2026-11-29T14:00"
@@ -154,8 +154,8 @@ def test_group_dicts_shape_and_next_meeting(conn):
 def test_meeting_columns_day_mask():
     daily = Meeting("DAILY", 1, (), 420, 480)
     nth = Meeting("MONTHLY", 1, ("1TH", "3TH"), 1110, 1200, "America/Chicago")
-    assert groups.meeting_columns(daily)[3] == 127
-    cols = groups.meeting_columns(nth)
+    assert meetings.meeting_columns(daily)[3] == 127
+    cols = meetings.meeting_columns(nth)
     assert cols[:4] == ("MONTHLY", 1, '["1TH", "3TH"]', 1 << 3)
     assert cols[6] == "America/Chicago"
 
@@ -167,7 +167,7 @@ def test_list_rows_filters(conn):
     groups.import_records(conn, iter(recs), source="county")
 
     def names(**kw: object) -> list[str]:
-        return [r["name"] for r in groups.list_group_rows(conn, **kw)]  # type: ignore[arg-type]
+        return [r["name"] for r in group_queries.list_group_rows(conn, **kw)]  # type: ignore[arg-type]
 
     assert names() == ["Sat Walk", "Tue Grief"]
     assert names(include_inactive=True) == ["Gone", "Sat Walk", "Tue Grief"]
@@ -188,7 +188,7 @@ def test_list_rows_filters(conn):
     ('"";:*^()', None),
 ])
 def test_fts_query_quotes_every_word(text, expected):
-    assert groups.fts_query(text) == expected
+    assert group_queries.fts_query(text) == expected
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -198,7 +198,7 @@ def test_search_never_raises_on_any_text(conn, text):
         groups.import_records(conn, iter([record("a", "Walking Group"), record("b", "Art")]),
                               source="county")
     # any text finds some of the stored groups (each at most once), never an error
-    found = [row["name"] for row in groups.search_groups(conn, text)]
+    found = [row["name"] for row in group_queries.search_groups(conn, text)]
     assert set(found) <= {"Walking Group", "Art"} and len(found) == len(set(found))
     if text.strip().lower() in {"walking", "walk"}:
         assert found[0] == "Walking Group"
@@ -209,12 +209,12 @@ def test_search_ranks_name_hits_first(conn):
             record("b", "Coffee Morning", description="We sometimes go walking after coffee"),
             record("c", "Art", description="Painting")]
     groups.import_records(conn, iter(recs), source="county")
-    assert [r["name"] for r in groups.search_groups(conn, "walking")] == [
+    assert [r["name"] for r in group_queries.search_groups(conn, "walking")] == [
         "Walking Group", "Coffee Morning"]
-    assert [r["name"] for r in groups.search_groups(conn, "walk")] == [
+    assert [r["name"] for r in group_queries.search_groups(conn, "walk")] == [
         "Walking Group", "Coffee Morning"]  # prefix
-    assert [r["name"] for r in groups.search_groups(conn, "painting zebra")] == ["Art"]  # any word
-    assert groups.search_groups(conn, "") == []
+    assert [r["name"] for r in group_queries.search_groups(conn, "painting zebra")] == ["Art"]  # any word
+    assert group_queries.search_groups(conn, "") == []
 
 
 def test_add_and_edit_manual_groups(conn):

@@ -72,6 +72,12 @@ class GroupDict(TypedDict):
     latitude: float | None
     longitude: float | None
     online_url: str | None
+    online_phone: str | None
+    regions: list[str]
+    proof_of_attendance: bool | None
+    feedback_url: str | None
+    feedback_emails: list[str]
+    schedule_known: bool  # False: the listing gives no schedule at all ("meetings": [])
     phone: str | None
     email: str | None
     website: str | None

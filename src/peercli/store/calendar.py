@@ -32,7 +32,7 @@ def calendar_plan(
     from peercli.core.calendar import MeetingEvent
     from peercli.core.schedule import describe_meeting, next_occurrences
     from peercli.core.vocab import OPEN_REFERRAL_STATUSES
-    from peercli.store.groups import group_meetings
+    from peercli.store.meetings import group_meetings
 
     statuses = statuses or OPEN_REFERRAL_STATUSES
     marks = ", ".join("?" for _ in statuses)

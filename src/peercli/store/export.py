@@ -101,7 +101,7 @@ def native_group_rows(conn: sqlite3.Connection) -> Iterator[list[str]]:
     """
     from peercli.core.schedule import describe_meeting
     from peercli.store.db import loads_list
-    from peercli.store.groups import group_meetings
+    from peercli.store.meetings import group_meetings
 
     yield list(NATIVE_COLUMNS)
     clashes = {

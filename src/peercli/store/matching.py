@@ -46,7 +46,7 @@ from peercli.core.matching import (
 from peercli.core.matching.ranking import options_of
 from peercli.core.schedule import Meeting
 from peercli.store.db import loads_list
-from peercli.store.groups import MEETING_COLUMNS, meeting_from_row
+from peercli.store.meetings import MEETING_COLUMNS, meeting_from_row
 from peercli.store.places import centroids
 
 BATCH_SIZE = 2000

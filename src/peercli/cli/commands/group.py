@@ -81,7 +81,7 @@ def list_(
     from peercli.cli.render import print_json
     from peercli.core import vocab as fields
     from peercli.store.clock import now
-    from peercli.store.groups import group_dicts, list_group_rows
+    from peercli.store.group_queries import group_dicts, list_group_rows
 
     slug = _normalize_topic(topic) if topic is not None else None
     weekday = None
@@ -128,7 +128,7 @@ def search(
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.clock import now
-    from peercli.store.groups import group_dicts, search_groups
+    from peercli.store.group_queries import group_dicts, search_groups
 
     conn = runtime.conn()
     records = group_dicts(conn, search_groups(conn, text, include_inactive=all_), now())
@@ -149,7 +149,7 @@ def show(
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.clock import now
-    from peercli.store.groups import group_dict
+    from peercli.store.group_queries import group_dict
     from peercli.store.lookup import resolve
 
     conn = runtime.conn()
@@ -166,7 +166,7 @@ def show(
 
 def _upcoming(conn: Any, group_id: int, moment: Any) -> list[str]:
     from peercli.core.schedule import next_occurrences
-    from peercli.store.groups import meetings_by_group
+    from peercli.store.meetings import meetings_by_group
 
     starts = sorted(
         occ for m in meetings_by_group(conn, [group_id])[group_id]

@@ -163,7 +163,8 @@ def add(
     from peercli.importers.values import infer_format
     from peercli.store.clock import now
     from peercli.store.db import write
-    from peercli.store.groups import add_group, group_dict
+    from peercli.store.group_queries import group_dict
+    from peercli.store.groups import add_group
 
     if not schedule:
         raise PeerError('missing --schedule: when does it meet? e.g. --schedule "Tuesdays 6-7:30pm"')
@@ -219,7 +220,8 @@ def edit(
     from peercli.cli.render import print_json, warn
     from peercli.store.clock import now
     from peercli.store.db import write
-    from peercli.store.groups import edit_group, group_dict
+    from peercli.store.group_queries import group_dict
+    from peercli.store.groups import edit_group
     from peercli.store.lookup import resolve
 
     values = {
@@ -258,7 +260,8 @@ def retire(
     from peercli.cli.render import print_json, success
     from peercli.store.clock import now
     from peercli.store.db import write
-    from peercli.store.groups import group_dict, set_group_status
+    from peercli.store.group_queries import group_dict
+    from peercli.store.groups import set_group_status
     from peercli.store.lookup import resolve
 
     conn = runtime.conn()
