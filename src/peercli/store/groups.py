@@ -255,87 +255,105 @@ def import_records(
     groups that are absent from the stream inactive; it is skipped (``retire_skipped``) when rows
     were rejected, since a rejected row may be a group that is still listed.
     """
-    from peercli.importers.records import GroupRecord
+    run = _ImportRun(conn, source, dry_run, progress, on_reject)
+    if dry_run:
+        for record, digest in run.items(stream):
+            _classify(run.summary, run.existing.get(record.source_key), record, digest)
+        run.finish_counts(retire_missing)
+        return run.summary
+    try:
+        _write_import(conn, run, stream, retire_missing, skip_invalid)
+    except _Refused:
+        return run.summary
+    run.summary.written = True
+    return run.summary
 
-    summary = ImportSummary(source=source, dry_run=dry_run)
-    existing = _existing(conn, source)
-    seen: set[str] = set()
-    unknown: dict[str, None] = {}
 
-    def items() -> Iterator[tuple[GroupRecord, str]]:
+class _ImportRun:
+    """The state of one import: its summary, the source's stored keys, the keys seen."""
+
+    def __init__(self, conn: sqlite3.Connection, source: str, dry_run: bool,
+                 progress: Callable[[int], None] | None,
+                 on_reject: Callable[[RowError], None] | None) -> None:
+        self.source = source
+        self.summary = ImportSummary(source=source, dry_run=dry_run)
+        self.existing = _existing(conn, source)
+        self.seen: set[str] = set()
+        self.unknown: dict[str, None] = {}
+        self.progress = progress
+        self.on_reject = on_reject
+
+    def items(self, stream: Iterable[GroupRecord | RowError]) -> Iterator[tuple[GroupRecord, str]]:
         """Good records with their hashes; errors are recorded on the way past."""
+        from peercli.importers.records import GroupRecord
+
         count = 0
         for item in stream:
             count += 1
-            if progress is not None and count % 1000 == 0:
-                progress(count)
+            if self.progress is not None and count % 1000 == 0:
+                self.progress(count)
             if not isinstance(item, GroupRecord):
-                summary.errors.append({"line": item.line, "message": item.message})
-                if on_reject is not None:
-                    on_reject(item)
+                self.summary.errors.append({"line": item.line, "message": item.message})
+                if self.on_reject is not None:
+                    self.on_reject(item)
                 continue
             if item.unknown_topics:
-                unknown.update(dict.fromkeys(item.unknown_topics))
-            seen.add(item.source_key)
+                self.unknown.update(dict.fromkeys(item.unknown_topics))
+            self.seen.add(item.source_key)
             yield item, item.content_hash()
-        summary.rows_read = count
-        if progress is not None:
-            progress(count)
+        self.summary.rows_read = count
+        if self.progress is not None:
+            self.progress(count)
 
-    def finish_counts() -> list[int]:
-        summary.unknown_topics = sorted(unknown)
+    def finish_counts(self, retire_missing: bool) -> list[int]:
+        """Sort the unknown topics; the ids of the groups to retire (none when rows failed)."""
+        summary = self.summary
+        summary.unknown_topics = sorted(self.unknown)
         if not retire_missing:
             return []
         if summary.errors:
             summary.retire_skipped = True
             return []
-        gone = [gid for key, (gid, _, status) in existing.items()
-                if key not in seen and status == "active"]
+        gone = [gid for key, (gid, _, status) in self.existing.items()
+                if key not in self.seen and status == "active"]
         summary.retired = len(gone)
         return gone
 
-    if dry_run:
-        for record, digest in items():
-            _classify(summary, existing.get(record.source_key), record, digest)
-        finish_counts()
-        return summary
 
+def _write_import(conn: sqlite3.Connection, run: _ImportRun,
+                  stream: Iterable[GroupRecord | RowError], retire_missing: bool,
+                  skip_invalid: bool) -> None:
+    """The write transaction of an import; raises _Refused (rolled back) for a refused file."""
     from peercli.store.db import write
 
-    try:
-        with write(conn):
-            writer = _RowWriter(conn)
-            stamp = now_iso()
-            next_id = _next_group_id(conn)
-            for record, digest in items():
-                if summary.errors and not skip_invalid:
-                    # Refused anyway: keep reading only to report every bad row.
-                    _classify(summary, existing.get(record.source_key), record, digest)
-                    continue
-                found = existing.get(record.source_key)
-                kind = _classify(summary, found, record, digest)
-                if kind == "inserted":
-                    writer.insert(next_id, source, record, digest, stamp)
-                    next_id += 1
-                elif kind == "updated" and found is not None:
-                    writer.update(found[0], record, digest, stamp)
-            gone = finish_counts()
+    summary = run.summary
+    with write(conn):
+        writer = _RowWriter(conn)
+        stamp = now_iso()
+        next_id = _next_group_id(conn)
+        for record, digest in run.items(stream):
+            found = run.existing.get(record.source_key)
+            kind = _classify(summary, found, record, digest)
             if summary.errors and not skip_invalid:
-                raise _Refused
-            writer.flush()
-            if gone:
-                conn.executemany(
-                    "UPDATE groups SET status = 'inactive', content_hash = NULL, updated_at = ? "
-                    "WHERE id = ?",
-                    [(stamp, gid) for gid in gone],
-                )
-            audit(conn, "import", "group", source,
-                  [name for name in ("inserted", "updated", "unchanged", "retired")
-                   if getattr(summary, name)])
-    except _Refused:
-        return summary
-    summary.written = True
-    return summary
+                continue  # refused anyway: keep reading only to report every bad row
+            if kind == "inserted":
+                writer.insert(next_id, run.source, record, digest, stamp)
+                next_id += 1
+            elif kind == "updated" and found is not None:
+                writer.update(found[0], record, digest, stamp)
+        gone = run.finish_counts(retire_missing)
+        if summary.errors and not skip_invalid:
+            raise _Refused
+        writer.flush()
+        if gone:
+            conn.executemany(
+                "UPDATE groups SET status = 'inactive', content_hash = NULL, updated_at = ? "
+                "WHERE id = ?",
+                [(stamp, gid) for gid in gone],
+            )
+        audit(conn, "import", "group", run.source,
+              [name for name in ("inserted", "updated", "unchanged", "retired")
+               if getattr(summary, name)])
 
 
 def _classify(summary: ImportSummary, found: tuple[int, str | None, str] | None,

@@ -105,6 +105,26 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[Timeline
             "next_followup_on": r["next_followup_on"],
         }))
 
+    events.extend(_referral_events(conn, consumer_id))
+
+    for r in conn.execute(
+        "SELECT a.id, a.attended_on, a.referral_id, a.checkin_id, g.name, c.at AS checkin_at "
+        "FROM attendance a JOIN groups g ON g.id = a.group_id "
+        "LEFT JOIN checkins c ON c.id = a.checkin_id WHERE a.consumer_id = ?",
+        (consumer_id,),
+    ):
+        at = r["checkin_at"] or r["attended_on"]
+        events.append(E(at, "attendance", f"attended {r['name']}", r["id"],
+                        {"group": r["name"], "referral_id": r["referral_id"],
+                         "checkin_id": r["checkin_id"], "attended_on": r["attended_on"]}))
+    return order_events(events)
+
+
+
+def _referral_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
+    """Each referral's creation and status changes, with their notes' first lines."""
+    E = TimelineEvent
+    events: list[TimelineEvent] = []
     referrals = conn.execute(
         "SELECT r.id, r.status, r.created_at, g.name AS group_name, r.group_id FROM referrals r "
         "JOIN groups g ON g.id = r.group_id WHERE r.consumer_id = ?",
@@ -129,18 +149,7 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[Timeline
             events.append(E(ev["at"], "referral",
                             f"{_status_words(ev['status'])} {ref['group_name']}{note}", ref["id"],
                             {**info, "status": ev["status"]}))
-
-    for r in conn.execute(
-        "SELECT a.id, a.attended_on, a.referral_id, a.checkin_id, g.name, c.at AS checkin_at "
-        "FROM attendance a JOIN groups g ON g.id = a.group_id "
-        "LEFT JOIN checkins c ON c.id = a.checkin_id WHERE a.consumer_id = ?",
-        (consumer_id,),
-    ):
-        at = r["checkin_at"] or r["attended_on"]
-        events.append(E(at, "attendance", f"attended {r['name']}", r["id"],
-                        {"group": r["name"], "referral_id": r["referral_id"],
-                         "checkin_id": r["checkin_id"], "attended_on": r["attended_on"]}))
-    return order_events(events)
+    return events
 
 
 _STATUS_WORDS = {

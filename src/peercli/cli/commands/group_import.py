@@ -125,6 +125,27 @@ class _Progress:
             self.bar.update(self.task, completed=rows)
 
 
+def _open_stream(file: Path, fmt: str | None, source: str | None, map_: list[str] | None,
+                 delimiter: str, fellowship: str | None) -> Any:
+    """The file's record stream, after checking the reading options (PeerError naming the flag)."""
+    from peercli import importers
+
+    if source is not None and not source.strip():
+        raise PeerError("--source is empty: give a name such as county-2026")
+    if source is not None and source.strip().lower() == "manual":
+        raise PeerError("--source 'manual' is reserved for groups added with peer group add")
+    mapping = _parse_map(map_)
+    sep = _parse_delimiter(delimiter)
+    if fellowship is not None:
+        from peercli.importers.meetingguide import normalize_fellowship
+
+        fellowship = normalize_fellowship(fellowship)
+    options = importers.ImportOptions(source=source.strip() if source else None,
+                                      mapping=mapping or None, delimiter=sep,
+                                      fellowship=fellowship)
+    return importers.iter_records(file, options, format=fmt)
+
+
 def import_(
     file: Annotated[Path, typer.Argument(
         help="The listing: a CSV, a Meeting Guide JSON feed, or an HSDS folder or zip.")],
@@ -161,7 +182,6 @@ def import_(
     """Import a group directory. All or nothing: a file with bad rows is refused, with every bad
     row's line number and reason, unless --skip-invalid."""
     from peercli.cli import runtime
-    from peercli.cli.render import print_json
     from peercli.store.groups import import_records
 
     fmt = None
@@ -171,22 +191,7 @@ def import_(
         fmt = normalize_format(format_)  # also takes aliases: csv, tsml, json, openreferral
     if rejects is not None and not skip_invalid:
         raise PeerError("--rejects only applies with --skip-invalid")
-    if source is not None and not source.strip():
-        raise PeerError("--source is empty: give a name such as county-2026")
-    if source is not None and source.strip().lower() == "manual":
-        raise PeerError("--source 'manual' is reserved for groups added with peer group add")
-    mapping = _parse_map(map_)
-    sep = _parse_delimiter(delimiter)
-    if fellowship is not None:
-        from peercli.importers.meetingguide import normalize_fellowship
-
-        fellowship = normalize_fellowship(fellowship)
-    from peercli import importers
-
-    options = importers.ImportOptions(source=source.strip() if source else None,
-                                      mapping=mapping or None, delimiter=sep,
-                                      fellowship=fellowship)
-    stream = importers.iter_records(file, options, format=fmt)
+    stream = _open_stream(file, fmt, source, map_, delimiter, fellowship)
     if stream.source.strip().lower() == "manual":
         raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
                         "for groups added with peer group add: give --source NAME")
@@ -210,18 +215,24 @@ def import_(
         )
         if rejects_file is not None and bad:
             _write_rejects(rejects_file, bad, force)
+    _finish(file, stream, summary, rejects_file if bad else None, skip_invalid, as_json)
+
+
+def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
+            skip_invalid: bool, as_json: bool) -> None:
+    """Print the result (JSON or lines); exit 1 when bad rows refused the file."""
+    from peercli.cli.render import print_json
+
     result: dict[str, Any] = {**summary.to_dict()}
     result["format"] = stream.format
     result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
-    if rejects_file is not None and bad:
+    if rejects_file is not None:
         result["rejects_file"] = str(rejects_file)
-    else:
-        rejects_file = None
     refused = bool(summary.errors) and not skip_invalid
     if as_json:
         print_json(result)
     if refused:
-        _report_refusal(summary, dry_run)
+        _report_refusal(summary, summary.dry_run)
         raise typer.Exit(1)
     if not as_json:
         _report_import(file, stream, summary, rejects_file)
