@@ -176,20 +176,19 @@ def revoke(
     """Revoke a release (the person may, at any time); the release and its history are kept."""
     from peercli.cli import runtime
     from peercli.cli.render import success
+    from peercli.core.ids import parse_id
     from peercli.store.db import write
     from peercli.store.releases import get_release, revoke_release
 
-    raw = release_id.strip().lstrip("#")
-    if not raw.isdigit():
-        raise PeerError(f"'{release_id}' is not a release id (see peer consent list NAME)")
+    raw = parse_id(release_id, "release", "; see peer consent list NAME")
     conn = runtime.conn()
-    row = get_release(conn, int(raw))
+    row = get_release(conn, raw)
     if row is None:
         raise PeerError(f"no release with id {raw}")
     if row["revoked_at"]:
         raise PeerError(f"release #{raw} was already revoked on {row['revoked_at'][:10]}")
     with write(conn):
-        revoke_release(conn, int(raw), note.strip() if note else None)
+        revoke_release(conn, raw, note.strip() if note else None)
     success(f"Release #{raw} revoked (kept in the history)")
 
 
