@@ -31,12 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from peercli.core.contract import ReportDict
-from peercli.core.vocab import CHECKIN_MODES
+from peercli.core.vocab import CHECKIN_MODES, REFERRAL_STATUSES
 
 MODES = CHECKIN_MODES
-REFERRAL_STATUSES = (
-    "suggested", "referred", "attended", "continuing", "declined", "no_show", "closed",
-)
 ATTENDED_STATUSES = frozenset({"attended", "continuing"})
 TOP_GROUPS = 5
 

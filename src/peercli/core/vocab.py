@@ -49,6 +49,8 @@ OPEN_REFERRAL_STATUSES: tuple[ReferralStatus, ...] = (
 #: Referrals a check-in's attendance can settle (the person was not yet recorded as going, or
 #: goes regularly); an "attended" one is linked again but keeps its status.
 ATTENDABLE_REFERRAL_STATUSES: tuple[ReferralStatus, ...] = ("suggested", "referred", "continuing")
+#: Referrals that recorded attendance moves to "attended" (a "continuing" one stays continuing).
+MARKED_ATTENDED_BY_CHECKIN: tuple[ReferralStatus, ...] = ("suggested", "referred")
 #: The status awaiting an outcome that ``peer due`` chases.
 AWAITING_OUTCOME_STATUS: ReferralStatus = "referred"
 

@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING, Any
 from peercli.core import checkins as core
 from peercli.core.contract import CheckinDict
 from peercli.core.due import AwaitingReferral, DueItem, FollowupState, compute_due
-from peercli.core.vocab import ATTENDABLE_REFERRAL_STATUSES, AWAITING_OUTCOME_STATUS
+from peercli.core.vocab import (
+    ATTENDABLE_REFERRAL_STATUSES,
+    AWAITING_OUTCOME_STATUS,
+    MARKED_ATTENDED_BY_CHECKIN,
+)
 from peercli.store.db import audit, now_iso
 
 if TYPE_CHECKING:
@@ -233,7 +237,7 @@ def record_attendance(
     )
     audit(conn, "create", "attendance", cur.lastrowid,
           ["consumer_id", "group_id", "attended_on"] + (["referral_id"] if item.referral_id else []))
-    if item.referral_id is not None and item.referral_status in ("suggested", "referred"):
+    if item.referral_id is not None and item.referral_status in MARKED_ATTENDED_BY_CHECKIN:
         conn.execute("UPDATE referrals SET status = 'attended', updated_at = ? WHERE id = ?",
                      (stamp, item.referral_id))
         conn.execute(

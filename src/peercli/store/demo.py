@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peercli.core.errors import PeerError
+from peercli.core.vocab import CONSENT_KINDS
 
 if TYPE_CHECKING:
     from peercli.core.contract import ConsumerDict, ImportResultDict
@@ -80,7 +81,7 @@ def run_demo(db: Path, say: Callable[[str], None] | None = None) -> DemoRun:
         person = SAMPLE_CONSUMER
         with write(conn):
             cid = insert_consumer(conn, _sample_changes())
-            record_consent(conn, cid, ["store", "contact", "share"], granted=True, note="demo")
+            record_consent(conn, cid, CONSENT_KINDS, granted=True, note="demo")
         tell(f'Added #{cid} {person["name"]}: interested in "{person["interests"]}", free '
              f'{person["available"]}, in person, English, share consent given '
              "(peer consumer add).")

@@ -17,7 +17,7 @@ from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_group
 from peercli.cli.render import echo
 from peercli.core.errors import PeerError
-from peercli.core.vocab import CHECKIN_MODES, or_list
+from peercli.core.vocab import CHECKIN_MODES, MARKED_ATTENDED_BY_CHECKIN, or_list
 
 CHECKIN_HELP = (
     "Log a contact and when to follow up. 'peer checkin NAME [flags]' is short for "
@@ -352,7 +352,7 @@ def _echo_checkin(record: Mapping[str, Any], person: Any, plan: list[Any], verb:
     for item in plan:
         if item.referral_id is None:
             extra = " (no referral; attendance recorded)"
-        elif item.referral_status in ("suggested", "referred"):
+        elif item.referral_status in MARKED_ATTENDED_BY_CHECKIN:
             extra = f" (referral #{item.referral_id} marked attended)"
         else:
             extra = f" (referral #{item.referral_id} stays {item.referral_status})"

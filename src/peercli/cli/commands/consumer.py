@@ -12,6 +12,7 @@ from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.registry import add_command, add_group
 from peercli.cli.render import echo
 from peercli.core.errors import PeerError
+from peercli.core.vocab import CONSENT_KINDS
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -292,7 +293,7 @@ def _render_consumer(r: Mapping[str, Any]) -> None:
     line("note", r["notes"])
     line("follow up", f"every {r['cadence_days']} days")
     out.print("  [dim]consent[/]")
-    for kind in ("store", "contact", "share"):
+    for kind in CONSENT_KINDS:
         state = r["consent"].get(kind)
         if state is None:
             text = "[yellow]not recorded[/]"
