@@ -50,9 +50,9 @@ def multi_line(value: str, *, limit: int = TEXT_MAX, what: str = "the text") -> 
 
 
 def email(value: str) -> str:
-    text = one_line(value, limit=EMAIL_MAX, what="the e-mail address")
+    text = one_line(value, limit=EMAIL_MAX, what="the email address")
     if text and not _EMAIL.match(text):
-        raise ValueError(f"'{text}' is not an e-mail address (like name@example.org)")
+        raise ValueError(f"'{text}' is not an email address (like name@example.org)")
     return text
 
 
