@@ -77,7 +77,8 @@ def test_show_and_list_agree_on_expired_consent(peer, monkeypatch):
     """The one rule applies to `consumer show`, `consumer consent` and `consumer list`."""
     monkeypatch.setenv("PEER_NOW", "2026-11-21T10:00")
     sam = peer.json("consumer", "add", "Sam", "--consent", "store")
-    peer("consumer", "consent", "Sam", "grant", "share", "--expires", "2026-11-20")
+    peer("consumer", "consent", "Sam", "grant", "share", "--expires", "2026-11-25")
+    monkeypatch.setenv("PEER_NOW", "2026-11-30T10:00")  # (a past --expires is refused)
     shown = peer.json("consumer", "show", "Sam")["consent"]
     listed = next(c for c in peer.json("consumer", "list") if c["id"] == sam["id"])["consent"]
     state = peer.json("consumer", "consent", "Sam")["consent"]

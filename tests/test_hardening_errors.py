@@ -58,15 +58,16 @@ ID_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("value", [BIG, HUGE, "#" + HUGE, SUPER, "٣", "1" * 5000, "-" + BIG])
 @pytest.mark.parametrize("args", ID_COMMANDS, ids=lambda a: " ".join(a))
-def test_ids_beyond_range_or_not_ascii_are_refused(peer, sam, value, args):
-    argv = [a.replace("{}", value) for a in args]
-    before = digest(sam)
-    result = peer(*argv, ok=False)
-    assert result.exit_code in (1, 2), (argv, result.stderr, result.exception)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert digest(sam) == before
+def test_ids_beyond_range_or_not_ascii_are_refused(peer, sam, args):
+    for value in (BIG, HUGE, "#" + HUGE, SUPER, "٣", "1" * 5000, "-" + BIG):
+        argv = [a.replace("{}", value) for a in args]
+        before = digest(sam)
+        result = peer(*argv, ok=False)
+        assert result.exit_code in (1, 2), (argv, result.stderr, result.exception)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            argv, result.exception)
+        assert digest(sam) == before
 
 
 @pytest.mark.parametrize("args", [

@@ -130,6 +130,8 @@ def field(out: Console, label: str, value: object, *, width: int = 14) -> None:
 def print_lines(parts: list[tuple[str, str]]) -> None:
     """Many lines in one write: each part is (text, style); a style ending in "join" continues
     the previous line. Styled on a terminal; plain text (no Rich at all) when piped."""
+    from peercli.core.safetext import terminal_safe
+
     if sys.stdout.isatty():
         from rich.text import Text
 
@@ -137,10 +139,9 @@ def print_lines(parts: list[tuple[str, str]]) -> None:
         for i, (chunk, style) in enumerate(parts):
             if i and not style.endswith("join"):
                 text.append("\n")
-            text.append(chunk, style=style.removesuffix("join").strip() or None)
+            text.append(terminal_safe(chunk), style=style.removesuffix("join").strip() or None)
         console().print(text)
         return
-    from peercli.core.safetext import terminal_safe
 
     out: list[str] = []
     for i, (chunk, style) in enumerate(parts):

@@ -28,6 +28,8 @@ class ConsumerChanges:
     lists: dict[str, list[str]] = field(default_factory=dict)
     interests: list[str] | None = None
     availability: list[Window] | None = None
+    #: Readings to tell the user about (an access need not in the vocabulary).
+    notes: list[str] = field(default_factory=list)
 
     def field_names(self) -> list[str]:
         names = list(self.scalars) + list(self.lists)
@@ -72,11 +74,44 @@ def _flag_error(flag: str, exc: ValueError) -> PeerError:
 
 
 def check_name(name: str) -> str:
+    from peercli.core.fieldcheck import one_line
+
     if not name.strip():
         raise PeerError("the name is empty: give a name or alias, e.g. \"Sam R.\"")
     if len(name) > NAME_MAX:
         raise PeerError(f"the name is longer than {NAME_MAX} characters")
-    return name.strip()
+    try:
+        return one_line(name, limit=NAME_MAX, what="the name")
+    except ValueError as exc:
+        raise PeerError(str(exc)) from None
+
+
+# flag field -> (flag, checker) for the free-text fields: shapes, length caps, control chars
+def _text_checks() -> dict[str, tuple[str, Any]]:
+    from peercli.core import fieldcheck as fc
+
+    def line(what: str, limit: int = fc.LINE_MAX) -> Any:
+        return lambda v: fc.one_line(v, limit=limit, what=what)
+
+    return {
+        "phone": ("--phone", fc.phone), "email": ("--email", fc.email),
+        "postal_code": ("--postal-code", line("the postal code", 20)),
+        "pronouns": ("--pronouns", line("the pronouns", 50)),
+        "contact_preference": ("--contact-preference", line("the contact preference")),
+        "goal": ("--goal", lambda v: fc.multi_line(v, what="the goal")),
+        "note": ("--note", lambda v: fc.multi_line(v, what="the note")),
+    }
+
+
+def access_notes(value: str | None) -> list[str]:
+    """A note for each access need that is not in the shared vocabulary (a typo would make the
+    person unmatchable without a word)."""
+    from peercli.core import vocab
+
+    known = sorted(set(vocab.ACCESS_SYNONYMS.values()))
+    return [f"--access: '{item}' is not a known access need (peer knows {', '.join(known)}); "
+            "kept as typed, so only a group listing exactly that meets it"
+            for item in vocab.parse_access(value) if item not in known]
 
 
 def _lists(fields: ConsumerFields) -> dict[str, list[str]]:
@@ -113,12 +148,16 @@ def read_consumer_fields(
     unknown: list[str] = []
     if fields.name is not None:
         changes.scalars["name"] = check_name(fields.name)
+    checks = _text_checks()
     for key, column in _TEXT_COLUMNS.items():
         value = getattr(fields, key)
         if value is not None:
-            changes.scalars[column] = value.strip() or None
-    if fields.email and "@" not in fields.email:
-        raise PeerError(f"--email: '{fields.email}' is not an email address")
+            flag, check = checks[key]
+            try:
+                changes.scalars[column] = check(value) or None
+            except ValueError as exc:
+                raise _flag_error(flag, exc) from None
+    changes.notes.extend(access_notes(fields.access))
     if fields.every is not None:
         try:
             changes.scalars["cadence_days"] = parse_cadence(fields.every)
@@ -151,15 +190,19 @@ def read_consent_kinds(value: str | list[str] | None, flag: str = "--consent") -
         raise _flag_error(flag, exc) from None
 
 
-def read_expires(text: str | None) -> str | None:
-    """A consent's ``--expires`` date (YYYY-MM-DD), as stored."""
+def read_expires(text: str | None, today: date | None = None) -> str | None:
+    """A consent's ``--expires`` date (YYYY-MM-DD), as stored; a date before ``today`` is
+    refused (consent that has already run out is a revoke)."""
     if text is None:
         return None
     try:
-        date.fromisoformat(text)
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise PeerError(f"--expires: '{text}' is not a date (use YYYY-MM-DD)") from None
-    return text
+    if today is not None and day < today:
+        raise PeerError(f"--expires: {day.isoformat()} is in the past; give a later date, or "
+                        "revoke the consent instead")
+    return day.isoformat()
 
 
 def consent_holds(granted: bool, expires_on: str | None, today: str) -> bool:

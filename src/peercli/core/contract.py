@@ -156,6 +156,7 @@ class DueDict(TypedDict):
     name: str
     due_on: str
     days_overdue: int
+    contact_consent: bool
     reason: str
     reasons: list[str]
 

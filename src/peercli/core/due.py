@@ -28,6 +28,8 @@ class FollowupState:
     cadence_days: int
     last_contact_on: date | None = None
     next_followup_on: date | None = None
+    #: The latest "contact" consent row as (granted, expires_on), None when none was recorded.
+    contact_consent: tuple[bool, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class DueItem:
     due_on: date
     days_overdue: int
     reasons: tuple[str, ...]
+    #: False when contact consent was revoked or has expired: listed apart, "do not call".
+    contact_ok: bool = True
 
     @property
     def reason(self) -> str:
@@ -95,6 +99,20 @@ def _followup_reason(state: FollowupState, due_on: date, why: str, today: date) 
     return f"follow-up set for {due_on.isoformat()} (in {_days(offset)})"
 
 
+NO_CONTACT_REASON = "no contact consent — do not call"
+
+
+def contact_allowed(state: FollowupState, today: date) -> bool:
+    """Whether the person may be contacted: not when their contact consent was revoked or has
+    expired. (A person with no consent recorded yet is not held back; intake asks for it.)"""
+    from peercli.core.consumers import consent_holds
+
+    if state.contact_consent is None:
+        return True
+    granted, expires_on = state.contact_consent
+    return consent_holds(granted, expires_on, today.isoformat())
+
+
 def compute_due(
     consumers: Iterable[FollowupState],
     referrals: Iterable[AwaitingReferral],
@@ -130,8 +148,12 @@ def compute_due(
             continue
         found.sort(key=lambda pair: pair[0])
         first = found[0][0]
+        reasons = tuple(reason for _, reason in found)
+        ok = contact_allowed(state, today)
+        if not ok:
+            reasons = (NO_CONTACT_REASON, *reasons)
         items.append(DueItem(state.consumer_id, state.name, first, (today - first).days,
-                             tuple(reason for _, reason in found)))
+                             reasons, ok))
     items.sort(key=lambda item: (item.due_on, item.name.lower(), item.consumer_id))
     return items
 
@@ -142,6 +164,7 @@ def due_item_to_dict(item: DueItem) -> DueDict:
         "name": item.name,
         "due_on": item.due_on.isoformat(),
         "days_overdue": item.days_overdue,
+        "contact_consent": item.contact_ok,
         "reason": item.reason,
         "reasons": list(item.reasons),
     }

@@ -22,6 +22,11 @@ def in_range(digits: str) -> bool:
     return len(digits) < 19 or (len(digits) == 19 and int(digits) <= MAX_ID)
 
 
+def is_id(text: str) -> bool:
+    """ASCII digits only, within SQLite's integer range (no ``#``)."""
+    return bool(text) and text.isascii() and text.isdigit() and in_range(text)
+
+
 def parse_id(text: str, noun: str, hint: str = "") -> int:
     """An id for ``noun`` ("referral", "check-in"...) or PeerError naming what was typed."""
     digits = id_text(text)

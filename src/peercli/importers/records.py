@@ -167,6 +167,15 @@ def field_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
         value = values.get(key)
         if value is not None and len(str(value)) > TEXT_MAX:
             out.append(FieldProblem(key, f"{{what}} is longer than {TEXT_MAX:,} characters"))
+    for key in ("online_url", "website"):  # only http(s): no javascript:, file:, data: links
+        value = values.get(key)
+        if value and len(str(value)) <= TEXT_MAX:
+            from peercli.core.fieldcheck import url
+
+            try:
+                url(str(value))
+            except ValueError as exc:
+                out.append(FieldProblem(key, "{what}: " + _braces(str(exc))))
     return out
 
 

@@ -304,6 +304,11 @@ def due_inputs(
     backwards to the first version nobody amended), so the cost follows the caseload, not the
     years of history.
     """
+    contact = {
+        r["consumer_id"]: (bool(r["granted"]), r["expires_on"]) for r in conn.execute(
+            "SELECT consumer_id, granted, expires_on FROM consents WHERE id IN ("
+            " SELECT max(id) FROM consents WHERE kind = 'contact' GROUP BY consumer_id)")
+    }
     states = []
     for r in conn.execute(
         "SELECT c.id, c.name, c.created_at, c.cadence_days, ("
@@ -319,6 +324,7 @@ def due_inputs(
             cadence_days=r["cadence_days"],
             last_contact_on=_day(at or None),
             next_followup_on=_day(next_on or None),
+            contact_consent=contact.get(r["id"]),
         ))
     awaiting = [
         AwaitingReferral(r["id"], r["consumer_id"], r["group_name"],

@@ -45,11 +45,13 @@ def add_goal(conn: sqlite3.Connection, consumer_id: int, text: str,
 
 def get_goal(conn: sqlite3.Connection, consumer_id: int, ref: str) -> sqlite3.Row:
     """A goal of this person by its number in their plan ("1", "G1") or its id ("#12")."""
+    from peercli.core.ids import is_id
+
     text = ref.strip()
-    if text.startswith("#") and text[1:].isdigit():
+    if text.startswith("#") and is_id(text[1:]):
         row = conn.execute("SELECT * FROM plan_goals WHERE id = ? AND consumer_id = ?",
                            (int(text[1:]), consumer_id)).fetchone()
-    elif text.lower().lstrip("g").isdigit():
+    elif is_id(text.lower().lstrip("g")):
         row = conn.execute("SELECT * FROM plan_goals WHERE position = ? AND consumer_id = ?",
                            (int(text.lower().lstrip("g")), consumer_id)).fetchone()
     else:

@@ -161,6 +161,8 @@ def add(
         print_json(record)
     else:
         _echo_saved(record, unknown, "Added")
+        for message in changes.notes:
+            warn(message)
     if not kinds and not as_json:
         warn("no consent recorded yet: peer consumer consent "
              f"{consumer_id} grant store,contact,share")
@@ -207,6 +209,8 @@ def edit(
         print_json(record)
     else:
         _echo_saved(record, unknown, "Updated")
+        for message in changes.notes:
+            warn(message)
         if record["status"] == "archived":
             warn("this consumer is archived")
 
@@ -367,7 +371,9 @@ def consent(
     if action is not None and kinds is None:
         raise PeerError("missing KIND: store, contact, share or all")
     parsed = read_consent_kinds(kinds)
-    expires_on = read_expires(expires)
+    from peercli.store import clock
+
+    expires_on = read_expires(expires, clock.today())
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
     granted = None if action is None else action.lower() == "grant"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,11 +35,23 @@ def due(
         return
     from peercli.cli.render import print_lines
 
-    overdue = sum(1 for i in items if i.days_overdue > 0)
-    today_n = sum(1 for i in items if i.days_overdue == 0)
-    later = len(items) - overdue - today_n
+    callable_ = [i for i in items if i.contact_ok]
+    apart = [i for i in items if not i.contact_ok]
+    overdue = sum(1 for i in callable_ if i.days_overdue > 0)
+    today_n = sum(1 for i in callable_ if i.days_overdue == 0)
+    later = len(callable_) - overdue - today_n
     head = f"{overdue} overdue, {today_n} due today" + (f", {later} coming up" if later else "")
     lines: list[tuple[str, str]] = [(head, "bold")]  # (text, style); "join" continues a line
+    _item_lines(lines, callable_)
+    if apart:
+        lines.append(("", ""))
+        lines.append((f"No contact consent — do not call ({len(apart)})", "bold"))
+        _item_lines(lines, apart)
+    # One write for the whole list: a caseload of a thousand stays instant.
+    print_lines(lines)
+
+
+def _item_lines(lines: list[tuple[str, str]], items: list[Any]) -> None:
     for item in items:
         if item.days_overdue > 0:
             when, style = f"{item.days_overdue}d overdue", "red"
@@ -52,8 +64,6 @@ def due(
         lines.append((when, style + " join"))
         for reason in item.reasons:
             lines.append((f"         {reason}", "dim"))
-    # One write for the whole list: a caseload of a thousand stays instant.
-    print_lines(lines)
 
 
 def register(root: typer.Typer) -> None:

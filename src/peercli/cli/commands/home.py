@@ -31,7 +31,9 @@ def show_home() -> None:
         groups = conn.execute("SELECT count(*) FROM groups WHERE status = 'active'").fetchone()[0]
         out.print(f"{active} active consumer(s), {groups} active group(s).")
         if active:
-            items = due_list(conn, today())
+            every = due_list(conn, today())
+            items = [item for item in every if item.contact_ok]
+            apart = len(every) - len(items)
             overdue = sum(1 for item in items if item.days_overdue > 0)
             due_today = len(items) - overdue
             if items:
@@ -45,6 +47,8 @@ def show_home() -> None:
                     out.print(f"  … and {len(items) - 5} more: peer due")
             else:
                 out.print("\nNobody is due today.")
+            if apart:
+                out.print(f"{apart} more due without contact consent — do not call (peer due)")
     out.print(
         "\nTry:\n"
         "  peer due                    who needs a follow-up today\n"
