@@ -119,7 +119,7 @@ def test_a_new_hard_filter_is_one_entry_and_every_path_applies_it(peer, sample_d
     from peercli.store.matching import match_groups
 
     consumer = probe(peer, sample_db)
-    options = MatchOptions(vocabulary=load_vocabulary(), any_topic=True)
+    options = MatchOptions(vocabulary=load_vocabulary(), any_topic=True, diversify=False)
     before = rank(consumer, everything(sample_db), NOW, options)
     banned = before[0].group.id
 
