@@ -234,7 +234,8 @@ def test_related_topic_is_a_curated_relation_with_a_strength():
     rel = load_topic_relations()
     m = score_group(person(interests=("depression",)), group(topics=("anxiety",)), NOW,
                     vocabulary=VOCAB, relations=rel)
-    assert m.breakdown["topics"] == pytest.approx(0.8 * 0.6)
+    # strength 0.8 x credit 0.6, times the focus (anxiety is 0.8 close: 1 - 0.2 x 0.2)
+    assert m.breakdown["topics"] == pytest.approx(0.8 * 0.6 * 0.96)
     assert "related: anxiety" in m.reasons and m.tier == 1
     # same category is not enough: depression is not close to hearing voices
     voices = score_group(person(interests=("depression",)), group(topics=("hearing-voices",)),

@@ -206,15 +206,15 @@ def test_a_few_cases_spelled_out() -> None:
     # depression and caregivers share a category, but the curated relation does not make them
     # close: the old matcher said "related topic: caregivers" here
     unrelated = run(522)
-    assert unrelated.passed and round(unrelated.score, 5) == 0.64735
+    assert unrelated.passed and round(unrelated.score, 5) == 0.62467
     assert unrelated.related_topics == () and unrelated.reasons[:3] == (
         "shares interests: depression", "meets Fri 10:45-12:45, inside your Fri 10:45-12:45",
         "online")
     near = run(1)
-    assert near.passed and near.near_miss and round(near.score, 4) == 0.5875
+    assert near.passed and near.near_miss and round(near.score, 4) == 0.562
     assert near.reasons[1] == ("meets Thu 03:30-05:30, within 30 minutes of your free time "
                                "(near miss)")
-    assert near.breakdown == {"topics": 0.5, "schedule": 0.875, "distance": 0.75,
+    assert near.breakdown == {"topics": 0.425, "schedule": 0.875, "distance": 0.75,
                               "audience": 1.0, "language": 0.5, "peer_led": 0.0,
                               "newcomers": 0.0, "regularity": 1.0, "freshness": 0.5}
 

@@ -17,12 +17,14 @@ from peercli.core.availability import PARTS_OF_DAY, Window
 from peercli.core.geo import haversine_km
 from peercli.core.matching.model import (
     APPROXIMATE_SCHEDULE_VALUE,
+    AUDIENCE_TOPICS,
     DISTANCE_FULL_KM,
     DISTANCE_SCALE_KM,
     NEAR_MISS_MINUTES,
     NEUTRAL,
     ONLINE_DISTANCE,
     RELATED_TOPIC_CREDIT,
+    TOPIC_FOCUS_WEIGHT,
     UNKNOWN_SCHEDULE_VALUE,
     ConsumerProfile,
     GroupProfile,
@@ -228,8 +230,8 @@ def topic_component(
 
     Each interest counts 1 when the group carries it, else strength x RELATED_TOPIC_CREDIT for
     the closest group topic in the curated relation (strength >= RELATED_MIN_STRENGTH), else 0;
-    value = the best two of those / min(interests, 2): two shared interests (or the only one)
-    give full marks. No interests stated: NEUTRAL.
+    value = the best two of those / min(interests, 2) (two shared interests, or the only one,
+    give full marks), times the group's focus on them (see `_focus`). No interests: NEUTRAL.
     """
     mine = _canonical(interests, vocabulary)
     theirs = _canonical(topics, vocabulary)
@@ -256,7 +258,27 @@ def topic_component(
                 related.append(best_topic)
     credits.sort(reverse=True)
     value = sum(credits[:2]) / min(len(mine), 2)
-    return min(1.0, value), shared, related
+    return min(1.0, value) * _focus(mine, theirs, relations), shared, related
+
+
+def _focus(mine: Sequence[str], theirs: Sequence[str], relations: TopicRelations | None
+           ) -> float:
+    """1 when every subject of the group is one of the person's interests (or close to one),
+    down to 1 - TOPIC_FOCUS_WEIGHT when none is: a walking group before a grief walking group for
+    someone who only came about walking. Audience tags among the topics (veterans, women...) are
+    who the group is for, not what it is about, and are left out."""
+    subjects = [t for t in theirs if t not in AUDIENCE_TOPICS]
+    if not subjects:
+        return 1.0
+    mine_set = set(mine)
+    total = 0.0
+    for t in subjects:
+        if t in mine_set:
+            total += 1.0
+        elif relations is not None:
+            near = relations.near(t)
+            total += max((near.get(s, 0.0) for s in mine), default=0.0)
+    return 1.0 - TOPIC_FOCUS_WEIGHT * (1.0 - total / len(subjects))
 
 
 class TopicOverlap(NamedTuple):

@@ -27,6 +27,12 @@ STALE_AFTER_DAYS = 365
 #: strength x RELATED_TOPIC_CREDIT of a shared one.
 RELATED_MIN_STRENGTH = 0.5
 RELATED_TOPIC_CREDIT = 0.6
+#: How much a group's other subjects take away: a group all about the person's interests keeps
+#: its topic value, one whose other subjects are unrelated keeps 1 - this much of it.
+TOPIC_FOCUS_WEIGHT = 0.2
+#: Topic slugs that name who a group is for rather than what it is about.
+AUDIENCE_TOPICS = frozenset({"veterans", "women", "men", "lgbtq", "transgender", "young-adults",
+                             "older-adults", "people-of-color", "immigrants", "indigenous"})
 #: Kept for readers of the old rule (any topic of the same category was related): unused.
 RELATED_CATEGORIES: frozenset[str] = frozenset()
 #: Access needs that stop mattering when the person attends online (see core.access).
