@@ -57,6 +57,10 @@ from peercli.store.meetings import MEETING_COLUMNS, meeting_from_row
 from peercli.store.places import centroids
 
 BATCH_SIZE = 2000
+#: Near misses are looked for among at most this many groups touching the person's interests,
+#: the most promising first (shared interest, then score bound): a whole county directory is
+#: far smaller, and a 100,000-group database stays quick.
+NEAR_MISS_SCAN = 5000
 #: The options value of a search (kept under the name the candidate search first gave it).
 Narrowing = MatchOptions
 
@@ -392,17 +396,22 @@ def match_groups(
 def near_miss_groups(
     conn: sqlite3.Connection, consumer: ConsumerProfile, now: datetime,
     options: MatchOptions, *, limit: int | None = None,
-) -> tuple[list[Match], list[tuple[str, int]]]:
-    """The groups exactly one hard filter rules out (best first, at most `limit`) and the
-    changes to the person's record that would open them, with how many each would open.
+) -> tuple[list[Match], list[tuple[str, int]], int]:
+    """The groups exactly one hard filter rules out (best first, at most `limit`), the
+    changes to the person's record that would open them, with how many each would open, and
+    how many near misses there are in all.
     Candidates: active groups touching the person's interests (or a related topic); the
     format, language, access, audience, distance and schedule filters are what near misses
     are about, so SQL does not narrow by them."""
     interests = consumer_facts_of(consumer, options).interests if consumer.interests else ()
     where, params = _topic_where(consumer, options, interests)
+    bound, bound_params = _bound_sql(consumer, options, interests)
+    tier, tier_params = _tier_sql(interests)
     sql = ("SELECT g.id FROM groups g WHERE g.status = 'active'"
-           + "".join(f" AND {w}" for w in where) + " ORDER BY g.id")
-    ids = [r[0] for r in conn.execute(sql, params)]
+           + "".join(f" AND {w}" for w in where)
+           + f" ORDER BY {tier}, {bound} DESC, g.id LIMIT ?")
+    ids = [r[0] for r in conn.execute(sql, [*params, *tier_params, *bound_params,
+                                            NEAR_MISS_SCAN])]
     cache = MeetingCache()
     found: list[Match] = []
     for start in range(0, len(ids), BATCH_SIZE):
@@ -410,7 +419,7 @@ def near_miss_groups(
             m = near_miss(consumer, group, now, options)
             if m is not None and m.current is None:
                 found.append(m)
-    return rank_near_misses(found, now, limit), suggested_changes(found)
+    return rank_near_misses(found, now, limit), suggested_changes(found), len(found)
 
 
 def narrow_windows(windows: Iterable[Window], day: int) -> tuple[Window, ...]:

@@ -283,13 +283,15 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
     fresh = [m for m in matches if m.current is None or options.include_current]
     misses: list[Match] = []
     changes: list[tuple[str, int]] = []
+    total = 0
     if options.near_misses or not fresh:
-        misses, changes = near_miss_groups(conn, profile, now(), options)
+        shown = options.limit if options.near_misses else NEAR_MISS_LINES
+        misses, changes, total = near_miss_groups(conn, profile, now(), options, limit=shown)
     if as_json:
-        extra = misses[:options.limit] if options.near_misses else []
+        extra = misses if options.near_misses else []
         print_json([match_dict(m) for m in [*matches, *extra]])
         return
-    _show(profile, wanted, matches, misses, changes)
+    _show(profile, wanted, matches, misses, changes, total)
     if matches and runtime.can_prompt():
         _pick_and_refer(conn, profile, matches, wanted.vocabulary)
 
@@ -299,7 +301,7 @@ NEAR_MISS_LINES = 6
 
 
 def _show(profile: ConsumerProfile, wanted: _Wanted, matches: list[Match], misses: list[Match],
-          changes: list[tuple[str, int]]) -> None:
+          changes: list[tuple[str, int]], total: int) -> None:
     from peercli.cli.commands.matchview import (
         render_compact,
         render_current,
@@ -320,10 +322,9 @@ def _show(profile: ConsumerProfile, wanted: _Wanted, matches: list[Match], misse
         echo(f"No new group fits #{profile.id} {profile.name} ({_profile_line(profile)}).")
     render_current(plan)
     if misses or (changes and not fresh):
-        shown = misses[:options.limit if options.near_misses else NEAR_MISS_LINES]
         heading = ("Near misses (one thing rules each out):" if fresh
                    else "Closest groups, and the one thing that rules each out:")
-        render_near_misses(shown, changes, len(misses), heading)
+        render_near_misses(misses, changes, total, heading)
     elif not fresh:
         _no_match(profile, wanted)
 
@@ -333,8 +334,8 @@ def _profile_line(profile: ConsumerProfile) -> str:
 
     bits = []
     if profile.windows:
-        free = ", ".join(window_label(w) for w in profile.windows[:2])
-        more = len(profile.windows) - 2
+        free = window_label(profile.windows[0])
+        more = len(profile.windows) - 1
         bits.append(f"free {free}" + (f" +{more}" if more > 0 else ""))
     if profile.formats:
         bits.append(" or ".join(f.replace("_", " ") for f in profile.formats))

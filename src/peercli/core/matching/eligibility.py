@@ -125,9 +125,9 @@ def consumer_facts(consumer: ConsumerProfile, vocabulary: Vocabulary | None) -> 
         if slug not in interests:
             interests.append(slug)
     for slug in interests:
-        tag = INTEREST_AUDIENCE.get(slug)
-        if tag and tag not in recorded and tag not in excluded:
-            likely.setdefault(tag, f"interests mention {slug.replace('-', ' ')}")
+        named = INTEREST_AUDIENCE.get(slug)
+        if named and named not in recorded and named not in excluded:
+            likely.setdefault(named, f"interests mention {slug.replace('-', ' ')}")
     said = " . ".join([consumer.goals or "", " . ".join(s.replace("-", " ") for s in interests)])
     for tag, pattern, _what in _SAID:
         if tag in recorded or tag in excluded or tag in likely:

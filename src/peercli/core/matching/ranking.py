@@ -225,10 +225,24 @@ def finish_ranking(passed: list[Match], now: datetime, options: MatchOptions | i
         floor = top[-1]
         cutoff = (floor.time_listed, -floor.tier, floor.score - margin - 1e-9)
         passed = [m for m in passed if rank_key(m) >= cutoff]
-    out = sorted((with_next_meeting(m, now) for m in passed), key=_sort_key)
+    out = _sorted_with_next(passed, now)
     out = diversify(out, limit) if opts.diversify else out[:limit]
-    current = sorted((with_next_meeting(m, now) for m in current), key=_sort_key)
-    return out + current
+    out = [m if m.next_meeting is not None else with_next_meeting(m, now) for m in out]
+    return out + _sorted_with_next(current, now, every=True)
+
+
+def _sorted_with_next(matches: list[Match], now: datetime, *, every: bool = False
+                      ) -> list[Match]:
+    """`matches` in `_sort_key` order. The next meeting only breaks ties, so it is computed only
+    for matches that share their (time listed, tier, score) with another (or for all, `every`);
+    the caller fills it in for the ones it keeps."""
+    counts: dict[tuple[bool, int, float], int] = {}
+    for m in matches:
+        key = rank_key(m)
+        counts[key] = counts.get(key, 0) + 1
+    ready = [with_next_meeting(m, now) if every or counts[rank_key(m)] > 1 else m
+             for m in matches]
+    return sorted(ready, key=_sort_key)
 
 
 def rank_consumers(
@@ -263,20 +277,28 @@ def near_miss(consumer: ConsumerProfile, group: GroupProfile, now: datetime,
     with `ruled_out_by` (the one thing, in a few words) and `change` (what in the person's
     record would open it, or None). None otherwise."""
     f = Facts(consumer, group, now, options)
-    failed = rules.rejections(f)
-    if len(failed) != 1 or not failed[0].near:
+    failed = None
+    for candidate in rules.FILTERS:
+        if candidate.check(f) is not None:
+            if failed is not None or not candidate.near:
+                return None  # two things rule it out, or one a near miss cannot be about
+            failed = candidate
+    if failed is None:
         return None
-    hard = failed[0]
+    hard = failed
     m = _evaluate(f, hard.check(f))
     return replace(m, ruled_out_by=hard.short(f), change=hard.change(f), near_miss=True)
 
 
 def rank_near_misses(found: Iterable[Match], now: datetime, limit: int | None = None
                      ) -> list[Match]:
-    """Near misses best first (shared interests first, then score), with next meetings."""
-    ordered = sorted(found, key=lambda m: (m.tier, -m.score, m.group.name.casefold(),
-                                           m.group.id))
-    return [with_next_meeting(m, now) for m in ordered[:limit]]
+    """Near misses best first (shared interests first, then score, name), at most `limit`,
+    with next meetings."""
+    key = lambda m: (m.tier, -m.score, m.group.name.casefold(), m.group.id)
+    found = list(found)
+    ordered = heapq.nsmallest(limit, found, key=key) if limit is not None else sorted(
+        found, key=key)
+    return [with_next_meeting(m, now) for m in ordered]
 
 
 def near_misses(consumer: ConsumerProfile, groups: Iterable[GroupProfile], now: datetime,
@@ -291,8 +313,23 @@ def near_misses(consumer: ConsumerProfile, groups: Iterable[GroupProfile], now: 
 def suggested_changes(misses: Iterable[Match]) -> list[tuple[str, int]]:
     """The changes to the person's record that would open near misses, with how many each would
     open, most first (ties by text)."""
+    import re
+
+    from peercli.core.timeparse import DAY_ABBRS
+
     counts: dict[str, int] = {}
+    by_part: dict[str, dict[str, int]] = {}
+    free_time = re.compile(r"^add (\w{3}) (morning|afternoon|evening) to their free time$")
     for m in misses:
         if m.change:
             counts[m.change] = counts.get(m.change, 0) + 1
+            found = free_time.match(m.change)
+            if found:
+                days = by_part.setdefault(found.group(2), {})
+                days[found.group(1)] = days.get(found.group(1), 0) + 1
+    # several days at the same part of the day: "add evenings (Mon, Wed, Fri)" opens their sum
+    for part, days in by_part.items():
+        if len(days) >= 2:
+            ordered = sorted(days, key=lambda d: DAY_ABBRS.index(d) if d in DAY_ABBRS else 7)
+            counts[f"add {part}s ({', '.join(ordered)}) to their free time"] = sum(days.values())
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
