@@ -325,12 +325,20 @@ def test_a_group_outside_every_window_never_passes_the_schedule_filter(c, g):
 @given(consumers, st.lists(groups, max_size=12, unique_by=lambda g: g.id),
        st.one_of(st.none(), st.integers(1, 5)))
 def test_rank_is_sorted_by_score_and_only_holds_passing_groups(c, gs, limit):
+    # without diversity: confirmed times first, then shared interests, then the score
+    plain = rank(c, gs, NOW, vocabulary=VOCAB, limit=limit, diversify=False)
+    keys = [(m.time_listed, -m.tier, m.score) for m in plain]
+    assert keys == sorted(keys, reverse=True)
+    assert all(m.passed and 0.0 <= m.score <= 1.0 for m in plain)
+    # with it (the default) the top N is a prefix of the whole ranking, and a pick is never
+    # lifted past one scoring more than DIVERSITY_MAX_PENALTY above it
     out = rank(c, gs, NOW, vocabulary=VOCAB, limit=limit)
-    scores = [m.score for m in out]
-    assert scores == sorted(scores, reverse=True)
-    assert all(m.passed and 0.0 <= m.score <= 1.0 for m in out)
     full = rank(c, gs, NOW, vocabulary=VOCAB)
     assert [m.group.id for m in out] == [m.group.id for m in full][: len(out)]
+    for i, m in enumerate(full):
+        for later in full[i + 1:]:
+            if (later.time_listed, later.tier) == (m.time_listed, m.tier):
+                assert later.score <= m.score + 0.12 + 1e-9
 
 
 @settings(max_examples=100, deadline=None)
