@@ -45,10 +45,12 @@ def test_bereavement_tuesday_evening_in_person_gets_the_grief_circle_first(peer,
     assert "shares interests: grief" in top["reasons"]
     assert "meets Tue 18:30-20:00, inside your Tue evening" in top["reasons"]
     assert 0 <= top["score"] <= 1 and top["score"] == round(top["score"], 3)
-    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+    # best first; the diversity rule may lift a varied option a little (never by more than
+    # DIVERSITY_MAX_PENALTY), so the first is the best score
+    assert top["score"] == max(r["score"] for r in results)
     assert len(results) <= 10
     human = peer("match", "Sam")
-    assert "Tuesday Grief Circle" in human.stdout and "shares interests: grief" in human.stdout
+    assert "Tuesday Grief Circle" in human.stdout and "interests: grief" in human.stdout
 
 
 def test_online_only_person_never_sees_in_person_only_groups(peer, sample, query):
@@ -93,8 +95,8 @@ def test_explain_shows_breakdown_and_the_filter(peer, sample):
     assert data["passed"] is False
     assert data["filtered_by"] == ("the group meets in person only, and this person attends "
                                    "online only")
-    assert set(data["breakdown"]) == {"topics", "schedule", "distance", "peer_led", "newcomers",
-                                      "freshness"}
+    assert set(data["breakdown"]) == {"topics", "schedule", "distance", "audience", "language",
+                                      "peer_led", "newcomers", "regularity", "freshness"}
     assert data["breakdown"]["topics"]["value"] == 1.0
     human = peer("match", "Olu", "--explain", "Tuesday Grief")
     assert "filtered out" in human.stdout and "topics" in human.stdout

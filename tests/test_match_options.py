@@ -81,6 +81,11 @@ def test_options_are_one_frozen_value_and_keyword_overrides_are_checked():
     MatchOptions(limit=3, group_formats=("online", "hybrid"), near_misses=True),
     MatchOptions(limit=6, weights=Weights(topics=0.1, freshness=0.6, newcomers=0.0)),
     MatchOptions(limit=2, weights=Weights(schedule=1.0, distance=0.0)),
+    MatchOptions(limit=3, current=((6, "attending"), (1, "referred 12 Nov"))),
+    MatchOptions(limit=3, current=((6, "attending"),), include_current=True),
+    MatchOptions(limit=4, max_km=1.5),
+    MatchOptions(limit=2, diversify=False),
+    MatchOptions(limit=1, stale_after_days=30),
 ])
 def test_sql_narrowing_ranks_exactly_as_scoring_every_group(peer, sample_db, options):
     from peercli.store.matching import match_groups
@@ -119,7 +124,7 @@ def test_a_new_hard_filter_is_one_entry_and_every_path_applies_it(peer, sample_d
     from peercli.store.matching import match_groups
 
     consumer = probe(peer, sample_db)
-    options = MatchOptions(vocabulary=load_vocabulary(), any_topic=True)
+    options = MatchOptions(vocabulary=load_vocabulary(), any_topic=True, diversify=False)
     before = rank(consumer, everything(sample_db), NOW, options)
     banned = before[0].group.id
 

@@ -59,7 +59,10 @@ def test_perfect_fit_passes_with_reasons_and_next_meeting():
     assert "peer-led" in m.reasons and "open to newcomers" in m.reasons
     assert m.next_meeting == datetime(2026, 11, 24, 18, 30)
     assert m.breakdown["topics"] == 1.0 and m.breakdown["schedule"] == 1.0
-    assert m.score == pytest.approx(0.4 + 0.2 + 0.15 * 0.5 + 0.1 * 0.7 + 0.1 + 0.05)
+    # topics, schedule, distance unknown, general audience, English (only language), peer-led
+    # without a social goal, open, weekly, fresh
+    assert m.score == pytest.approx(0.34 + 0.2 + 0.11 * 0.5 + 0.08 * 0.6 + 0.05 + 0.08 * 0.7
+                                    + 0.06 + 0.03 + 0.05)
 
 
 def test_bereavement_is_grief_through_the_vocabulary_and_misspellings_match():
@@ -123,7 +126,8 @@ def test_language_filter_and_unstated_language_is_english():
 def test_access_needs_must_be_met_but_online_meets_mobility_needs():
     needs = person(access_needs=("wheelchair",))
     m = score_group(needs, group(accessibility=()), NOW)
-    assert m.filtered_by == "the listing does not offer wheelchair, which this person needs"
+    assert m.filtered_by == ("the listing does not offer wheelchair access, which this person "
+                             "needs")
     assert score_group(needs, group(accessibility=("wheelchair",)), NOW).passed
     online = replace(needs, formats=("online",))
     assert score_group(online, group(format="online"), NOW).passed
@@ -132,11 +136,24 @@ def test_access_needs_must_be_met_but_online_meets_mobility_needs():
 
 
 def test_audience_restrictions():
+    # unknown is not no: offered lower, with a reason to confirm
     veterans = group(audience=("veterans",))
-    assert score_group(person(), veterans, NOW).filtered_by == "the group is for veterans only"
-    assert score_group(person(eligible=("veterans",)), veterans, NOW).passed
+    unknown = score_group(person(), veterans, NOW)
+    assert unknown.passed and "for veterans — check Sam qualifies" in unknown.reasons
+    recorded = score_group(person(eligible=("veterans",)), veterans, NOW)
+    assert recorded.passed and recorded.score > unknown.score
+    likely = score_group(person(goals="since I left the army I keep to myself"), veterans, NOW)
+    assert likely.passed and unknown.score < likely.score < recorded.score
+    assert 'for veterans — check Sam qualifies (said "army")' in likely.reasons
+    # a recorded mismatch excludes
+    women = group(audience=("women",))
+    assert score_group(person(eligible=("men",)), women, NOW).filtered_by == (
+        "the group is women only (recorded as eligible for men groups)")
+    assert score_group(person(pronouns="he/him"), women, NOW).filtered_by == (
+        "the group is women only (pronouns he/him)")
+    assert score_group(person(pronouns="they/them"), women, NOW).passed
     women_vets = group(audience=("women", "veterans"))
-    assert not score_group(person(eligible=("veterans",)), women_vets, NOW).passed
+    assert score_group(person(eligible=("veterans",)), women_vets, NOW).passed
     assert score_group(person(eligible=("women", "veterans")), women_vets, NOW).passed
     families = group(audience=("family-members", "caregivers"))
     assert score_group(person(eligible=("caregivers",)), families, NOW).passed
@@ -211,11 +228,22 @@ def test_newcomers_and_stale_listings():
     assert fresh.score > closed.score
 
 
-def test_related_topic_gets_a_little_credit():
+def test_related_topic_is_a_curated_relation_with_a_strength():
+    from peercli.importers.userfiles import load_topic_relations
+
+    rel = load_topic_relations()
     m = score_group(person(interests=("depression",)), group(topics=("anxiety",)), NOW,
-                    vocabulary=VOCAB)
-    assert m.breakdown["topics"] == pytest.approx(0.3)
-    assert "related topic: anxiety" in m.reasons
+                    vocabulary=VOCAB, relations=rel)
+    # strength 0.8 x credit 0.6, times the focus (anxiety is 0.8 close: 1 - 0.2 x 0.2)
+    assert m.breakdown["topics"] == pytest.approx(0.8 * 0.6 * 0.96)
+    assert "related: anxiety" in m.reasons and m.tier == 1
+    # same category is not enough: depression is not close to hearing voices
+    voices = score_group(person(interests=("depression",)), group(topics=("hearing-voices",)),
+                         NOW, vocabulary=VOCAB, relations=rel)
+    assert voices.filtered_by == "it shares none of this person's interests (shown with --any-topic)"
+    # without relations nothing is related
+    assert not score_group(person(interests=("depression",)), group(topics=("anxiety",)), NOW,
+                           vocabulary=VOCAB).passed
 
 
 def test_rank_orders_by_score_then_next_meeting_then_name():
@@ -297,12 +325,20 @@ def test_a_group_outside_every_window_never_passes_the_schedule_filter(c, g):
 @given(consumers, st.lists(groups, max_size=12, unique_by=lambda g: g.id),
        st.one_of(st.none(), st.integers(1, 5)))
 def test_rank_is_sorted_by_score_and_only_holds_passing_groups(c, gs, limit):
+    # without diversity: confirmed times first, then shared interests, then the score
+    plain = rank(c, gs, NOW, vocabulary=VOCAB, limit=limit, diversify=False)
+    keys = [(m.time_listed, -m.tier, m.score) for m in plain]
+    assert keys == sorted(keys, reverse=True)
+    assert all(m.passed and 0.0 <= m.score <= 1.0 for m in plain)
+    # with it (the default) the top N is a prefix of the whole ranking, and a pick is never
+    # lifted past one scoring more than DIVERSITY_MAX_PENALTY above it
     out = rank(c, gs, NOW, vocabulary=VOCAB, limit=limit)
-    scores = [m.score for m in out]
-    assert scores == sorted(scores, reverse=True)
-    assert all(m.passed and 0.0 <= m.score <= 1.0 for m in out)
     full = rank(c, gs, NOW, vocabulary=VOCAB)
     assert [m.group.id for m in out] == [m.group.id for m in full][: len(out)]
+    for i, m in enumerate(full):
+        for later in full[i + 1:]:
+            if (later.time_listed, later.tier) == (m.time_listed, m.tier):
+                assert later.score <= m.score + 0.12 + 1e-9
 
 
 @settings(max_examples=100, deadline=None)

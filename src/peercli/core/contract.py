@@ -104,6 +104,12 @@ class MatchDict(TypedDict):
     city: str | None
     online_url: str | None
     breakdown: dict[str, Any]
+    current: str | None  # "referred 12 Nov", "attending": already in the person's plan
+    approximate: bool  # fits only by a meeting whose time is not listed (call to confirm)
+    related_topics: list[str]  # group topics close to an interest (not shared)
+    stale: bool  # listing not verified for longer than the freshness limit
+    ruled_out_by: str | None  # near misses only: the one thing that rules the group out
+    change: str | None  # near misses only: the change to the record that would open it
 
 
 class ConsumerMatchDict(TypedDict):
@@ -220,6 +226,8 @@ def when_text(match: Match) -> str:
     from peercli.core.schedule import describe_meeting
 
     meetings = match.fitting or match.group.meetings
+    if not meetings:
+        return "schedule unknown"
     text = "; ".join(describe_meeting(m) for m in meetings[:2])
     if len(meetings) > 2:
         text += f" (+{len(meetings) - 2} more)"
@@ -258,4 +266,10 @@ def match_dict(match: Match) -> MatchDict:
         "city": g.city,
         "online_url": g.online_url,
         "breakdown": dict(match.breakdown),
+        "current": match.current,
+        "approximate": not match.time_listed,
+        "related_topics": list(match.related_topics),
+        "stale": match.stale,
+        "ruled_out_by": match.ruled_out_by,
+        "change": match.change,
     }

@@ -10,10 +10,14 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peercli.core.errors import PeerError
 from peercli.core.geo import normalize_postal_code
 from peercli.core.topics import Topic, Vocabulary, VocabularyError, vocabulary_from_json
+
+if TYPE_CHECKING:
+    from peercli.core.matching.relations import TopicRelations
 
 
 @lru_cache(maxsize=1)
@@ -117,3 +121,14 @@ def load_postal_file(path: Path | None = None) -> dict[str, tuple[float, float]]
     except OSError:
         return {}
     return _load_postal_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=1)
+def load_topic_relations() -> TopicRelations:
+    """The shipped curated topic relations (`peercli/data/topic_relations.json`)."""
+    from importlib.resources import files
+
+    from peercli.core.matching.relations import relations_from_json
+
+    text = files("peercli").joinpath("data", "topic_relations.json").read_text(encoding="utf-8")
+    return relations_from_json(text)

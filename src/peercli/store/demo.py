@@ -60,7 +60,7 @@ def run_demo(db: Path, say: Callable[[str], None] | None = None) -> DemoRun:
 
     from peercli import importers
     from peercli.core.matching import MatchOptions
-    from peercli.importers.userfiles import load_vocabulary
+    from peercli.importers.userfiles import load_topic_relations, load_vocabulary
     from peercli.store.clock import now
     from peercli.store.consumers import consumer_dict, insert_consumer, record_consent
     from peercli.store.db import open_db, write
@@ -85,7 +85,8 @@ def run_demo(db: Path, say: Callable[[str], None] | None = None) -> DemoRun:
         tell(f'Added #{cid} {person["name"]}: interested in "{person["interests"]}", free '
              f'{person["available"]}, in person, English, share consent given '
              "(peer consumer add).")
-        options = MatchOptions(limit=5, vocabulary=load_vocabulary())
+        options = MatchOptions(limit=5, vocabulary=load_vocabulary(),
+                               relations=load_topic_relations())
         matches, _ = match_groups(conn, load_consumer(conn, cid), now(), options)
         return DemoRun(db, summary.to_dict(), consumer_dict(conn, cid), matches)
     finally:

@@ -29,6 +29,8 @@ from peercli.core.availability import Window
 from peercli.core.errors import PeerError
 from peercli.core.geo import normalize_postal_code
 from peercli.core.matching import (
+    AUDIENCE_VALUES,
+    DIVERSITY_MAX_PENALTY,
     NEAR_MISS_MINUTES,
     NEUTRAL,
     PEER_LED_VALUES,
@@ -40,9 +42,14 @@ from peercli.core.matching import (
     compatible_group_formats,
     finish_ranking,
     goal_is_social,
+    near_miss,
     passing,
+    rank_key,
+    rank_near_misses,
+    suggested_changes,
     topics_that_pass,
 )
+from peercli.core.matching.facts import consumer_facts_of
 from peercli.core.matching.ranking import options_of
 from peercli.core.schedule import Meeting
 from peercli.store.db import loads_list
@@ -50,6 +57,10 @@ from peercli.store.meetings import MEETING_COLUMNS, meeting_from_row
 from peercli.store.places import centroids
 
 BATCH_SIZE = 2000
+#: Near misses are looked for among at most this many groups touching the person's interests,
+#: the most promising first (shared interest, then score bound): a whole county directory is
+#: far smaller, and a 100,000-group database stays quick.
+NEAR_MISS_SCAN = 5000
 #: The options value of a search (kept under the name the candidate search first gave it).
 Narrowing = MatchOptions
 
@@ -78,7 +89,7 @@ def _consumer_profiles(
             languages=tuple(loads_list(r["languages"])),
             access_needs=tuple(loads_list(r["access_needs"])),
             eligible=tuple(loads_list(r["eligible"])), goals=r["goals"],
-            postal_code=r["postal_code"], latitude=lat, longitude=lon,
+            pronouns=r["pronouns"], postal_code=r["postal_code"], latitude=lat, longitude=lon,
         ))
     return out
 
@@ -123,7 +134,7 @@ class MeetingCache:
 
 
 _GROUP_COLUMNS = (
-    "id, name, format, languages, accessibility, audience, facilitation, open_to_newcomers, "
+    "id, name, organization, format, languages, accessibility, audience, facilitation, open_to_newcomers, "
     "status, last_verified, updated_at, latitude, longitude, postal_code, address, city, "
     "online_url"
 )
@@ -172,6 +183,7 @@ def load_groups(
         newcomers = r["open_to_newcomers"]
         out.append(GroupProfile(
             id=gid, name=r["name"], topics=tuple(topics[gid]), meetings=tuple(meetings[gid]),
+            organization=r["organization"],
             format=r["format"], languages=tuple(loads_list(r["languages"])),
             accessibility=tuple(loads_list(r["accessibility"])),
             audience=tuple(loads_list(r["audience"])), facilitation=r["facilitation"],
@@ -194,8 +206,16 @@ def load_group(conn: sqlite3.Connection, group_id: int) -> GroupProfile:
 # -- narrowing -------------------------------------------------------------------------------
 
 
-def _schedule_clause(windows: Sequence[Window], slack: int, today: str) -> tuple[str, list[Any]]:
-    """SQL over `meetings m`: a current meeting inside (or within `slack` of) some window."""
+def _has_approximate(conn: sqlite3.Connection) -> bool:
+    """Does this database record meetings whose time is not listed (meetings.approximate)?"""
+    return any(r[1] == "approximate" for r in conn.execute("PRAGMA table_info(meetings)"))
+
+
+def _schedule_clause(windows: Sequence[Window], slack: int, today: str,
+                     approximate: bool = False) -> tuple[str, list[Any]]:
+    """SQL over `meetings m`: a current meeting inside (or within `slack` of) some window; with
+    `approximate`, a meeting whose time is not listed counts when its day and part of the day
+    (held in start/end_minute) overlap a window, as the matcher reads it."""
     current = "(m.until IS NULL OR m.until >= ?)"
     if not windows:
         return current, [today]
@@ -204,12 +224,19 @@ def _schedule_clause(windows: Sequence[Window], slack: int, today: str) -> tuple
         spans[(w.start, w.end)] = spans.get((w.start, w.end), 0) | (1 << w.day)
     parts, params = [], []
     for (start, end), mask in spans.items():
-        parts.append("(m.day_mask & ? != 0 AND m.start_minute >= ? AND m.end_minute <= ?)")
-        params += [mask, start - slack, end + slack]
+        if approximate:
+            parts.append("(m.day_mask & ? != 0 AND ((m.approximate = 0 AND m.start_minute >= ? "
+                         "AND m.end_minute <= ?) OR (m.approximate = 1 AND m.start_minute < ? "
+                         "AND m.end_minute > ?)))")
+            params += [mask, start - slack, end + slack, end, start]
+        else:
+            parts.append("(m.day_mask & ? != 0 AND m.start_minute >= ? AND m.end_minute <= ?)")
+            params += [mask, start - slack, end + slack]
     return f"{current} AND ({' OR '.join(parts)})", [today, *params]
 
 
-def _component_bounds(consumer: ConsumerProfile) -> dict[str, tuple[str, list[Any]]]:
+def _component_bounds(consumer: ConsumerProfile, interests: Sequence[str]
+                      ) -> dict[str, tuple[str, list[Any]]]:
     """Per score component, an SQL expression over `groups g` that is >= the value the
     component can give g. A component not listed here is bounded by 1 (always safe: a new
     component needs no SQL to keep the search exact, only to make it stop sooner)."""
@@ -219,7 +246,7 @@ def _component_bounds(consumer: ConsumerProfile) -> dict[str, tuple[str, list[An
         topics = (
             ("(CASE WHEN EXISTS (SELECT 1 FROM group_topics t WHERE t.group_id = g.id AND "
             "t.topic IN (SELECT value FROM json_each(?))) THEN 1.0 ELSE ? END)"),
-            [json.dumps(list(consumer.interests)), RELATED_TOPIC_CREDIT],
+            [json.dumps(list(interests)), RELATED_TOPIC_CREDIT],
         )
     else:
         topics = ("?", [NEUTRAL])
@@ -233,12 +260,16 @@ def _component_bounds(consumer: ConsumerProfile) -> dict[str, tuple[str, list[An
         ),
         "newcomers": (
             "(CASE g.open_to_newcomers WHEN 1 THEN 1.0 WHEN 0 THEN 0.0 ELSE ? END)", [NEUTRAL]),
+        # a general group is worth AUDIENCE_VALUES["general"]; a restricted one at most 1
+        "audience": ("(CASE WHEN g.audience = '[]' THEN ? ELSE 1.0 END)",
+                     [AUDIENCE_VALUES["general"]]),
     }
 
 
-def _bound_sql(consumer: ConsumerProfile, options: MatchOptions) -> tuple[str, list[Any]]:
+def _bound_sql(consumer: ConsumerProfile, options: MatchOptions, interests: Sequence[str]
+               ) -> tuple[str, list[Any]]:
     """An SQL expression that is >= the score the matcher can give a candidate `g`."""
-    bounds = _component_bounds(consumer)
+    bounds = _component_bounds(consumer, interests)
     terms: list[str] = []
     params: list[Any] = []
     for name, weight in options.weights.items():
@@ -248,38 +279,65 @@ def _bound_sql(consumer: ConsumerProfile, options: MatchOptions) -> tuple[str, l
     return f"(({' + '.join(terms)}) / ?)", [*params, options.weights.total]
 
 
-def candidate_ids(
-    conn: sqlite3.Connection, consumer: ConsumerProfile, options: MatchOptions, now: datetime
-) -> list[tuple[int, float]]:
-    """(group id, score upper bound) for every group that can pass the status, format,
-    schedule and topic filters (and --topic, --format), highest bound first. Narrowing only:
-    the matcher still applies every filter to what this returns."""
-    formats = compatible_group_formats(consumer.formats)
-    if options.group_formats is not None:
-        formats = tuple(f for f in formats if f in options.group_formats)
-    if not formats:
-        return []
-    slack = NEAR_MISS_MINUTES if options.near_misses else 0
-    sched, sched_params = _schedule_clause(consumer.windows, slack, now.date().isoformat())
-    bound, bound_params = _bound_sql(consumer, options)
-    where = [f"g.format IN ({', '.join('?' for _ in formats)})"]
-    params: list[Any] = list(formats)
+def _tier_sql(interests: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL for the best tier a candidate can have: 0 when it carries one of the interests
+    (or the person has none), else 1 (a related topic at best)."""
+    if not interests:
+        return "0", []
+    sql = ("(CASE WHEN EXISTS (SELECT 1 FROM group_topics t4 WHERE t4.group_id = g.id AND "
+           "t4.topic IN (SELECT value FROM json_each(?))) THEN 0 ELSE 1 END)")
+    return sql, [json.dumps(list(interests))]
+
+
+def _topic_where(consumer: ConsumerProfile, options: MatchOptions, interests: Sequence[str]
+                 ) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
     if consumer.interests and not options.any_topic:
         # the topic filter, in SQL: a group must carry one of these topics to pass it
         where.append("EXISTS (SELECT 1 FROM group_topics t3 WHERE t3.group_id = g.id "
                      "AND t3.topic IN (SELECT value FROM json_each(?)))")
-        passing_topics = topics_that_pass(consumer.interests, options.vocabulary)
+        passing_topics = topics_that_pass(interests, options.vocabulary, options.relations)
         params.append(json.dumps(sorted(passing_topics)))
     if options.topic is not None:
         where.append("EXISTS (SELECT 1 FROM group_topics t2 WHERE t2.group_id = g.id "
                      "AND t2.topic = ?)")
         params.append(options.topic)
+    return where, params
+
+
+def candidate_ids(
+    conn: sqlite3.Connection, consumer: ConsumerProfile, options: MatchOptions, now: datetime
+) -> list[tuple[int, float, int]]:
+    """(group id, score upper bound, best possible tier) for every group that can pass the
+    status, format, schedule and topic filters (and --topic, --format), best bound first (tier,
+    then score). Narrowing only: the matcher still applies every filter to what this returns.
+    A group listing no schedule at all is always a candidate (offered with "time not listed")."""
+    formats = compatible_group_formats(consumer.formats)
+    if options.group_formats is not None:
+        formats = tuple(f for f in formats if f in options.group_formats)
+    if not formats:
+        return []
+    interests = consumer_facts_of(consumer, options).interests if consumer.interests else ()
+    slack = NEAR_MISS_MINUTES if options.near_misses else 0
+    sched, sched_params = _schedule_clause(consumer.windows, slack, now.date().isoformat(),
+                                           _has_approximate(conn))
+    bound, bound_params = _bound_sql(consumer, options, interests)
+    tier, tier_params = _tier_sql(interests)
+    where = [f"g.format IN ({', '.join('?' for _ in formats)})"]
+    params: list[Any] = list(formats)
+    topic_where, topic_params = _topic_where(consumer, options, interests)
+    where += topic_where
+    params += topic_params
     sql = (
-        f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched}) "
-        f"SELECT g.id, {bound} AS ub FROM fit JOIN groups g ON g.id = fit.id "
-        f"WHERE g.status = 'active' AND {' AND '.join(where)} ORDER BY ub DESC, g.id"
+        f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched} "
+        "UNION SELECT g0.id FROM groups g0 WHERE NOT EXISTS "
+        "(SELECT 1 FROM meetings m0 WHERE m0.group_id = g0.id)) "
+        f"SELECT g.id, {bound} AS ub, {tier} AS tb FROM fit JOIN groups g ON g.id = fit.id "
+        f"WHERE g.status = 'active' AND {' AND '.join(where)} ORDER BY tb, ub DESC, g.id"
     )
-    return [(r[0], r[1]) for r in conn.execute(sql, [*sched_params, *bound_params, *params])]
+    rows = conn.execute(sql, [*sched_params, *bound_params, *tier_params, *params])
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def match_groups(
@@ -290,34 +348,78 @@ def match_groups(
     **overrides: Any,
 ) -> tuple[list[Match], int]:
     """The ranked matches for `consumer` (exactly what `core.matching.rank` gives over every
-    group) and how many candidates were scored. Keyword `overrides` replace option fields."""
+    group) and how many candidates were scored. Keyword `overrides` replace option fields.
+
+    Stops early once `limit` new groups rank so that no remaining candidate, at its bound, could
+    enter the list even after the diversity penalty (DIVERSITY_MAX_PENALTY); groups already in
+    the person's plan (listed apart) are scored wherever they are in the order."""
     import heapq
 
     opts = options_of(options, overrides)
     rows = candidate_ids(conn, consumer, opts, now)
     limit = opts.limit
+    margin = DIVERSITY_MAX_PENALTY if opts.diversify else 0.0
+    apart = {gid for gid, _ in opts.current} if not opts.include_current else set()
     cache = MeetingCache()
     passed: list[Match] = []
-    scores: list[float] = []  # min-heap of the best `limit` scores so far
+    keys: list[tuple[bool, int, float]] = []  # min-heap of the best `limit` rank keys so far
 
     i = 0
     while i < len(rows):
         batch = rows[i:i + BATCH_SIZE]
         i += len(batch)
-        for group in load_groups(conn, [gid for gid, _ in batch], cache=cache):
+        for group in load_groups(conn, [gid for gid, _, _ in batch], cache=cache):
             m = passing(consumer, group, now, opts)
             if m is None:
                 continue
             passed.append(m)
-            if limit:
-                if len(scores) < limit:
-                    heapq.heappush(scores, m.score)
-                elif m.score > scores[0]:
-                    heapq.heapreplace(scores, m.score)
+            if limit and group.id not in apart:
+                key = rank_key(m)
+                if len(keys) < limit:
+                    heapq.heappush(keys, key)
+                elif key > keys[0]:
+                    heapq.heapreplace(keys, key)
         # Stop when no remaining candidate can reach the current top `limit` (ties included).
-        if limit and len(scores) >= limit and i < len(rows) and scores[0] > rows[i][1] + 1e-6:
-            break
-    return finish_ranking(passed, now, limit), i
+        if limit and len(keys) >= limit and i < len(rows):
+            listed, tier, score = keys[0]
+            _, next_ub, next_tier = rows[i]
+            if (listed, tier, score - margin) > (True, -next_tier, next_ub + 1e-6):
+                rest = [gid for gid, _, _ in rows[i:] if gid in apart]
+                for group in load_groups(conn, rest, cache=cache):
+                    m = passing(consumer, group, now, opts)
+                    if m is not None:
+                        passed.append(m)
+                break
+    return finish_ranking(passed, now, opts), i
+
+
+def near_miss_groups(
+    conn: sqlite3.Connection, consumer: ConsumerProfile, now: datetime,
+    options: MatchOptions, *, limit: int | None = None,
+) -> tuple[list[Match], list[tuple[str, int]], int]:
+    """The groups exactly one hard filter rules out (best first, at most `limit`), the
+    changes to the person's record that would open them, with how many each would open, and
+    how many near misses there are in all.
+    Candidates: active groups touching the person's interests (or a related topic); the
+    format, language, access, audience, distance and schedule filters are what near misses
+    are about, so SQL does not narrow by them."""
+    interests = consumer_facts_of(consumer, options).interests if consumer.interests else ()
+    where, params = _topic_where(consumer, options, interests)
+    bound, bound_params = _bound_sql(consumer, options, interests)
+    tier, tier_params = _tier_sql(interests)
+    sql = ("SELECT g.id FROM groups g WHERE g.status = 'active'"
+           + "".join(f" AND {w}" for w in where)
+           + f" ORDER BY {tier}, {bound} DESC, g.id LIMIT ?")
+    ids = [r[0] for r in conn.execute(sql, [*params, *tier_params, *bound_params,
+                                            NEAR_MISS_SCAN])]
+    cache = MeetingCache()
+    found: list[Match] = []
+    for start in range(0, len(ids), BATCH_SIZE):
+        for group in load_groups(conn, ids[start:start + BATCH_SIZE], cache=cache):
+            m = near_miss(consumer, group, now, options)
+            if m is not None and m.current is None:
+                found.append(m)
+    return rank_near_misses(found, now, limit), suggested_changes(found), len(found)
 
 
 def narrow_windows(windows: Iterable[Window], day: int) -> tuple[Window, ...]:
@@ -345,3 +447,25 @@ def restrict_formats(consumer: ConsumerProfile, fmt: str) -> tuple[ConsumerProfi
     if fmt == "hybrid":
         return consumer, allowed
     return replace(consumer, formats=(fmt,)), allowed
+
+
+#: Referral statuses that put a group in the person's plan, and how each is marked.
+_PLAN_STATUSES = ("suggested", "referred", "attended", "continuing")
+
+
+def current_plan(conn: sqlite3.Connection, consumer_id: int) -> tuple[tuple[int, str], ...]:
+    """(group id, mark) for every group the person has an open referral to: "suggested 12 Nov",
+    "referred 12 Nov" (the day of the last change), or "attending" (attended or continuing)."""
+    out: dict[int, str] = {}
+    rows = conn.execute(
+        "SELECT group_id, status, updated_at FROM referrals WHERE consumer_id = ? AND status IN "
+        f"({', '.join('?' for _ in _PLAN_STATUSES)}) ORDER BY updated_at, id",
+        (consumer_id, *_PLAN_STATUSES),
+    )
+    for gid, status, updated in rows:
+        if status in ("attended", "continuing"):
+            out[gid] = "attending"
+            continue
+        day = _date(updated)
+        out[gid] = f"{status} {day.day} {day.strftime('%b')}" if day else status
+    return tuple(out.items())

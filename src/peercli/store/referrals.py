@@ -270,9 +270,11 @@ def _scored(conn: sqlite3.Connection, consumer_id: int, groups: Sequence[int | M
     if not ids:
         return [g for g in groups if not isinstance(g, int)]
     from peercli.core.matching import MatchOptions, score_group
+    from peercli.importers.userfiles import load_topic_relations
     from peercli.store.matching import load_consumer, load_groups
 
     profile = load_consumer(conn, consumer_id)
-    options = MatchOptions(near_misses=True, vocabulary=vocabulary)
+    options = MatchOptions(near_misses=True, vocabulary=vocabulary,
+                           relations=load_topic_relations())
     scored = {g.id: score_group(profile, g, now, options) for g in load_groups(conn, ids)}
     return [scored[g] if isinstance(g, int) else g for g in groups]

@@ -151,8 +151,10 @@ def _pick_and_refer(conn: sqlite3.Connection, consumer: ConsumerProfile, matches
 def match(
     consumer: Annotated[str | None, typer.Argument(
         help="Consumer id or name prefix.", show_default=False)] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000,
-                                       help="How many groups to show.")] = 10,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", "-n", min=1, max=1000,
+        help="How many new groups to show (default 5 on screen, 10 with --json).",
+        show_default=False)] = None,
     topic: Annotated[str | None, typer.Option(
         "--topic", help="Only groups about this topic (e.g. grief).")] = None,
     format_: Annotated[str | None, typer.Option(
@@ -162,8 +164,24 @@ def match(
         "--day", help="Only meetings on this day (Mon..Sun), inside the person's free time.")
     ] = None,
     near_misses: Annotated[bool, typer.Option(
-        "--near-misses", help="Also show groups meeting within 30 minutes of the free time.")
+        "--near-misses", help="Also show groups meeting within 30 minutes of the free time, and "
+                              "the groups one thing rules out (with that thing, and the change "
+                              "to the person's record that would open most).")
     ] = False,
+    include_current: Annotated[bool, typer.Option(
+        "--include-current", help="Rank groups the person is already referred to or attending "
+                                  "among the new ones (marked) instead of after them.")
+    ] = False,
+    wide: Annotated[bool, typer.Option(
+        "--wide", help="The full table (every reason on its own line) instead of the compact "
+                       "list.")] = False,
+    within: Annotated[float | None, typer.Option(
+        "--within", min=0.5, max=20000, help="In-person groups farther than this many km are "
+                                              "near misses (default 20).", show_default=False)
+    ] = None,
+    stale_after: Annotated[int, typer.Option(
+        "--stale-after", min=1, max=120, help="Months after which a listing not verified is "
+                                              "marked stale and ranks a little lower.")] = 12,
     any_topic: Annotated[bool, typer.Option(
         "--any-topic", help="Also show groups that share none of the person's interests.")
     ] = False,
@@ -178,7 +196,8 @@ def match(
     """Rank the groups that fit a person, with reasons and next meeting; then pick referrals."""
     from peercli.cli import runtime
     from peercli.core.matching import MatchOptions
-    from peercli.importers.userfiles import load_vocabulary
+    from peercli.core.matching.model import DEFAULT_MAX_KM
+    from peercli.importers.userfiles import load_topic_relations, load_vocabulary
     from peercli.store.lookup import resolve_active_consumer
 
     if group is not None and consumer is not None:
@@ -189,18 +208,28 @@ def match(
     day_value = _parse_day(day) if day is not None else None
     fmt = _parse_format(format_) if format_ is not None else None
     vocabulary = load_vocabulary()
-    options = MatchOptions(near_misses=near_misses, any_topic=any_topic, limit=limit,
-                           vocabulary=vocabulary)
+    shown = limit if limit is not None else (10 if as_json else 5)
+    options = MatchOptions(near_misses=near_misses, any_topic=any_topic, limit=shown,
+                           vocabulary=vocabulary, relations=load_topic_relations(),
+                           include_current=include_current,
+                           stale_after_days=round(stale_after * 365 / 12),
+                           max_km=within if within is not None else DEFAULT_MAX_KM)
     conn = runtime.conn()
     if group is not None:
         _group_match(conn, group, options, as_json)
         return
     assert consumer is not None
     row = resolve_active_consumer(conn, consumer)
+    from dataclasses import replace
+
+    from peercli.store.matching import current_plan
+
+    options = replace(options, current=current_plan(conn, row["id"]))
     if explain is not None:
         _explain(conn, row["id"], explain, options, as_json)
         return
-    wanted = _Wanted(topic=topic, fmt=fmt, day=day_value, options=options, vocabulary=vocabulary)
+    wanted = _Wanted(topic=topic, fmt=fmt, day=day_value, options=options, vocabulary=vocabulary,
+                     wide=wide)
     _consumer_match(conn, row["id"], wanted, as_json)
 
 
@@ -213,6 +242,7 @@ class _Wanted:
     day: int | None
     options: MatchOptions  # --topic and --format are added once read against the profile
     vocabulary: Vocabulary
+    wide: bool = False
 
 
 def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
@@ -220,7 +250,6 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
     from dataclasses import replace
 
     from peercli.cli import runtime
-    from peercli.cli.commands.matchview import render_matches
     from peercli.cli.render import print_json
     from peercli.core.contract import match_dict
     from peercli.store.clock import now
@@ -228,6 +257,7 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
         load_consumer,
         match_groups,
         narrow_windows,
+        near_miss_groups,
         restrict_formats,
     )
 
@@ -250,27 +280,77 @@ def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
             raise PeerError(f"--topic: '{wanted.topic}' names no topic (see peer topics)")
     options = replace(options, topic=topic_slug, group_formats=group_formats)
     matches, _ = match_groups(conn, profile, now(), options)
+    fresh = [m for m in matches if m.current is None or options.include_current]
+    misses: list[Match] = []
+    changes: list[tuple[str, int]] = []
+    total = 0
+    if options.near_misses or not fresh:
+        shown = options.limit if options.near_misses else NEAR_MISS_LINES
+        misses, changes, total = near_miss_groups(conn, profile, now(), options, limit=shown)
     if as_json:
-        print_json([match_dict(m) for m in matches])
+        extra = misses if options.near_misses else []
+        print_json([match_dict(m) for m in [*matches, *extra]])
         return
-    if not matches:
-        _no_match(profile, wanted)
-        return
-    render_matches(matches, f"Groups for #{profile.id} {profile.name}")
-    if runtime.can_prompt():
+    _show(profile, wanted, matches, misses, changes, total)
+    if matches and runtime.can_prompt():
         _pick_and_refer(conn, profile, matches, wanted.vocabulary)
+
+
+#: How many near misses the "nothing fits" screen lists (with --near-misses: up to --limit).
+NEAR_MISS_LINES = 6
+
+
+def _show(profile: ConsumerProfile, wanted: _Wanted, matches: list[Match], misses: list[Match],
+          changes: list[tuple[str, int]], total: int) -> None:
+    from peercli.cli.commands.matchview import (
+        render_compact,
+        render_current,
+        render_matches,
+        render_near_misses,
+    )
+
+    options = wanted.options
+    fresh = [m for m in matches if m.current is None or options.include_current]
+    plan = [m for m in matches if m not in fresh]
+    title = f"Groups for #{profile.id} {profile.name}"
+    if fresh:
+        if wanted.wide:
+            render_matches(fresh, title)
+        else:
+            render_compact(fresh, f"{title} — {_profile_line(profile)}")
+    else:
+        echo(f"No new group fits #{profile.id} {profile.name} ({_profile_line(profile)}).")
+    render_current(plan)
+    if misses or (changes and not fresh):
+        heading = ("Near misses (one thing rules each out):" if fresh
+                   else "Closest groups, and the one thing that rules each out:")
+        render_near_misses(misses, changes, total, heading)
+    elif not fresh:
+        _no_match(profile, wanted)
+
+
+def _profile_line(profile: ConsumerProfile) -> str:
+    from peercli.core.matching import window_label
+
+    bits = []
+    if profile.windows:
+        free = window_label(profile.windows[0])
+        more = len(profile.windows) - 1
+        bits.append(f"free {free}" + (f" +{more}" if more > 0 else ""))
+    if profile.formats:
+        bits.append(" or ".join(f.replace("_", " ") for f in profile.formats))
+    if profile.languages:
+        from peercli.core.languages import language_name
+
+        bits.append("/".join(language_name(c) for c in profile.languages))
+    return " · ".join(bits) or "no free time, formats or languages recorded"
 
 
 def _no_match(profile: ConsumerProfile, wanted: _Wanted) -> None:
     options = wanted.options
-    hint = "" if options.near_misses else " Try --near-misses to include meetings just outside it"
-    hint += "" if options.any_topic or not hint else ", or --any-topic for groups on other topics."
-    hint = hint if not hint or hint.endswith(".") else hint + "."
-    if not profile.windows:
-        hint = ""
-    echo(f"No active group fits #{profile.id} {profile.name}: topics, format, "
-               f"language, access needs, audience and free time all have to fit.{hint}",
-               err=True)
+    hint = "" if options.any_topic else " Try --any-topic for groups on other topics."
+    echo(f"Nothing is close either: topics, format, language, access needs, audience, distance "
+         f"and free time all have to fit.{hint}", err=True)
 
 
 # -- peer refer -----------------------------------------------------------------------------

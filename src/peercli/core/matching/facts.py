@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 from peercli.core.availability import PARTS_OF_DAY, Window
 from peercli.core.geo import haversine_km
 from peercli.core.matching.model import (
+    APPROXIMATE_SCHEDULE_VALUE,
+    AUDIENCE_TOPICS,
     DISTANCE_FULL_KM,
     DISTANCE_SCALE_KM,
     NEAR_MISS_MINUTES,
     NEUTRAL,
     ONLINE_DISTANCE,
-    RELATED_CATEGORIES,
     RELATED_TOPIC_CREDIT,
+    TOPIC_FOCUS_WEIGHT,
+    UNKNOWN_SCHEDULE_VALUE,
     ConsumerProfile,
     GroupProfile,
     MatchOptions,
@@ -31,6 +34,8 @@ from peercli.core.schedule import Meeting, weekdays_of
 from peercli.core.timeparse import DAY_ABBRS, END_OF_DAY, format_hhmm
 
 if TYPE_CHECKING:
+    from peercli.core.matching.eligibility import AudienceFit, ConsumerFacts
+    from peercli.core.matching.relations import TopicRelations
     from peercli.core.topics import Vocabulary
 
 #: Words in a goal that mean "connection": peer-led groups are favoured for them.
@@ -148,21 +153,45 @@ class ScheduleFit(NamedTuple):
 
     value: float  # the schedule component
     fits: tuple[Fit, ...]  # exact fits when there are any, else the near ones
-    exact: bool  # some meeting lies fully inside a free window
+    exact: bool  # some meeting with a listed time lies fully inside a free window
+    approximate: Meeting | None = None  # fits only by this meeting, whose time is not listed
+    unknown: bool = False  # the listing gives no schedule at all
+
+    @property
+    def time_listed(self) -> bool:
+        return self.approximate is None and not self.unknown
 
 
-def schedule_fit(consumer: ConsumerProfile, current: Sequence[Meeting]) -> ScheduleFit:
-    """1 when a current meeting fits a free window; for a near miss the fraction of its minutes
-    inside; no current meetings 0; free time not recorded NEUTRAL (neither filtered nor
-    favoured)."""
+def _overlaps(consumer: ConsumerProfile, m: Meeting) -> bool:
+    days = weekdays_of(m)
+    return any(w.day in days and m.start < w.end and w.start < m.end for w in consumer.windows)
+
+
+def schedule_fit(consumer: ConsumerProfile, current: Sequence[Meeting],
+                 *, listed_any: bool = True) -> ScheduleFit:
+    """1 when a current meeting with a listed time fits a free window; for a near miss the
+    fraction of its minutes inside; no current meetings 0; free time not recorded NEUTRAL
+    (neither filtered nor favoured). A meeting whose time is not listed but whose day (and part
+    of the day) overlaps the free time gives APPROXIMATE_SCHEDULE_VALUE, and a listing with no
+    schedule at all (`listed_any` False) UNKNOWN_SCHEDULE_VALUE: both are offered with "time not
+    listed — call to confirm", below every confirmed time."""
+    if not listed_any:
+        return ScheduleFit(UNKNOWN_SCHEDULE_VALUE, (), False, unknown=True)
     if not current:
         return ScheduleFit(0.0, (), False)
+    confirmed = [m for m in current if not m.approximate]
+    approx = [m for m in current if m.approximate]
     if not consumer.windows:
-        return ScheduleFit(NEUTRAL, (), False)
-    fits = fits_of(consumer, current, slack=NEAR_MISS_MINUTES)
+        if confirmed:
+            return ScheduleFit(NEUTRAL, (), False)
+        return ScheduleFit(APPROXIMATE_SCHEDULE_VALUE, (), False, approximate=approx[0])
+    fits = fits_of(consumer, confirmed, slack=NEAR_MISS_MINUTES)
     exact = [f for f in fits if not f.near]
     if exact:
         return ScheduleFit(1.0, tuple(exact), True)
+    for m in approx:
+        if _overlaps(consumer, m):
+            return ScheduleFit(APPROXIMATE_SCHEDULE_VALUE, (), False, approximate=m)
     if fits:
         return ScheduleFit(max(f.inside for f in fits), tuple(fits), False)
     return ScheduleFit(0.0, (), False)
@@ -181,46 +210,28 @@ def _canonical(slugs: Iterable[str], vocabulary: Vocabulary | None) -> list[str]
     return out
 
 
-def topics_that_pass(interests: Sequence[str], vocabulary: Vocabulary | None) -> frozenset[str]:
+def topics_that_pass(interests: Sequence[str], vocabulary: Vocabulary | None,
+                     relations: TopicRelations | None = None) -> frozenset[str]:
     """Every group topic that would keep a group past the topic filter for these interests:
-    the interests themselves and, through the vocabulary, the topics related to them (same
-    category, see `topic_component`). Lets the candidate search narrow in SQL, exactly."""
+    the interests themselves and the topics close to them in the curated relation (see
+    `topic_component`). Lets the candidate search narrow in SQL, exactly."""
     mine = _canonical(interests, vocabulary)
     out = set(mine)
-    if vocabulary is not None:
-        cats = {t.category for s in mine if (t := vocabulary.get(s)) is not None}
-        cats &= RELATED_CATEGORIES
-        out |= {t.slug for t in vocabulary.topics if t.category in cats}
+    if relations is not None:
+        out |= relations.close_to(mine)
     return frozenset(out)
 
 
-def _related(mine: Sequence[str], theirs: Sequence[str], shared: Sequence[str],
-             vocabulary: Vocabulary) -> list[str]:
-    """Group topics not shared but in the same (related-able) category as an unshared
-    interest."""
-    theirs_set = set(theirs)
-    cats = {
-        t.category for s in mine if s not in theirs_set and (t := vocabulary.get(s)) is not None
-    }
-    related: list[str] = []
-    for s in theirs:
-        topic = vocabulary.get(s)
-        if (
-            topic is not None and s not in shared and topic.category in cats
-            and topic.category in RELATED_CATEGORIES
-        ):
-            related.append(s)
-    return related
-
-
 def topic_component(
-    interests: Sequence[str], topics: Sequence[str], vocabulary: Vocabulary | None = None
+    interests: Sequence[str], topics: Sequence[str], vocabulary: Vocabulary | None = None,
+    relations: TopicRelations | None = None,
 ) -> tuple[float, list[str], list[str]]:
     """(value, shared topics, related topics).
 
-    value = min(1, (min(shared, 2) + 0.3 if any related) / min(interests, 2)): two shared
-    interests (or the only one) give full marks; a group topic in the same category as an
-    interest that is not shared adds a little. No interests stated: NEUTRAL.
+    Each interest counts 1 when the group carries it, else strength x RELATED_TOPIC_CREDIT for
+    the closest group topic in the curated relation (strength >= RELATED_MIN_STRENGTH), else 0;
+    value = the best two of those / min(interests, 2) (two shared interests, or the only one,
+    give full marks), times the group's focus on them (see `_focus`). No interests: NEUTRAL.
     """
     mine = _canonical(interests, vocabulary)
     theirs = _canonical(topics, vocabulary)
@@ -228,15 +239,57 @@ def topic_component(
         return NEUTRAL, [], []
     theirs_set = set(theirs)
     shared = [t for t in mine if t in theirs_set]
-    related = _related(mine, theirs, shared, vocabulary) if vocabulary is not None else []
-    value = (min(len(shared), 2) + (RELATED_TOPIC_CREDIT if related else 0.0)) / min(len(mine), 2)
-    return min(1.0, value), shared, related
+    related: list[str] = []
+    credits: list[float] = []
+    for slug in mine:
+        if slug in theirs_set:
+            credits.append(1.0)
+            continue
+        best, best_topic = 0.0, None
+        if relations is not None:
+            near = relations.near(slug)
+            for t in theirs:
+                strength = near.get(t, 0.0)
+                if strength > best and t not in shared:
+                    best, best_topic = strength, t
+        if best_topic is not None:
+            credits.append(best * RELATED_TOPIC_CREDIT)
+            if best_topic not in related:
+                related.append(best_topic)
+    credits.sort(reverse=True)
+    value = sum(credits[:2]) / min(len(mine), 2)
+    return min(1.0, value) * _focus(mine, theirs, relations), shared, related
+
+
+def _focus(mine: Sequence[str], theirs: Sequence[str], relations: TopicRelations | None
+           ) -> float:
+    """1 when every subject of the group is one of the person's interests (or close to one),
+    down to 1 - TOPIC_FOCUS_WEIGHT when none is: a walking group before a grief walking group for
+    someone who only came about walking. Audience tags among the topics (veterans, women...) are
+    who the group is for, not what it is about, and are left out."""
+    subjects = [t for t in theirs if t not in AUDIENCE_TOPICS]
+    if not subjects:
+        return 1.0
+    mine_set = set(mine)
+    total = 0.0
+    for t in subjects:
+        if t in mine_set:
+            total += 1.0
+        elif relations is not None:
+            near = relations.near(t)
+            total += max((near.get(s, 0.0) for s in mine), default=0.0)
+    return 1.0 - TOPIC_FOCUS_WEIGHT * (1.0 - total / len(subjects))
 
 
 class TopicOverlap(NamedTuple):
     value: float
     shared: tuple[str, ...]
     related: tuple[str, ...]
+
+    @property
+    def tier(self) -> int:
+        """0 an interest is shared, 1 only a related topic, 2 neither."""
+        return 0 if self.shared else 1 if self.related else 2
 
 
 # -- distance ----------------------------------------------------------------------------------
@@ -279,6 +332,23 @@ class _once(Generic[_T]):
 
 
 
+_LAST_WHO: list[tuple[ConsumerProfile, Any, Any, ConsumerFacts]] = []
+
+
+def consumer_facts_of(consumer: ConsumerProfile, options: MatchOptions) -> ConsumerFacts:
+    """`eligibility.consumer_facts`, computed once per person while one search runs (the last
+    person's facts are kept, by identity)."""
+    from peercli.core.matching.eligibility import consumer_facts
+
+    if _LAST_WHO:
+        c, v, r, facts = _LAST_WHO[0]
+        if c is consumer and v is options.vocabulary and r is options.relations:
+            return facts
+    facts = consumer_facts(consumer, options.vocabulary)
+    _LAST_WHO[:] = [(consumer, options.vocabulary, options.relations, facts)]
+    return facts
+
+
 class Facts:
     """One consumer, one group, the time and the options; shared facts computed on first use."""
 
@@ -301,13 +371,35 @@ class Facts:
 
     @_once
     def schedule(self) -> ScheduleFit:
-        return schedule_fit(self.consumer, self.current)
+        return schedule_fit(self.consumer, self.current, listed_any=bool(self.group.meetings))
+
+    @_once
+    def who(self) -> ConsumerFacts:
+        return consumer_facts_of(self.consumer, self.options)
 
     @_once
     def topics(self) -> TopicOverlap:
+        if not self.consumer.interests:
+            return TopicOverlap(NEUTRAL, (), ())
         value, shared, related = topic_component(
-            self.consumer.interests, self.group.topics, self.options.vocabulary)
+            self.who.interests, self.group.topics, self.options.vocabulary,
+            self.options.relations)
         return TopicOverlap(value, tuple(shared), tuple(related))
+
+    @_once
+    def audience(self) -> AudienceFit:
+        from peercli.core.matching.eligibility import AudienceFit, audience_fit
+
+        if not self.group.audience:
+            return AudienceFit("general")
+        return audience_fit(self.who, self.group.audience)
+
+    @_once
+    def too_far(self) -> bool:
+        """In person only, farther than options.max_km (a hybrid group joined online never is)."""
+        limit = self.options.max_km
+        km = self.km
+        return limit is not None and km is not None and km > limit and not self.can_go_online
 
     @_once
     def km(self) -> float | None:

@@ -15,23 +15,35 @@ from peercli.core.availability import Window
 from peercli.core.schedule import Meeting
 
 if TYPE_CHECKING:
+    from peercli.core.matching.relations import TopicRelations
     from peercli.core.topics import Vocabulary
 
 #: How far outside a free window a meeting may sit and still be shown with --near-misses.
 NEAR_MISS_MINUTES = 30
-#: A listing not verified (or updated) for longer than this is stale.
+#: A listing not verified (or updated) for longer than this is stale (MatchOptions can change it).
 STALE_AFTER_DAYS = 365
-#: Credit for a group topic in the same category as an interest ("depression" vs "anxiety").
-RELATED_TOPIC_CREDIT = 0.3
-#: Categories where a neighbouring topic is still a useful suggestion.
-RELATED_CATEGORIES = frozenset(
-    {"mental-health", "substance-use", "grief-trauma", "family-caregivers", "health-conditions"}
-)
-#: Access needs that stop mattering when the person attends online.
-PLACE_NEEDS = frozenset({"wheelchair", "step-free", "parking", "transit"})
+#: Related topics: a curated relation (package data `topic_relations.json`) gives each pair a
+#: strength 0..1; only pairs at least this close count, and a related topic is worth
+#: strength x RELATED_TOPIC_CREDIT of a shared one.
+RELATED_MIN_STRENGTH = 0.5
+RELATED_TOPIC_CREDIT = 0.6
+#: How much a group's other subjects take away: a group all about the person's interests keeps
+#: its topic value, one whose other subjects are unrelated keeps 1 - this much of it.
+TOPIC_FOCUS_WEIGHT = 0.2
+#: Topic slugs that name who a group is for rather than what it is about.
+AUDIENCE_TOPICS = frozenset({"veterans", "women", "men", "lgbtq", "transgender", "young-adults",
+                             "older-adults", "people-of-color", "immigrants", "indigenous"})
+#: Kept for readers of the old rule (any topic of the same category was related): unused.
+RELATED_CATEGORIES: frozenset[str] = frozenset()
+#: Access needs that stop mattering when the person attends online (see core.access).
+PLACE_NEEDS = frozenset({"wheelchair", "step-free", "parking", "transit", "service-animals",
+                         "scent-free"})
 #: Audience tags that describe a role (any one of them is enough); every other tag is an
 #: identity restriction, and a group naming several of those needs all of them.
 ROLE_AUDIENCES = frozenset({"family-members", "caregivers", "parents"})
+#: In-person groups farther than this are not offered (they are near misses: "24 km away");
+#: `--within KM` changes it. Hybrid groups the person can join online are never too far.
+DEFAULT_MAX_KM = 20.0
 
 # Component values for the cases that are not a measurement.
 NEUTRAL = 0.5  # not stated (no interests, no free time, unknown newcomer policy...)
@@ -45,6 +57,33 @@ PEER_LED_VALUES: Mapping[str | None, tuple[float, float]] = {
     None: (0.4, 0.4),
     "professional": (0.0, 0.4),
 }
+#: audience fit -> component value. A group for the person's own community (recorded, or
+#: likely from what they said) is a better offer than a general one; a restricted group whose
+#: eligibility nobody recorded is still offered, lower, with "check ... qualifies".
+AUDIENCE_VALUES: Mapping[str, float] = {
+    "met": 1.0, "likely": 0.85, "general": 0.6, "unknown": 0.3,
+}
+#: language fit -> value: the person's first (preferred) language, another language they
+#: speak, or languages not recorded (every passing group is then in English).
+LANGUAGE_VALUES: Mapping[str, float] = {"preferred": 1.0, "other": 0.4, "unknown": NEUTRAL}
+#: How often a group meets -> (goal mentions connection, goal does not). Friendship needs
+#: the same faces every week.
+REGULARITY_VALUES: Mapping[str, tuple[float, float]] = {
+    "weekly": (1.0, 1.0), "fortnightly": (0.6, 0.85), "monthly": (0.25, 0.7),
+    "unknown": (0.5, 0.7),
+}
+#: Schedule values for groups offered without a confirmed time (below every confirmed one).
+APPROXIMATE_SCHEDULE_VALUE = 0.5
+UNKNOWN_SCHEDULE_VALUE = 0.25
+TIME_NOT_LISTED = "time not listed — call to confirm"
+
+# Diversity of the top N (see ranking.diversify): a group loses a little for each group already
+# picked above it from the same organization or fellowship, at the same weekday and start, or
+# on the same weekday, never more than DIVERSITY_MAX_PENALTY in all.
+DIVERSITY_SAME_ORG = 0.04
+DIVERSITY_SAME_SLOT = 0.05
+DIVERSITY_SAME_DAY = 0.015
+DIVERSITY_MAX_PENALTY = 0.12
 
 
 @dataclass(frozen=True)
@@ -54,11 +93,14 @@ class Weights:
     One field per component in `rules.COMPONENTS`, same name.
     """
 
-    topics: float = 0.40
+    topics: float = 0.34
     schedule: float = 0.20
-    distance: float = 0.15
-    peer_led: float = 0.10
-    newcomers: float = 0.10
+    distance: float = 0.11
+    audience: float = 0.08
+    language: float = 0.05
+    peer_led: float = 0.08
+    newcomers: float = 0.06
+    regularity: float = 0.03
     freshness: float = 0.05
 
     def __post_init__(self) -> None:
@@ -95,7 +137,23 @@ class MatchOptions:
     group_formats: tuple[str, ...] | None = None  # --format: only these group formats
     limit: int | None = None  # how many to rank (None: all)
     vocabulary: Vocabulary | None = field(default=None, compare=False)
+    relations: TopicRelations | None = field(default=None, compare=False)
     weights: Weights = WEIGHTS
+    #: Groups the person is already referred to or attending: (group id, label such as
+    #: "referred 12 Nov" or "attending"). They are marked, and listed after the new options
+    #: unless `include_current`.
+    current: tuple[tuple[int, str], ...] = ()
+    include_current: bool = False
+    stale_after_days: int = STALE_AFTER_DAYS
+    max_km: float | None = DEFAULT_MAX_KM
+    diversify: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_current", dict(self.current))
+
+    def current_label(self, group_id: int) -> str | None:
+        labels: dict[int, str] = self.__dict__["_current"]
+        return labels.get(group_id)
 
 
 @dataclass(frozen=True)
@@ -111,6 +169,7 @@ class ConsumerProfile:
     access_needs: tuple[str, ...] = ()
     eligible: tuple[str, ...] = ()
     goals: str | None = None
+    pronouns: str | None = None
     postal_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -123,6 +182,7 @@ class GroupProfile:
     id: int
     name: str
     topics: tuple[str, ...] = ()
+    organization: str | None = None
     meetings: tuple[Meeting, ...] = ()
     format: str = "in_person"
     languages: tuple[str, ...] = ()
@@ -157,3 +217,15 @@ class Match:
     distance_km: float | None = None
     attends: str | None = None  # "in_person" | "online": how this person would take part
     fitting: tuple[Meeting, ...] = ()  # meetings inside (or near) the free time
+    #: False when the group fits only by a meeting whose time is not listed (or lists no
+    #: schedule at all): it ranks below every group with a confirmed time.
+    time_listed: bool = True
+    #: 0 shares an interest (or the person has none), 1 only a related topic, 2 neither
+    #: (--any-topic): exact interests always rank first.
+    tier: int = 0
+    related_topics: tuple[str, ...] = ()
+    current: str | None = None  # "referred 12 Nov", "attending": already in the person's plan
+    stale: bool = False  # listing not verified for longer than stale_after_days
+    slot: tuple[int, int] | None = None  # (weekday, start minute) of the meeting that fits
+    ruled_out_by: str | None = None  # near misses: the one thing that rules the group out
+    change: str | None = None  # near misses: the change to the record that would open it

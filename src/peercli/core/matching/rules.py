@@ -1,7 +1,9 @@
 """The rules: hard filters (a group failing one is not shown) and score components.
 
 A hard filter is a function from `Facts` to the sentence that removes the group, or None; the
-first one that speaks is the group's `filtered_by`. A component is a function from `Facts` to a
+first one that speaks is the group's `filtered_by`. Each filter also says, in a few words, the
+one thing that rules a group out (`short`: "women only", "Thursdays only — you're free Tue/Wed")
+and which change to the person's record would open it (`change`), for near misses. A component is a function from `Facts` to a
 `Part`: its value (0..1) and the reasons it gives. The score is the weighted mean of the
 components (weights in `MatchOptions.weights`, one per component name). Both lists are data: a
 new filter or component is one function and one entry below (plus, for a component, a weight).
@@ -23,16 +25,18 @@ from peercli.core.matching.facts import (
     window_label,
 )
 from peercli.core.matching.model import (
+    AUDIENCE_VALUES,
+    LANGUAGE_VALUES,
     NEAR_MISS_MINUTES,
     NEUTRAL,
     PEER_LED_VALUES,
-    PLACE_NEEDS,
-    ROLE_AUDIENCES,
+    REGULARITY_VALUES,
     STALE_AFTER_DAYS,
+    TIME_NOT_LISTED,
     GroupProfile,
 )
-from peercli.core.schedule import describe_meeting
-from peercli.core.timeparse import DAY_ABBRS, format_hhmm
+from peercli.core.schedule import Meeting, describe_meeting, weekdays_of
+from peercli.core.timeparse import DAY_ABBRS, DAY_NAMES, format_hhmm
 
 
 def _format_label(fmt: str) -> str:
@@ -59,6 +63,12 @@ def _join(items: Iterable[str]) -> str:
 class HardFilter:
     name: str
     check: Callable[[Facts], str | None]  # the reason the group is removed, or None
+    #: the one thing that rules the group out, in a few words (near misses)
+    short: Callable[[Facts], str] = lambda f: ""
+    #: the change to the person's record that would open the group, or None
+    change: Callable[[Facts], str | None] = lambda f: None
+    #: a group failing only this filter is worth showing as a near miss
+    near: bool = True
 
 
 def _status(f: Facts) -> str | None:
@@ -74,42 +84,112 @@ def _format(f: Facts) -> str | None:
     )
 
 
+def _format_short(f: Facts) -> str:
+    mine = _join(_format_label(x) for x in f.consumer.formats)
+    return f"{_format_label(f.group.format)} only — attends {mine}"
+
+
+def _format_change(f: Facts) -> str | None:
+    wanted = "online" if f.group.format == "online" else "in person"
+    return f"add {wanted} to their formats"
+
+
+def _spoken(f: Facts) -> tuple[str, ...]:
+    """The person's languages; not recorded, English is assumed (groups held only in another
+    language are near misses until their languages are recorded)."""
+    return f.consumer.languages or ("en",)
+
+
 def _language(f: Facts) -> str | None:
-    wanted = f.consumer.languages
+    wanted = _spoken(f)
     spoken = group_languages(f.group)
-    if not wanted or set(spoken) & set(wanted):
+    if set(spoken) & set(wanted):
         return None
+    if not f.consumer.languages:
+        return (f"the group meets in {_join(_language_label(c) for c in spoken)} only, and "
+                "this person's languages are not recorded")
     return (
         f"the group meets in {_join(_language_label(c) for c in spoken)}, and this person "
         f"speaks {_join(_language_label(c) for c in wanted)}"
     )
 
 
+def _language_short(f: Facts) -> str:
+    text = f"{_join(_language_label(c) for c in group_languages(f.group))} only"
+    return text + (" — languages not recorded" if not f.consumer.languages else "")
+
+
+def _language_change(f: Facts) -> str | None:
+    lang = _language_label(group_languages(f.group)[0])
+    if not f.consumer.languages:
+        return f"record their languages (if they speak {lang})"
+    return f"add {lang} to their languages (if they speak it)"
+
+
 def _access(f: Facts) -> str | None:
-    offered = set(f.group.accessibility)
-    if f.attends == "online":
-        offered |= PLACE_NEEDS
-    unmet = [need for need in f.consumer.access_needs if need not in offered]
+    from peercli.core.access import label, unmet_needs
+
+    unmet = unmet_needs(f.consumer.access_needs, f.group.accessibility,
+                        online=f.attends == "online")
     if not unmet:
         return None
-    return f"the listing does not offer {', '.join(unmet)}, which this person needs"
+    return (f"the listing does not offer {', '.join(label(n) for n in unmet)}, which this "
+            "person needs")
+
+
+def _access_short(f: Facts) -> str:
+    from peercli.core.access import label, unmet_needs
+
+    unmet = unmet_needs(f.consumer.access_needs, f.group.accessibility,
+                        online=f.attends == "online")
+    return f"no {', '.join(label(n) for n in unmet)} listed (call to ask)"
 
 
 def _audience(f: Facts) -> str | None:
-    eligible = set(f.consumer.eligible)
-    identity = [a for a in f.group.audience if a not in ROLE_AUDIENCES]
-    roles = [a for a in f.group.audience if a in ROLE_AUDIENCES]
-    missing = [a for a in identity if a not in eligible]
-    if roles and not eligible.intersection(roles):
-        missing.append(" or ".join(roles))
-    return f"the group is for {' and '.join(missing)} only" if missing else None
+    fit = f.audience
+    if fit.kind != "excluded":
+        return None
+    why = f.who.excluded.get(fit.check[0], "")
+    return f"the group is {fit.why}" + (f" ({why})" if why else "")
+
+
+def _audience_short(f: Facts) -> str:
+    return f.audience.why or "restricted audience"
+
+
+def _distance(f: Facts) -> str | None:
+    if not f.too_far:
+        return None
+    return (f"the group meets in person {round(f.km or 0)} km away (farther than "
+            f"{f.options.max_km:g} km; --within changes it)")
+
+
+def _distance_short(f: Facts) -> str:
+    return f"{round(f.km or 0)} km away"
+
+
+def _distance_change(f: Facts) -> str | None:
+    km = f.km or 0.0
+    return f"travel up to {int(-(-km // 5) * 5)} km (--within)"
+
+
+def _plural_days(days: Iterable[int]) -> str:
+    return "/".join(f"{DAY_NAMES[d]}s" for d in sorted(days))
+
+
+def _free_days(f: Facts) -> str:
+    days = sorted({w.day for w in f.consumer.windows})
+    if len(days) == 7:
+        return "every day at other times"
+    return "/".join(DAY_ABBRS[d] for d in days)
 
 
 def _schedule(f: Facts) -> str | None:
-    if not f.current:
+    if not f.current and not f.schedule.unknown:
         return "the group has no current meetings"
     fit = f.schedule
-    if not f.consumer.windows or fit.exact or (fit.fits and f.options.near_misses):
+    if (not f.consumer.windows or fit.exact or not fit.time_listed
+            or (fit.fits and f.options.near_misses)):
         return None
     if fit.fits:
         return (
@@ -119,6 +199,48 @@ def _schedule(f: Facts) -> str | None:
     nearest = nearest_miss(f.consumer, f.current)
     where = f" (nearest: {nearest})" if nearest else ""
     return f"no meeting falls inside this person's free time{where}"
+
+
+def _schedule_short(f: Facts) -> str:
+    if not f.current:
+        return "no current meetings"
+    if f.schedule.fits:
+        near = nearest_miss(f.consumer, f.current) or ""
+        return near.replace(" minutes outside", " min outside")
+    days: set[int] = set()
+    for m in f.current:
+        days |= weekdays_of(m)
+    free = {w.day for w in f.consumer.windows}
+    if days and not days & free and len(days) <= 3:
+        return f"{_plural_days(days)} only — you're free {_free_days(f)}"
+    m = _nearest_meeting(f)
+    return f"meets {describe_meeting(m)} — you're free {_free_label(f, m)}"
+
+
+def _nearest_meeting(f: Facts) -> Meeting:
+    free = {w.day for w in f.consumer.windows}
+    same_day = [m for m in f.current if weekdays_of(m) & free]
+    return (same_day or list(f.current))[0]
+
+
+def _free_label(f: Facts, m: Meeting) -> str:
+    days = weekdays_of(m)
+    windows = [w for w in f.consumer.windows if w.day in days]
+    if not windows:
+        return _free_days(f)
+    return ", ".join(window_label(w) for w in windows[:2])
+
+
+_PARTS = ((12 * 60, "morning"), (17 * 60, "afternoon"), (24 * 60, "evening"))
+
+
+def _schedule_change(f: Facts) -> str | None:
+    if not f.current:
+        return None
+    m = f.current[0]
+    day = DAY_ABBRS[min(weekdays_of(m))] if weekdays_of(m) else "?"
+    part = next(name for end, name in _PARTS if m.start < end)
+    return f"add {day} {part} to their free time"
 
 
 def _topics(f: Facts) -> str | None:
@@ -147,15 +269,16 @@ def _only_formats(f: Facts) -> str | None:
 
 #: In order: the first filter that removes a group names why.
 FILTERS: tuple[HardFilter, ...] = (
-    HardFilter("status", _status),
-    HardFilter("format", _format),
-    HardFilter("language", _language),
-    HardFilter("access", _access),
-    HardFilter("audience", _audience),
-    HardFilter("schedule", _schedule),
-    HardFilter("topics", _topics),
-    HardFilter("only_topic", _only_topic),
-    HardFilter("only_formats", _only_formats),
+    HardFilter("status", _status, near=False),
+    HardFilter("format", _format, _format_short, _format_change),
+    HardFilter("language", _language, _language_short, _language_change),
+    HardFilter("access", _access, _access_short),
+    HardFilter("audience", _audience, _audience_short),
+    HardFilter("distance", _distance, _distance_short, _distance_change),
+    HardFilter("schedule", _schedule, _schedule_short, _schedule_change),
+    HardFilter("topics", _topics, near=False),
+    HardFilter("only_topic", _only_topic, near=False),
+    HardFilter("only_formats", _only_formats, near=False),
 )
 
 
@@ -166,6 +289,11 @@ def first_rejection(f: Facts) -> str | None:
         if why is not None:
             return why
     return None
+
+
+def rejections(f: Facts) -> list[HardFilter]:
+    """Every filter that removes the group (for near misses: exactly one means "near")."""
+    return [hard for hard in FILTERS if hard.check(f) is not None]
 
 
 # -- score components --------------------------------------------------------------------------
@@ -190,7 +318,7 @@ def _topics_part(f: Facts) -> Part:
     if overlap.shared:
         reasons.append(f"shares interests: {', '.join(overlap.shared)}")
     if overlap.related:
-        reasons.append(f"related topic: {', '.join(overlap.related)}")
+        reasons.append(f"related: {', '.join(overlap.related)}")
     if f.consumer.interests and not reasons and f.options.any_topic:
         reasons.append("no shared interests")
     return Part(overlap.value, tuple(reasons))
@@ -198,11 +326,16 @@ def _topics_part(f: Facts) -> Part:
 
 def _schedule_part(f: Facts) -> Part:
     fit = f.schedule
+    if fit.unknown:
+        return Part(fit.value, (f"schedule unknown: {TIME_NOT_LISTED}",))
+    if fit.approximate is not None:
+        label = describe_meeting(fit.approximate).replace(" (time not listed)", "")
+        return Part(fit.value, (f"meets {label}: {TIME_NOT_LISTED}",))
     if not fit.fits:
         return Part(fit.value)
     best = max(fit.fits, key=lambda x: (x.inside, -x.day, -x.meeting.start))
     m = best.meeting
-    if m.freq == "WEEKLY" and m.interval == 1:
+    if m.freq == "WEEKLY" and m.interval == 1 and not m.bymonth:
         when = f"{DAY_ABBRS[best.day]} {format_hhmm(m.start)}-{format_hhmm(m.end)}"
     else:
         when = describe_meeting(m)
@@ -223,6 +356,27 @@ def _distance_part(f: Facts) -> Part:
     if fmt == "hybrid" and f.attends == "in_person":
         reasons.append("hybrid: in person or online")
     return Part(distance_component(km, f.attends, f.can_go_online), tuple(reasons))
+
+
+def _audience_part(f: Facts) -> Part:
+    fit = f.audience
+    value = AUDIENCE_VALUES.get(fit.kind, 0.0)
+    return Part(value, (fit.why,) if fit.why and fit.kind != "excluded" else ())
+
+
+def _language_part(f: Facts) -> Part:
+    mine = f.consumer.languages
+    if not mine:
+        return Part(LANGUAGE_VALUES["unknown"])
+    spoken = group_languages(f.group)
+    if mine[0] in spoken:
+        if mine[0] != "en" or len(mine) > 1:
+            return Part(LANGUAGE_VALUES["preferred"],
+                        (f"in {_language_label(mine[0])}, their first language",))
+        return Part(LANGUAGE_VALUES["preferred"])
+    held = next((c for c in mine if c in spoken), spoken[0])
+    return Part(LANGUAGE_VALUES["other"],
+                (f"in {_language_label(held)} (not their first language)",))
 
 
 def peer_led_component(facilitation: str | None, social_goal: bool) -> float:
@@ -255,23 +409,59 @@ def _newcomers_part(f: Facts) -> Part:
     return Part(newcomers_component(open_))
 
 
-def freshness_component(group: GroupProfile, today: date) -> tuple[float, date | None]:
-    """1 when verified (or updated) within a year, then falling to 0 at three years."""
+def regularity(meetings: Iterable[Meeting]) -> str:
+    """How often the group meets at best: weekly (or daily), fortnightly (every other week, or
+    twice a month), monthly, or unknown (no meetings)."""
+    best = "unknown"
+    order = ("unknown", "monthly", "fortnightly", "weekly")
+    for m in meetings:
+        if m.freq == "DAILY" or (m.freq == "WEEKLY" and m.interval == 1):
+            kind = "weekly"
+        elif (m.freq == "WEEKLY" and m.interval == 2) or (m.freq == "MONTHLY" and m.interval == 1
+                                                           and len(m.byday) >= 2):
+            kind = "fortnightly"
+        else:
+            kind = "monthly"
+        if order.index(kind) > order.index(best):
+            best = kind
+    return best
+
+
+def _regularity_part(f: Facts) -> Part:
+    social = goal_is_social(f.consumer.goals)
+    kind = regularity(f.current)
+    value = REGULARITY_VALUES[kind][0 if social else 1]
+    if social and kind == "weekly":
+        return Part(value, ("meets every week: the same faces each time",))
+    if social and kind == "monthly":
+        return Part(value, ("meets only once a month",))
+    return Part(value)
+
+
+def freshness_component(group: GroupProfile, today: date,
+                        stale_after_days: int = STALE_AFTER_DAYS) -> tuple[float, date | None]:
+    """1 when verified (or updated) within `stale_after_days` (a year by default), then falling
+    to 0 at three times that."""
     seen = group.last_verified or group.updated
     if seen is None:
         return NEUTRAL, None
     age = (today - seen).days
-    if age <= STALE_AFTER_DAYS:
+    if age <= stale_after_days:
         return 1.0, seen
-    return max(0.0, 1.0 - (age - STALE_AFTER_DAYS) / (2 * STALE_AFTER_DAYS)), seen
+    return max(0.0, 1.0 - (age - stale_after_days) / (2 * stale_after_days)), seen
 
 
 def _freshness_part(f: Facts) -> Part:
-    value, seen = freshness_component(f.group, f.today)
+    value, seen = freshness_component(f.group, f.today, f.options.stale_after_days)
     if seen is not None and value < 1.0:
         return Part(value, ((f"listing not checked since {seen.isoformat()} "
                             "(confirm it still meets)"),))
     return Part(value)
+
+
+def is_stale(f: Facts) -> bool:
+    seen = f.group.last_verified or f.group.updated
+    return seen is not None and (f.today - seen).days > f.options.stale_after_days
 
 
 #: In order: their reasons are listed in this order. Names match the fields of `Weights`.
@@ -279,7 +469,10 @@ COMPONENT_RULES: tuple[Component, ...] = (
     Component("topics", _topics_part),
     Component("schedule", _schedule_part),
     Component("distance", _distance_part),
+    Component("audience", _audience_part),
+    Component("language", _language_part),
     Component("peer_led", _peer_led_part),
     Component("newcomers", _newcomers_part),
+    Component("regularity", _regularity_part),
     Component("freshness", _freshness_part),
 )
