@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 class FeedServer:
@@ -33,7 +33,7 @@ class FeedServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 owner.hits[self.path] += 1
                 path = self.path.split("?")[0]
                 if self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):
@@ -123,7 +123,7 @@ class FeedServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def __enter__(self) -> FeedServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

@@ -8,7 +8,7 @@ ones here keep their meaning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 if TYPE_CHECKING:
     from peercli.core.matching import Match
@@ -82,6 +82,12 @@ class GroupDict(TypedDict):
     email: str | None
     website: str | None
     notes: str | None
+    online_phone: str | None
+    regions: list[str]
+    proof_of_attendance: bool | None
+    feedback_url: str | None
+    feedback_emails: list[str]
+    schedule_known: bool
     source: str
     source_key: str
     last_verified: str | None
@@ -209,6 +215,16 @@ class ImportResultDict(TypedDict):
     dry_run: bool
     written: bool
     retire_skipped: bool
+    changes: NotRequired[list[dict[str, Any]]]  # on a re-import: ChangeDict each
+
+
+class ChangeDict(TypedDict):
+    group_id: int
+    name: str
+    what: str  # core.changes.CHANGE_KINDS
+    before: str | None
+    after: str | None
+    message: str
 
 
 # -- the match shape (pure: from a core.matching.Match) ----------------------------------------

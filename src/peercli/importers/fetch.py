@@ -88,7 +88,6 @@ def fetch(
 ) -> Fetched:
     """GET ``url`` into ``dest`` (see the module docstring)."""
     import http.client
-    import socket
     import urllib.error
     import urllib.request
 
@@ -115,11 +114,11 @@ def fetch(
                          status=exc.code) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, socket.timeout | TimeoutError):
+        if isinstance(reason, TimeoutError):
             raise FetchError(f"{host} did not answer within {timeout:g} s", offline=True) \
                 from None
         raise FetchError(f"cannot reach {host} ({reason})", offline=True) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise FetchError(f"{host} did not answer within {timeout:g} s", offline=True) from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise FetchError(f"cannot reach {host} ({exc})", offline=True) from None
@@ -146,7 +145,7 @@ def fetch(
                     except http.client.IncompleteRead:
                         raise FetchError(f"{host}: the download was cut off after {size:,} "
                                          "bytes", offline=True) from None
-                    except (TimeoutError, socket.timeout):
+                    except TimeoutError:
                         raise FetchError(f"{host} stopped sending for {timeout:g} s",
                                          offline=True) from None
                     except OSError as exc:
