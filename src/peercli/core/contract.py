@@ -82,12 +82,6 @@ class GroupDict(TypedDict):
     email: str | None
     website: str | None
     notes: str | None
-    online_phone: str | None
-    regions: list[str]
-    proof_of_attendance: bool | None
-    feedback_url: str | None
-    feedback_emails: list[str]
-    schedule_known: bool
     source: str
     source_key: str
     last_verified: str | None
