@@ -151,7 +151,8 @@ def _edit_note(initial: str) -> str:
 
 def _int_text(parse: Any) -> Any:
     def run(text: str) -> int:
-        if not text.strip().lstrip("-").isdigit():
+        digits = text.strip().lstrip("-")
+        if not (digits.isascii() and digits.isdigit()):
             raise ValueError(f"'{text}' is not a whole number")
         return int(parse(int(text.strip())))
 

@@ -184,7 +184,7 @@ def done(
     from peercli.store.plans import complete_step, get_goal
 
     goal_part, _, step_part = step_ref.strip().partition(".")
-    if not step_part.isdigit():
+    if not (step_part.isascii() and step_part.isdigit() and len(step_part) < 6):
         raise PeerError(f"'{step_ref}' is not GOAL.STEP (e.g. 1.2: step 2 of goal 1)")
     conn, person = _person(consumer)
     row = get_goal(conn, person["id"], goal_part)
