@@ -8,7 +8,7 @@ ones here keep their meaning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 if TYPE_CHECKING:
     from peercli.core.matching import Match
@@ -216,6 +216,16 @@ class ImportResultDict(TypedDict):
     dry_run: bool
     written: bool
     retire_skipped: bool
+    changes: NotRequired[list[dict[str, Any]]]  # on a re-import: ChangeDict each
+
+
+class ChangeDict(TypedDict):
+    group_id: int
+    name: str
+    what: str  # core.changes.CHANGE_KINDS
+    before: str | None
+    after: str | None
+    message: str
 
 
 # -- the match shape (pure: from a core.matching.Match) ----------------------------------------

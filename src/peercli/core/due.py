@@ -43,6 +43,16 @@ class AwaitingReferral:
 
 
 @dataclass(frozen=True)
+class GroupChangeAlert:
+    """A change to a group someone has an open referral to, not yet acknowledged (issue 11):
+    due the day it was found, until the next check-in or a referral update."""
+
+    consumer_id: int
+    message: str
+    found_on: date
+
+
+@dataclass(frozen=True)
 class DueItem:
     consumer_id: int
     name: str
@@ -119,6 +129,7 @@ def compute_due(
     today: date,
     within_days: int = 0,
     extra: Mapping[int, Sequence[tuple[date, str]]] | None = None,
+    alerts: Iterable[GroupChangeAlert] = (),
 ) -> list[DueItem]:
     """Who needs a follow-up by ``today + within_days``, most overdue first (then by name).
 
@@ -135,8 +146,15 @@ def compute_due(
             reason = (f"referred to {ref.group_name} {_ago((today - ref.referred_on).days)}, "
                       "attendance not recorded")
             pending.setdefault(ref.consumer_id, []).append((due_on, reason))
+    alert_list = list(alerts)
     items: list[DueItem] = []
-    for state in consumers:
+    states = list(consumers)
+    names = {s.consumer_id: s.name for s in states}
+    for alert in alert_list:
+        if alert.consumer_id in names and alert.found_on <= horizon:
+            reason = f"{alert.message} — tell {names[alert.consumer_id]}"
+            pending.setdefault(alert.consumer_id, []).append((alert.found_on, reason))
+    for state in states:
         found: list[tuple[date, str]] = []
         due_on, why = followup_due_on(state)
         if due_on <= horizon:

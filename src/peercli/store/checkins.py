@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from peercli.core import checkins as core
 from peercli.core.contract import CheckinDict
-from peercli.core.due import AwaitingReferral, DueItem, FollowupState, compute_due
+from peercli.core.due import (
+    AwaitingReferral,
+    DueItem,
+    FollowupState,
+    GroupChangeAlert,
+    compute_due,
+)
 from peercli.core.vocab import (
     ATTENDABLE_REFERRAL_STATUSES,
     AWAITING_OUTCOME_STATUS,
@@ -219,6 +225,8 @@ def insert_checkin(
     audit(conn, "create", "checkin", checkin_id, fields)
     for item in attended:
         record_attendance(conn, new.consumer_id, item, new.at.date(), checkin_id)
+    # A contact with the person is the chance to pass on group changes: they are acknowledged.
+    acknowledge_alerts(conn, consumer_id=new.consumer_id, by=f"checkin:{checkin_id}")
     return checkin_id
 
 
@@ -343,6 +351,34 @@ def due_inputs(
     return states, awaiting
 
 
+def change_alerts(conn: sqlite3.Connection) -> list[GroupChangeAlert]:
+    """Unacknowledged alerts: a group someone was referred to changed or disappeared."""
+    return [
+        GroupChangeAlert(r[0], r[1], date.fromisoformat(r[2][:10]))
+        for r in conn.execute(
+            "SELECT a.consumer_id, c.message, a.created_at FROM change_alerts a "
+            "JOIN group_changes c ON c.id = a.change_id "
+            "WHERE a.acknowledged_at IS NULL ORDER BY a.id")
+    ]
+
+
+def acknowledge_alerts(conn: sqlite3.Connection, *, consumer_id: int | None = None,
+                       referral_id: int | None = None, by: str) -> int:
+    """Mark open change alerts seen (a check-in with the person, or a referral update);
+    call inside write(). Returns how many."""
+    from peercli.store.db import now_iso
+
+    if consumer_id is not None:
+        where, param = "consumer_id = ?", consumer_id
+    elif referral_id is not None:
+        where, param = "referral_id = ?", referral_id
+    else:
+        return 0
+    return conn.execute(
+        f"UPDATE change_alerts SET acknowledged_at = ?, acknowledged_by = ? "
+        f"WHERE {where} AND acknowledged_at IS NULL", (now_iso(), by, param)).rowcount
+
+
 def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> list[DueItem]:
     """Everyone due by ``today + within_days``: follow-ups, referrals awaiting an outcome,
     unsigned notes past their signing deadline, and recovery plan reviews."""
@@ -362,7 +398,7 @@ def due_list(conn: sqlite3.Connection, today: date, within_days: int = 0) -> lis
     ):
         for consumer_id, reasons in found.items():
             extra.setdefault(consumer_id, []).extend(reasons)
-    return compute_due(states, awaiting, today, within_days, extra)
+    return compute_due(states, awaiting, today, within_days, extra, change_alerts(conn))
 
 
 # --- what the commands call --------------------------------------------------------------------

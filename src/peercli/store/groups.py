@@ -13,6 +13,7 @@ hand edits (add / edit / retire) audit each record.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,10 @@ class ImportSummary:
     dry_run: bool = False
     written: bool = False
     retire_skipped: bool = False
+    #: Per-group changes found on a re-import (``core.changes``): dicts with group_id, name,
+    #: what, before, after, message. Empty on a source's first import.
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    reimport: bool = False
 
     @property
     def unknown_topics_count(self) -> int:
@@ -99,6 +104,7 @@ class ImportSummary:
             "dry_run": self.dry_run,
             "written": self.written,
             "retire_skipped": self.retire_skipped,
+            **({"changes": list(self.changes)} if self.reimport else {}),
         }
 
 
@@ -257,9 +263,15 @@ def import_records(
     """
     run = _ImportRun(conn, source, dry_run, progress, on_reject)
     if dry_run:
+        next_new = _next_group_id(conn)
         for record, digest in run.items(stream):
-            _classify(run.summary, run.existing.get(record.source_key), record, digest)
-        run.finish_counts(retire_missing)
+            found = run.existing.get(record.source_key)
+            kind = _classify(run.summary, found, record, digest)
+            gid = found[0] if found is not None else next_new
+            next_new += found is None
+            run.note_changes(conn, kind, gid, record)
+        run.finish_counts(retire_missing, conn)
+        run.changes_out(conn)
         return run.summary
     try:
         _write_import(conn, run, stream, retire_missing, skip_invalid)
@@ -282,6 +294,32 @@ class _ImportRun:
         self.unknown: dict[str, None] = {}
         self.progress = progress
         self.on_reject = on_reject
+        self.summary.reimport = bool(self.existing)
+        self.found_changes: list[tuple[int, Any]] = []
+        self.names: dict[int, str] = {}
+
+    def note_changes(self, conn: sqlite3.Connection, kind: str, group_id: int,
+                     record: GroupRecord) -> None:
+        """Compare the stored group with the incoming record (re-imports only)."""
+        if not self.summary.reimport:
+            return
+        from peercli.core.changes import diff_groups, new_group
+
+        self.names[group_id] = record.name
+        if kind == "inserted":
+            self.found_changes.append((group_id, new_group(_record_state(record), self.source)))
+        elif kind == "updated":
+            for change in diff_groups(_stored_state(conn, group_id), _record_state(record)):
+                self.found_changes.append((group_id, change))
+
+    def changes_out(self, conn: sqlite3.Connection) -> None:
+        missing = [gid for gid, _ in self.found_changes if gid not in self.names]
+        self.names.update(_names(conn, missing))
+        self.summary.changes = [
+            {"group_id": gid, "name": self.names.get(gid, ""), "what": c.what,
+             "before": c.before, "after": c.after, "message": c.message}
+            for gid, c in self.found_changes
+        ]
 
     def items(self, stream: Iterable[GroupRecord | RowError]) -> Iterator[tuple[GroupRecord, str]]:
         """Good records with their hashes; errors are recorded on the way past."""
@@ -305,7 +343,8 @@ class _ImportRun:
         if self.progress is not None:
             self.progress(count)
 
-    def finish_counts(self, retire_missing: bool) -> list[int]:
+    def finish_counts(self, retire_missing: bool,
+                      conn: sqlite3.Connection | None = None) -> list[int]:
         """Sort the unknown topics; the ids of the groups to retire (none when rows failed)."""
         summary = self.summary
         summary.unknown_topics = sorted(self.unknown)
@@ -317,6 +356,12 @@ class _ImportRun:
         gone = [gid for key, (gid, _, status) in self.existing.items()
                 if key not in self.seen and status == "active"]
         summary.retired = len(gone)
+        if conn is not None and summary.reimport:
+            from peercli.core.changes import gone_group
+
+            for gid in gone:
+                self.found_changes.append((gid, gone_group(_stored_state(conn, gid),
+                                                           self.source)))
         return gone
 
 
@@ -337,11 +382,13 @@ def _write_import(conn: sqlite3.Connection, run: _ImportRun,
             if summary.errors and not skip_invalid:
                 continue  # refused anyway: keep reading only to report every bad row
             if kind == "inserted":
+                run.note_changes(conn, kind, next_id, record)
                 writer.insert(next_id, run.source, record, digest, stamp)
                 next_id += 1
             elif kind == "updated" and found is not None:
+                run.note_changes(conn, kind, found[0], record)
                 writer.update(found[0], record, digest, stamp)
-        gone = run.finish_counts(retire_missing)
+        gone = run.finish_counts(retire_missing, conn)
         if summary.errors and not skip_invalid:
             raise _Refused
         writer.flush()
@@ -351,6 +398,9 @@ def _write_import(conn: sqlite3.Connection, run: _ImportRun,
                 "WHERE id = ?",
                 [(stamp, gid) for gid in gone],
             )
+        if run.found_changes:
+            run.changes_out(conn)
+            _save_changes(conn, run.source, summary.changes, stamp)
         audit(conn, "import", "group", run.source,
               [name for name in ("inserted", "updated", "unchanged", "retired")
                if getattr(summary, name)])
@@ -366,6 +416,53 @@ def _classify(summary: ImportSummary, found: tuple[int, str | None, str] | None,
         return "unchanged"
     summary.updated += 1
     return "updated"
+
+
+def _record_state(record: GroupRecord) -> Any:
+    from peercli.core.changes import GroupState
+
+    return GroupState(record.name, record.format, record.status, record.address, record.city,
+                      record.postal_code, record.latitude, record.longitude, record.meetings)
+
+
+def _stored_state(conn: sqlite3.Connection, group_id: int) -> Any:
+    from peercli.core.changes import GroupState
+
+    r = conn.execute(
+        "SELECT name, format, status, address, city, postal_code, latitude, longitude "
+        "FROM groups WHERE id = ?", (group_id,)).fetchone()
+    return GroupState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                      tuple(group_meetings(conn, group_id)))
+
+
+def _names(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {gid: name for gid, name in conn.execute(
+        "SELECT id, name FROM groups WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(ids))),))}
+
+
+def _save_changes(conn: sqlite3.Connection, source: str, changes: list[dict[str, Any]],
+                  stamp: str) -> None:
+    """Record the changes, and raise an alert for each change (other than a new group) to a
+    group someone has an open referral to (suggested, referred, attended, continuing)."""
+    from peercli.core.changes import ALERT_KINDS
+
+    for c in changes:
+        cur = conn.execute(
+            "INSERT INTO group_changes (group_id, source, at, what, before, after, message) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (c["group_id"], source, stamp, c["what"], c["before"], c["after"], c["message"]))
+        if c["what"] not in ALERT_KINDS:
+            continue
+        conn.execute(
+            "INSERT INTO change_alerts (change_id, referral_id, consumer_id, created_at) "
+            "SELECT ?, r.id, r.consumer_id, ? FROM referrals r "
+            "JOIN consumers p ON p.id = r.consumer_id AND p.status = 'active' "
+            "WHERE r.group_id = ? AND r.status IN ('suggested', 'referred', 'attended', "
+            "'continuing')",
+            (cur.lastrowid, stamp, c["group_id"]))
 
 
 def _next_group_id(conn: sqlite3.Connection) -> int:

@@ -128,6 +128,10 @@ def set_status(
     if note:
         fields.append("note")
     audit(conn, "update", "referral", referral_id, fields)
+    # Updating the referral is the specialist acting on it: its group-change alerts are seen.
+    conn.execute("UPDATE change_alerts SET acknowledged_at = ?, acknowledged_by = ? "
+                 "WHERE referral_id = ? AND acknowledged_at IS NULL",
+                 (stamp, "referral update", referral_id))
 
 
 _SELECT = (

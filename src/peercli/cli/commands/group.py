@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from peercli.cli.commands import group_edit, group_import
+from peercli.cli.commands import group_edit, group_import, group_sources
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command, add_group
 from peercli.cli.render import echo
@@ -225,6 +225,8 @@ add_command(app, "show", show)
 add_command(app, "add", group_edit.add)
 add_command(app, "edit", group_edit.edit)
 add_command(app, "retire", group_edit.retire)
+add_command(app, "sources", group_sources.sources)
+add_command(app, "refresh", group_sources.refresh)
 
 
 def register(root: typer.Typer) -> None:

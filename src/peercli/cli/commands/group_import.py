@@ -126,7 +126,8 @@ class _Progress:
 
 
 def _open_stream(file: Path, fmt: str | None, source: str | None, map_: list[str] | None,
-                 delimiter: str, fellowship: str | None) -> Any:
+                 delimiter: str, fellowship: str | None, formats: Path | None = None,
+                 taxonomy: str | None = None) -> Any:
     """The file's record stream, after checking the reading options (PeerError naming the flag)."""
     from peercli import importers
 
@@ -142,16 +143,18 @@ def _open_stream(file: Path, fmt: str | None, source: str | None, map_: list[str
         fellowship = normalize_fellowship(fellowship)
     options = importers.ImportOptions(source=source.strip() if source else None,
                                       mapping=mapping or None, delimiter=sep,
-                                      fellowship=fellowship)
+                                      fellowship=fellowship, formats=formats, taxonomy=taxonomy)
     return importers.iter_records(file, options, format=fmt)
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(
-        help="The listing: a CSV, a Meeting Guide JSON feed, or an HSDS folder or zip.")],
+    target: Annotated[str, typer.Argument(
+        metavar="FILE_OR_URL",
+        help="The listing: a CSV, a Meeting Guide or BMLT JSON feed, an iCalendar (.ics) file, "
+             "an HSDS folder, zip or JSON file — or an http(s) URL to fetch it from.")],
     format_: Annotated[str | None, typer.Option(
-        "--format", help="Force the format: native, tsml-csv, meetingguide or hsds "
-                         "(default: detected from the content).")] = None,
+        "--format", help="Force the format: native, tsml-csv, meetingguide, bmlt, ics, hsds, "
+                         "hsds-json or hsds-1.1 (default: detected from the content).")] = None,
     source: Annotated[str | None, typer.Option(
         "--source", help="Name of this directory, the re-import key with each group's id "
                          "(default: the file name without extension).")] = None,
@@ -177,11 +180,20 @@ def import_(
         "--fellowship", help="For Meeting Guide feeds: aa, na, ca or al-anon, which sets the "
                              "groups' topic (default: guessed from the file name, else aa).")
     ] = None,
+    formats: Annotated[Path | None, typer.Option(
+        "--formats", help="For BMLT: the server's GetFormats answer (a file), to read format "
+                          "codes by their meaning (default: from the feed itself, fetched from "
+                          "the same server for a URL, else the stock English codes).")] = None,
+    taxonomy: Annotated[str | None, typer.Option(
+        "--taxonomy", help="For HSDS: keep only services with a taxonomy code starting with "
+                           "this, e.g. PN-8100 (AIRS support groups).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a group directory. All or nothing: a file with bad rows is refused, with every bad
-    row's line number and reason, unless --skip-invalid."""
+    """Import a group directory from a file or a URL. All or nothing: a file with bad rows is
+    refused, with every bad row's line number and reason, unless --skip-invalid. A re-import
+    reports what changed per group; a URL is remembered as a source for peer group refresh."""
     from peercli.cli import runtime
+    from peercli.cli.commands.group_sources import bmlt_formats_for, fetch_for_import, remember
     from peercli.store.groups import import_records
 
     fmt = None
@@ -191,7 +203,10 @@ def import_(
         fmt = normalize_format(format_)  # also takes aliases: csv, tsml, json, openreferral
     if rejects is not None and not skip_invalid:
         raise PeerError("--rejects only applies with --skip-invalid")
-    stream = _open_stream(file, fmt, source, map_, delimiter, fellowship)
+    file, url, fetched, source = fetch_for_import(target, source, dry_run, skip_invalid, rejects)
+    if url is not None and formats is None:
+        formats = bmlt_formats_for(file, fmt, source, url, fetched)
+    stream = _open_stream(file, fmt, source, map_, delimiter, fellowship, formats, taxonomy)
     if stream.source.strip().lower() == "manual":
         raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
                         "for groups added with peer group add: give --source NAME")
@@ -215,17 +230,30 @@ def import_(
         )
         if rejects_file is not None and bad:
             _write_rejects(rejects_file, bad, force)
-    _finish(file, stream, summary, rejects_file if bad else None, skip_invalid, as_json)
+    feed = {"url": url, "status": fetched.status, "notes": list(fetched.notes)} \
+        if fetched is not None else None
+    if summary.written:
+        remember(conn, stream.source, url or str(file.resolve()), "url" if url else "file",
+                 stream.format, {"fellowship": fellowship, "taxonomy": taxonomy, "format": fmt,
+                                 "formats": str(formats) if formats else None,
+                                 "retire_missing": retire_missing or None},
+                 fetched, file, {**summary.to_dict(), "format": stream.format})
+    _finish(file, stream, summary, rejects_file if bad else None, skip_invalid, as_json, feed)
 
 
 def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
-            skip_invalid: bool, as_json: bool) -> None:
+            skip_invalid: bool, as_json: bool, feed: dict[str, Any] | None = None) -> None:
     """Print the result (JSON or lines); exit 1 when bad rows refused the file."""
-    from peercli.cli.render import print_json
+    from peercli.cli.commands.group_sources import render_changes
+    from peercli.cli.render import print_json, warn
 
     result: dict[str, Any] = {**summary.to_dict()}
     result["format"] = stream.format
     result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
+    notes = feed["notes"] if feed else []
+    result["warnings"] += [{"field": "url", "message": n} for n in notes]
+    if feed is not None:
+        result["fetch"] = {"url": feed["url"], "status": feed["status"]}
     if rejects_file is not None:
         result["rejects_file"] = str(rejects_file)
     refused = bool(summary.errors) and not skip_invalid
@@ -235,7 +263,11 @@ def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
         _report_refusal(summary, summary.dry_run)
         raise typer.Exit(1)
     if not as_json:
-        _report_import(file, stream, summary, rejects_file)
+        for note in notes:
+            warn(note)
+        _report_import(file, stream, summary, rejects_file,
+                       label=feed["url"] if feed else None)
+        render_changes(summary.changes, summary.reimport)
 
 
 def _report_refusal(summary: Any, dry_run: bool) -> None:
@@ -250,12 +282,13 @@ def _report_refusal(summary: Any, dry_run: bool) -> None:
           "--skip-invalid to import the good rows and get the bad ones in a rejects file.")
 
 
-def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | None) -> None:
+def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
+                   label: str | None = None) -> None:
     from peercli.cli.render import info, success, warn
 
     counts = (f"{summary.inserted} inserted, {summary.updated} updated, "
               f"{summary.unchanged} unchanged, {summary.retired} retired")
-    where = f"{file.name} ({stream.format}, source '{summary.source}')"
+    where = f"{label or file.name} ({stream.format}, source '{summary.source}')"
     if summary.dry_run:
         info(f"Dry run of {where}: would be {counts}. Nothing was written.")
     else:
@@ -276,6 +309,6 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
     for w in stream.warnings[:5]:
         warn(f"line {w.line}: {w.message}")
     if len(stream.warnings) > 5:
-        warn(f"... and {len(stream.warnings) - 5} more notes")
+        warn(f"... and {len(stream.warnings) - 5} more notes (all of them with --json)")
     if getattr(stream, "ignored_columns", ()):
         info(f"Columns not read: {', '.join(stream.ignored_columns)} (use --map to read them)")

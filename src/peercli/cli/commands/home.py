@@ -43,6 +43,9 @@ def show_home() -> None:
                             else "today")
                     out.print(f"  #{item.consumer_id} {escape(item.name)} ({when}): "
                               f"{escape(item.reasons[0])}")
+                    for extra in item.reasons[1:]:
+                        if " — tell " in extra:  # a group they were referred to changed
+                            out.print(f"      {escape(extra)}")
                 if len(items) > 5:
                     out.print(f"  … and {len(items) - 5} more: peer due")
             else:
