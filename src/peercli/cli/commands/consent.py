@@ -176,12 +176,11 @@ def revoke(
     """Revoke a release (the person may, at any time); the release and its history are kept."""
     from peercli.cli import runtime
     from peercli.cli.render import success
+    from peercli.core.ids import parse_id
     from peercli.store.db import write
     from peercli.store.releases import get_release, revoke_release
 
-    raw = release_id.strip().lstrip("#")
-    if not raw.isdigit():
-        raise PeerError(f"'{release_id}' is not a release id (see peer consent list NAME)")
+    raw = str(parse_id(release_id, "release", ", as peer consent list shows"))
     conn = runtime.conn()
     row = get_release(conn, int(raw))
     if row is None:

@@ -104,17 +104,13 @@ def sign(
     changes are amendments, which need their own signature."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
+    from peercli.core.ids import parse_id
     from peercli.store import clock
     from peercli.store.db import write
     from peercli.store.notes import Signer, sign_note
     from peercli.store.settings import current_settings
 
-    ids = []
-    for text in checkin_ids:
-        raw = text.strip().lstrip("#")
-        if not raw.isdigit():
-            raise PeerError(f"'{text}' is not a check-in id (a number, as peer timeline shows)")
-        ids.append(int(raw))
+    ids = [parse_id(text, "check-in", ", as peer timeline shows") for text in checkin_ids]
     conn = runtime.conn()
     settings = current_settings(conn)
     name = settings.get("name")
