@@ -7,9 +7,9 @@ import stat
 import time
 
 import pytest
+from feedserver import FeedServer
 
 from peercli.importers.fetch import FetchError, fetch
-from tests.feedserver import FeedServer
 
 
 @pytest.fixture

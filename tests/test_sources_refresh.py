@@ -9,8 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-
-from tests.feedserver import FeedServer
+from feedserver import FeedServer
 
 FIX = Path(__file__).parent / "fixtures"
 
