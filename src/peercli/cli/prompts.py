@@ -92,3 +92,21 @@ def select(message: str, choices: Sequence[tuple[str, str]], *, default: str | N
     items = [questionary.Choice(title, value=value) for value, title in choices]
     chosen = next((c for c in items if c.value == default), None)
     return str(_ask(questionary.select(message, choices=items, default=chosen)))
+
+
+def passphrase(message: str) -> str:
+    """Ask for a passphrase without echoing it (an empty answer means "none")."""
+    import questionary
+
+    return str(_ask(questionary.password(message + ":")))
+
+
+def new_passphrase(message: str) -> str:
+    """Ask twice for a new passphrase; they must match."""
+    import questionary
+
+    first = str(_ask(questionary.password(message + ":")))
+    again = str(_ask(questionary.password("The same passphrase again:")))
+    if first != again:
+        raise PeerError("the two passphrases differ; nothing was changed")
+    return first

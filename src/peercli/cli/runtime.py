@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ class Runtime:
         if self._conn is None:
             from peercli.store.db import open_db
 
-            self._conn = open_db(self.db_path)
+            self._conn = open_db(self.db_path, ask=passphrase_asker())
         return self._conn
 
     def close(self) -> None:
@@ -46,6 +47,15 @@ def reset(db: str | None, no_input: bool) -> Runtime:
 
 def conn() -> sqlite3.Connection:
     return RUNTIME.conn()
+
+
+def passphrase_asker() -> Callable[[str], str] | None:
+    """How to ask for the passphrase of an encrypted database: a prompt at a terminal, or None."""
+    if not can_prompt():
+        return None
+    from peercli.cli.prompts import passphrase
+
+    return passphrase
 
 
 def can_prompt() -> bool:

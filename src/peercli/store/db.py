@@ -19,8 +19,12 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peercli.core.errors import PeerError
+
+if TYPE_CHECKING:
+    from peercli.store.keys import Ask, DbKey
 
 BUSY_TIMEOUT_MS = 15_000
 APP_NAME = "peer"
@@ -78,11 +82,44 @@ def _secure_db_files(path: Path) -> None:
         secure_file(Path(f"{path}{suffix}"))
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, key: DbKey | None = None) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writes).
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    return conn
+    from peercli.store import cipher
+
+    return cipher.connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
+def database_key(path: Path, ask: Ask | None = None) -> DbKey | None:
+    """The key for the database file at ``path``: None for a plain file (or a new one when no
+    key is given or SQLCipher is missing); for an encrypted file the key that opens it (a key
+    file, PEER_PASSPHRASE, the keyring, then ``ask``), else one clear PeerError."""
+    from peercli.store import cipher, keys
+
+    kind = cipher.file_kind(path)
+    if kind == "plain":
+        return None
+    if kind in ("missing", "empty"):
+        if not cipher.available():
+            return None
+        secret = keys.explicit_secret()
+        return secret.new_key() if secret is not None else None
+    if not cipher.available():
+        raise PeerError(
+            f"the database at {path} is not a plain SQLite file: it is encrypted (and this "
+            f"installation has no SQLCipher: {cipher.INSTALL_HINT}) or damaged.")
+    salt = cipher.file_salt(path) or b""
+
+    def opens(key: DbKey) -> bool:
+        conn = _connect(path, key)
+        try:
+            return cipher.verify(conn)
+        finally:
+            conn.close()
+
+    try:
+        return keys.unlock(path, salt, opens, ask)
+    except sqlite3.Error as exc:
+        raise database_error(exc, path) from None
 
 
 def _ensure_wal(conn: sqlite3.Connection) -> None:
@@ -115,6 +152,8 @@ def _apply_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = FULL")
     # Deleted records are overwritten on disk, not merely unlinked (erasure must really erase).
     conn.execute("PRAGMA secure_delete = ON")
+    # Sorts and temporary tables stay in memory: plaintext never reaches a temp file.
+    conn.execute("PRAGMA temp_store = MEMORY")
 
 
 def restore_leftovers(path: Path) -> list[Path]:
@@ -218,8 +257,12 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
     )
 
 
-def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
+def open_db(path: Path, *, create: bool = True, ask: Ask | None = None) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path``, private, migrated, with our pragmas.
+
+    An encrypted file is opened with its key (see :func:`database_key`; ``ask`` prompts for
+    the passphrase, None where nobody can be asked); a new file is created encrypted when a key
+    is given (PEER_KEY_FILE or PEER_PASSPHRASE) and SQLCipher is installed.
 
     Raises PeerError for every foreseeable problem: unwritable directory, not a database, not
     a peer database (another application's file, a schema that is not exactly peer's), a
@@ -227,6 +270,7 @@ def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
     whose data evidently still exists elsewhere (an interrupted restore).
     """
     from peercli.store import migrations
+    from peercli.store.encryption import finish_interrupted
 
     # Files SQLite creates (db, -wal, -shm) inherit this process's umask: make them private.
     os.umask(0o077)
@@ -242,8 +286,10 @@ def open_db(path: Path, *, create: bool = True) -> sqlite3.Connection:
     from peercli.store.files import sweep_note_leftovers
 
     sweep_note_leftovers()
+    finish_interrupted(path)
+    key = database_key(path, ask)
     try:
-        conn = _connect(path)
+        conn = _connect(path, key)
         conn.execute("PRAGMA trusted_schema = OFF")
         _check_identity(conn, path)
         _apply_pragmas(conn)
