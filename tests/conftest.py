@@ -13,9 +13,84 @@ import pytest
 from typer.testing import CliRunner
 
 
+# The store suite runs twice where SQLCipher is installed: on plain and on encrypted databases.
+# `pytest --encrypted` (or PEER_TEST_ENCRYPTED=1) runs every test on encrypted databases.
+ENCRYPTED_TOO = {"test_store", "test_backup", "test_export_forget", "test_hardening_db",
+                 "test_hardening_backup", "test_consumers", "test_crash_concurrency"}
+# a random raw key (no passphrase derivation: fast); passphrases are tested in test_encryption
+TEST_KEY_TEXT = "x'" + "5e" * 16 + "c1" * 16 + "'"
+
+
+def sqlcipher_installed() -> bool:
+    from peercli.store import cipher
+
+    return cipher.available()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--encrypted", action="store_true",
+                     help="run every test on encrypted databases (needs SQLCipher)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_mode" not in metafunc.fixturenames:
+        return
+    everything = (metafunc.config.getoption("--encrypted")
+                  or os.environ.get("PEER_TEST_ENCRYPTED", "") == "1")
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if everything:
+        if not sqlcipher_installed():
+            raise pytest.UsageError("--encrypted needs SQLCipher: pip install -e '.[test]'")
+        metafunc.parametrize("db_mode", ["encrypted"])
+    elif module in ENCRYPTED_TOO and sqlcipher_installed():
+        metafunc.parametrize("db_mode", ["plain", "encrypted"])
+
+
+@pytest.fixture
+def db_mode(request: pytest.FixtureRequest) -> str:
+    """"plain" or "encrypted": how this test's databases are created."""
+    return str(getattr(request, "param", "plain"))
+
+
+def _route_to_sqlcipher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that look inside the database with sqlite3.connect (or sqlite-utils) get an
+    SQLCipher connection with the test key when the file is encrypted."""
+    from urllib.parse import unquote, urlparse
+
+    from peercli.store import cipher
+    from peercli.store.keys import Secret
+
+    key = Secret(TEST_KEY_TEXT, "test key").raw_key()
+    real = sqlite3.connect
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> Any:
+        name = os.fspath(database) if not isinstance(database, str) else database
+        path = Path(unquote(urlparse(name).path)) if name.startswith("file:") else Path(name)
+        if cipher.file_kind(path) == "other":
+            allowed = {k: v for k, v in kwargs.items() if k in ("timeout", "isolation_level")}
+            uri = bool(kwargs.get("uri")) or name.startswith("file:")
+            return cipher.connect(name, key, uri=uri, **allowed)
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
 @pytest.fixture(autouse=True)
-def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point peer, platformdirs and HOME into tmp_path and pin the terminal for stable output."""
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_mode: str) -> None:
+    """Point peer, platformdirs and HOME into tmp_path and pin the terminal for stable output.
+    No test reaches the user's keyring: the keyring backend is one that holds nothing."""
+    from peercli.store import keys
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    for name in ("PEER_PASSPHRASE", "PEER_NEW_PASSPHRASE", "PEER_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(keys, "_SESSION", {})
+    if db_mode == "encrypted":
+        key_file = tmp_path / "test.key"
+        key_file.write_text(TEST_KEY_TEXT + "\n")
+        key_file.chmod(0o600)
+        monkeypatch.setenv("PEER_KEY_FILE", str(key_file))
+        _route_to_sqlcipher(monkeypatch)
     monkeypatch.setenv("PEER_DB", str(tmp_path / "data" / "peer.db"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))

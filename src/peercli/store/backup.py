@@ -7,10 +7,14 @@ import sqlite3
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.core.errors import PeerError
+from peercli.store import cipher
 from peercli.store.files import make_private_dir
+
+if TYPE_CHECKING:
+    from peercli.store.keys import Ask, DbKey
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -61,12 +65,13 @@ def backup_database(conn: sqlite3.Connection, dest: Path, *, unique: bool = Fals
     """Copy the live database to ``dest`` through SQLite's backup API (consistent even while
     another process writes); the copy is 0600, self-contained (rollback journal mode, no -wal)
     and checked with integrity_check. A failed copy is removed. An existing ``dest`` is never
-    overwritten: refused, or with ``unique`` (the default name) the next free name is used."""
+    overwritten: refused, or with ``unique`` (the default name) the next free name is used.
+    The backup of an encrypted database is encrypted with the same key (same passphrase)."""
     make_private_dir(dest.parent)
     dest = _reserve(dest, unique=unique)
     ok = False
     try:
-        target = sqlite3.connect(str(dest), isolation_level=None)
+        target = cipher.connect(dest, cipher.key_of(conn))
         try:
             conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
@@ -96,13 +101,14 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
-def open_readonly(path: Path) -> sqlite3.Connection:
+def open_readonly(path: Path, key: DbKey | None = None) -> sqlite3.Connection:
     """A connection that can neither write nor run schema code: read-only, query_only, untrusted
-    schema. A file without a write-ahead log is opened immutable, so no -wal/-shm appear."""
+    schema. A file without a write-ahead log is opened immutable, so no -wal/-shm appear.
+    ``key`` opens an encrypted file."""
     uri = path.resolve().as_uri() + "?mode=ro"
     if not Path(f"{path}-wal").exists():
         uri += "&immutable=1"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn = cipher.connect(uri, key, uri=True)
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA query_only = ON")
     return conn
@@ -138,25 +144,62 @@ class RestoreResult:
     restored_from: Path
     schema_version: int
     set_aside: Path | None
+    key: DbKey | None = None  # the backup's key (None: a plain backup)
 
 
-def _stage_copy(src: Path, staged: Path) -> int:
-    """Copy ``src`` into ``staged`` (reading it without writing anything next to it: no -wal,
-    no -shm) and check the copy with triggers unable to run."""
+def backup_key(src: Path, current: DbKey | None, ask: Ask | None) -> DbKey | None:
+    """The key of a backup file: None for a plain one; for an encrypted one the current
+    database's key if it opens it (a backup made from it), else a key file, PEER_PASSPHRASE,
+    the keyring or ``ask`` (a backup made before a rekey keeps its old passphrase)."""
+    what = f"'{src}'"
+    if is_sqlite_file(src):
+        return None
+    if not cipher.available():
+        raise PeerError(f"{what} is not an SQLite database file (nor can it be an encrypted "
+                        f"one: SQLCipher is not installed: {cipher.INSTALL_HINT})")
+    from peercli.store import keys
+
+    def opens(key: DbKey) -> bool:
+        try:
+            conn = open_readonly(src, key)
+        except sqlite3.Error:
+            return False
+        try:
+            return cipher.verify(conn)
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+
+    if current is not None and opens(current):
+        return current
+    salt = cipher.file_salt(src) or b""
+    try:
+        return keys.unlock(src, salt, opens, ask)
+    except PeerError:
+        raise PeerError(f"{what} is not an SQLite database file, or an encrypted one that "
+                        "does not open with the current key or passphrase: give its "
+                        "passphrase with PEER_PASSPHRASE or PEER_KEY_FILE") from None
+
+
+def _stage_copy(src: Path, staged: Path, key: DbKey | None = None) -> int:
+    """Copy ``src`` (opened with ``key``, None for a plain file) into ``staged`` (reading it
+    without writing anything next to it: no -wal, no -shm) and check the copy with triggers
+    unable to run. An encrypted backup stays encrypted with its own key."""
     what = f"'{src}'"
     if not src.is_file():
         raise PeerError(f"no file at {what}")
-    if not is_sqlite_file(src):
+    if key is None and not is_sqlite_file(src):
         raise PeerError(f"{what} is not an SQLite database file")
     shm = Path(f"{src}-shm")
     had_shm = shm.exists()
     try:
         try:
-            source = open_readonly(src)
+            source = open_readonly(src, key)
         except sqlite3.Error as exc:
             raise PeerError(f"{what} is not a readable SQLite database ({exc})") from None
         try:
-            target = sqlite3.connect(str(staged), isolation_level=None)
+            target = cipher.connect(staged, key)
             try:
                 source.backup(target)
                 target.execute("PRAGMA journal_mode = DELETE")
@@ -170,7 +213,7 @@ def _stage_copy(src: Path, staged: Path) -> int:
         if not had_shm:
             shm.unlink(missing_ok=True)
     try:
-        check = open_readonly(staged)
+        check = open_readonly(staged, key)
         try:
             return verify_peer_file(check, what)
         finally:
@@ -179,12 +222,12 @@ def _stage_copy(src: Path, staged: Path) -> int:
         raise PeerError(f"{what} is not a readable SQLite database ({exc})") from None
 
 
-def _checkpoint_current(db_path: Path) -> None:
+def _checkpoint_current(db_path: Path, key: DbKey | None = None) -> None:
     """Fold the database's write-ahead log into the file, so the file alone holds everything;
     refuse while another process keeps the log busy (its pages would be lost)."""
     wal = Path(f"{db_path}-wal")
     try:
-        conn = sqlite3.connect(str(db_path), timeout=5, isolation_level=None)
+        conn = cipher.connect(db_path, key, timeout=5)
         try:
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         finally:
@@ -197,13 +240,13 @@ def _checkpoint_current(db_path: Path) -> None:
             "(nothing was changed)")
 
 
-def _set_aside(db_path: Path, stamp: str) -> Path | None:
+def _set_aside(db_path: Path, stamp: str, key: DbKey | None = None) -> Path | None:
     """Keep the current database as ``<name>.before-restore-<stamp>`` (``-2``, ``-3``... when
     that name is taken): a second name for the same file (a hard link), or a private copy where
     links are not possible. The database itself stays where it is until the atomic swap."""
     if not db_path.exists():
         return None
-    _checkpoint_current(db_path)
+    _checkpoint_current(db_path, key)
     base = db_path.with_name(f"{db_path.name}.before-restore-{stamp}")
     for n in range(1, 10_000):
         aside = base if n == 1 else base.with_name(f"{base.name}-{n}")
@@ -241,7 +284,8 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def restore_database(db_path: Path, src: Path, stamp: str) -> RestoreResult:
+def restore_database(db_path: Path, src: Path, stamp: str, *, current: DbKey | None = None,
+                     ask: Ask | None = None) -> RestoreResult:
     """Replace the database at ``db_path`` with a checked copy of ``src``, in one atomic step.
 
     The source is copied to a private hidden file next to the database (without writing next
@@ -250,7 +294,8 @@ def restore_database(db_path: Path, src: Path, stamp: str) -> RestoreResult:
     second name ``<name>.before-restore-<stamp>`` and the checked copy is renamed over the
     database: at every instant a complete database is at ``db_path``. The staged copy is
     locked while it exists; a killed restore's copy is swept by the next peer command.
-    Nothing open may hold the database while this runs.
+    Nothing open may hold the database while this runs. ``current`` is the database's key
+    (None if plain); an encrypted backup is opened with it, or see :func:`backup_key`.
     """
     if src.exists() and db_path.exists() and os.path.samefile(src, db_path):
         raise PeerError("that file is the database in use; name a backup file")
@@ -269,10 +314,13 @@ def restore_database(db_path: Path, src: Path, stamp: str) -> RestoreResult:
             fcntl.flock(fd, fcntl.LOCK_EX)  # the sweep leaves a locked staged copy alone
         except ImportError:  # pragma: no cover - not POSIX
             pass
-        version = _stage_copy(src, staged)
+        if not src.is_file():
+            raise PeerError(f"no file at '{src}'")
+        key = backup_key(src, current, ask)
+        version = _stage_copy(src, staged, key)
         with open(staged, "rb+") as f:
             os.fsync(f.fileno())
-        aside = _set_aside(db_path, stamp)
+        aside = _set_aside(db_path, stamp, current)
         os.replace(staged, db_path)
         for suffix in ("-wal", "-shm"):  # the old file's (empty) log and index
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -282,7 +330,7 @@ def restore_database(db_path: Path, src: Path, stamp: str) -> RestoreResult:
         staged.unlink(missing_ok=True)
         Path(f"{staged}-journal").unlink(missing_ok=True)
     os.chmod(db_path, 0o600)
-    return RestoreResult(src, version, aside)
+    return RestoreResult(src, version, aside, key)
 
 
 @dataclass(frozen=True)
@@ -314,11 +362,26 @@ def _journal_mode(path: Path) -> str:
     return "wal" if header[18:20] == b"\x02\x02" else "delete"
 
 
-def health_checks(db_path: Path) -> list[Check]:
-    """What ``peer db check`` reports. Never raises for a damaged file: that is a failed check."""
+def _cipher_journal_mode(db_path: Path, key: DbKey) -> str:
+    """An encrypted file's header is encrypted too: ask SQLite, on a query-only connection
+    (a read-only one cannot see the write-ahead log mode without its index)."""
+    conn = cipher.connect(db_path, key, timeout=15)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA query_only = ON")
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    finally:
+        conn.close()
+
+
+def health_checks(db_path: Path, *, ask: Ask | None = None) -> list[Check]:
+    """What ``peer db check`` reports. Never raises for a damaged file: that is a failed check.
+    ``ask`` prompts for the passphrase of an encrypted database (None: nobody to ask)."""
     from peercli.store.migrations import SCHEMA_VERSION
 
-    checks = [Check("sqlite library", True, sqlite3.sqlite_version)]
+    sqlcipher = cipher.version()
+    checks = [Check("sqlite library", True, sqlite3.sqlite_version + (
+        f"; SQLCipher {sqlcipher}" if sqlcipher else "; SQLCipher not installed"))]
     if not db_path.exists():
         return checks + [Check("database file", False,
                                f"no database at {db_path} (any peer command creates one)")]
@@ -327,16 +390,29 @@ def health_checks(db_path: Path) -> list[Check]:
         p = Path(f"{db_path}{suffix}")
         if p.exists():
             checks.append(_mode_check(p, 0o600, p.name))
+    key = None
     if not is_sqlite_file(db_path):
-        return checks + [Check("database file", False,
-                               "not an SQLite database: restore a backup with "
-                               "'peer db restore FILE'")]
+        if not sqlcipher:
+            return checks + [Check("database file", False,
+                                   "not a plain SQLite database: encrypted (this peer has no "
+                                   f"SQLCipher: {cipher.INSTALL_HINT}) or damaged: restore "
+                                   "a backup with 'peer db restore FILE'")]
+        from peercli.store.db import database_key
+
+        try:
+            key = database_key(db_path, ask)
+        except PeerError as exc:
+            return checks + [Check("encryption", False, exc.message)]
     os.umask(0o077)
     try:
-        conn = open_readonly(db_path)
+        conn = open_readonly(db_path, key)
     except sqlite3.Error as exc:
         return checks + [Check("open", False, str(exc))]
     try:
+        from peercli.store.encryption import status
+
+        state = status(db_path, conn)
+        checks.append(Check("encryption", True, state.detail))
         from peercli.store.migrations import schema_problems
 
         found = schema_problems(conn)
@@ -360,7 +436,7 @@ def health_checks(db_path: Path) -> list[Check]:
         else:
             checks.append(Check("schema version", False,
                                 f"{version}, newer than this peer's {SCHEMA_VERSION}: upgrade peer"))
-        mode = _journal_mode(db_path)
+        mode = _journal_mode(db_path) if key is None else _cipher_journal_mode(db_path, key)
         checks.append(Check("journal mode", mode == "wal",
                             mode if mode == "wal" else f"{mode} (expected wal)"))
     except sqlite3.DatabaseError as exc:

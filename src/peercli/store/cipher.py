@@ -63,8 +63,9 @@ def version() -> str | None:
 
 
 def file_kind(path: Path) -> str:
-    """``missing``, ``empty``, ``plain`` (an SQLite header) or ``other`` (an encrypted
-    database looks like random bytes from its first byte on: so does a damaged file)."""
+    """``missing``, ``empty``, ``plain`` (an SQLite header), ``damaged`` (neither plain nor
+    whole pages) or ``other`` (an encrypted database looks like random bytes from its first
+    byte on: so does a damaged file that happens to be whole pages)."""
     try:
         with open(path, "rb") as f:
             head = f.read(16)
@@ -74,7 +75,14 @@ def file_kind(path: Path) -> str:
         return "other"
     if not head:
         return "empty"
-    return "plain" if head == SQLITE_HEADER else "other"
+    if head == SQLITE_HEADER:
+        return "plain"
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "other"
+    # an SQLCipher file is whole pages (512..65536 bytes, powers of two): anything else is not
+    return "other" if size % 512 == 0 else "damaged"
 
 
 def file_salt(path: Path) -> bytes | None:
@@ -140,7 +148,18 @@ def _classes() -> tuple[type[Any], type[Any]]:
         def __next__(self) -> Any:
             return guard(super().__next__)
 
+    base_row_factory = mod.Connection.row_factory
+
     class Connection(mod.Connection):  # type: ignore[name-defined,misc]
+        @property
+        def row_factory(self) -> Any:
+            return base_row_factory.__get__(self)
+
+        @row_factory.setter
+        def row_factory(self, value: Any) -> None:
+            # the standard library's Row only accepts its own cursors: use the driver's twin
+            base_row_factory.__set__(self, mod.Row if value is sqlite3.Row else value)
+
         def cursor(self, factory: Any = Cursor) -> Any:
             return guard(super().cursor, factory)
 

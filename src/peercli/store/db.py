@@ -103,10 +103,13 @@ def database_key(path: Path, ask: Ask | None = None) -> DbKey | None:
             return None
         secret = keys.explicit_secret()
         return secret.new_key() if secret is not None else None
+    if kind == "damaged":
+        return None  # opening it reports "not a readable peer database": restore a backup
     if not cipher.available():
         raise PeerError(
             f"the database at {path} is not a plain SQLite file: it is encrypted (and this "
-            f"installation has no SQLCipher: {cipher.INSTALL_HINT}) or damaged.")
+            f"installation has no SQLCipher: {cipher.INSTALL_HINT}) or damaged (restore a "
+            "backup with 'peer db restore FILE').")
     salt = cipher.file_salt(path) or b""
 
     def opens(key: DbKey) -> bool:

@@ -213,12 +213,26 @@ def keyring_name() -> str | None:
     return str(getattr(backend, "name", type(backend).__name__))
 
 
+# -- keys this process already knows ------------------------------------------------------------
+
+_SESSION: dict[str, DbKey] = {}
+
+
+def know(db_path: Path, key: DbKey) -> None:
+    """Remember, in this process's memory only, the key a command just set (encrypt, rekey,
+    restore), so it reopens the file without asking again."""
+    _SESSION[_account(db_path)] = key
+
+
 # -- unlocking an existing encrypted file -------------------------------------------------------
 
 def candidate_keys(db_path: Path, salt: bytes, ask: Ask | None) -> list[Callable[[], DbKey]]:
     """The ways to get this file's key, in order: a key file or PEER_PASSPHRASE (what you said
     explicitly), the keyring, then a prompt. Each is tried only when needed."""
     out: list[Callable[[], DbKey]] = []
+    known = _SESSION.get(_account(db_path))
+    if known is not None:
+        out.append(lambda: known)
     explicit = explicit_secret()
     if explicit is not None:
         out.append(lambda: explicit.key_for(salt))
@@ -246,21 +260,23 @@ def unlock(db_path: Path, salt: bytes, opens: Callable[[DbKey], bool],
     """The key that opens the encrypted file at ``db_path`` (``opens(key)`` tries one).
 
     One clear message when none does: no key anywhere, or the wrong passphrase."""
-    tried = 0
+    tried: list[str] = []
     for get in candidate_keys(db_path, salt, ask):
         try:
             key = get()
         except LookupError:
             continue
-        tried += 1
         if opens(key):
             return key
+        if key.source not in tried:
+            tried.append(key.source)
     if tried:
         raise PeerError(
-            f"wrong passphrase for the encrypted database at {db_path}: it does not open with "
-            "the key given (PEER_KEY_FILE, PEER_PASSPHRASE, the keyring or the prompt). Check "
-            "the passphrase; without it the data cannot be recovered.")
+            f"wrong passphrase: the encrypted database at {db_path} does not open with the key "
+            f"from {' or '.join(tried)}. Without the right passphrase (or the key in the "
+            "keyring) the data cannot be read.")
     raise PeerError(
         f"the database at {db_path} is encrypted and no key was found: set PEER_PASSPHRASE or "
         "PEER_KEY_FILE, keep the key in the keyring ('peer db remember-key'), or run peer at a "
-        "terminal to be asked for the passphrase.")
+        "terminal to be asked for the passphrase. (If it was never encrypted, it is damaged: "
+        "restore a backup with 'peer db restore FILE'.)")

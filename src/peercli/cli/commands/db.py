@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.registry import add_group
 from peercli.cli.render import echo
+
+if TYPE_CHECKING:
+    from peercli.store.keys import DbKey, Secret
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -73,9 +76,22 @@ def restore(
 
         if not confirm(f"Replace {db_path} with {src}? (the current file is kept aside)"):
             raise PeerError("not restored")
+    from peercli.store import cipher
+
+    current = None
+    if db_path.exists():
+        try:
+            current = cipher.key_of(runtime.conn())
+        except PeerError:
+            current = None  # a damaged or foreign file: restoring over it is the cure
     runtime.RUNTIME.close()  # nothing of ours may hold the file while it is swapped
-    result = restore_database(db_path, src, backup_stamp(now()))
-    runtime.conn()  # open it the usual way: pragmas, and migrations if the backup is older
+    result = restore_database(db_path, src, backup_stamp(now()), current=current,
+                              ask=runtime.passphrase_asker())
+    if result.key is not None:
+        from peercli.store.keys import know
+
+        know(db_path, result.key)
+    restored_key = cipher.key_of(runtime.conn())  # opened the usual way: pragmas, migrations
     data = {"path": str(db_path), "restored_from": str(result.restored_from),
             "schema_version": result.schema_version,
             "previous": str(result.set_aside) if result.set_aside else None}
@@ -83,6 +99,9 @@ def restore(
         print_json(data)
         return
     success(f"Restored {db_path} from {src}")
+    if current is not None and restored_key is None:
+        warn("the backup was not encrypted, so the restored database is not: turn encryption "
+             "on again with 'peer db encrypt'")
     if result.set_aside:
         warn(f"the previous database is kept at {result.set_aside}")
 
@@ -96,7 +115,7 @@ def check(as_json: JsonOpt = False) -> None:
     from peercli.store.backup import health_checks
 
     db_path = runtime.RUNTIME.db_path
-    checks = health_checks(db_path)
+    checks = health_checks(db_path, ask=runtime.passphrase_asker())
     ok = all(c.ok for c in checks)
     if as_json:
         print_json({"ok": ok, "path": str(db_path),
@@ -117,6 +136,180 @@ def check(as_json: JsonOpt = False) -> None:
             error("the database has problems (see above)")
     if not ok:
         raise typer.Exit(1)
+
+
+NewKeyFileOpt = Annotated[str | None, typer.Option(
+    "--new-key-file", help="Read the new passphrase from this private (0600) file instead of "
+    "PEER_NEW_PASSPHRASE or a prompt.", show_default=False)]
+KeyringOpt = Annotated[bool, typer.Option(
+    "--keyring/--no-keyring", help="Keep the key in the OS keyring so commands need no "
+    "passphrase (default: when there is a keyring).")]
+
+
+def _new_secret(new_key_file: str | None, *, fallback_explicit: bool) -> Secret:
+    """The new passphrase: --new-key-file, PEER_NEW_PASSPHRASE, (for encrypt) PEER_KEY_FILE /
+    PEER_PASSPHRASE, else asked twice at a terminal."""
+    import os
+    from pathlib import Path
+
+    from peercli.cli import runtime
+    from peercli.core.errors import PeerError
+    from peercli.store import keys
+
+    secret: keys.Secret | None = None
+    if new_key_file:
+        found = keys.read_key_file(Path(new_key_file).expanduser())
+        secret = keys.Secret(found.text, "--new-key-file")
+    elif os.environ.get("PEER_NEW_PASSPHRASE"):
+        secret = keys.Secret(os.environ["PEER_NEW_PASSPHRASE"], "PEER_NEW_PASSPHRASE")
+    elif fallback_explicit:
+        secret = keys.explicit_secret()
+    if secret is None:
+        if not runtime.can_prompt():
+            raise PeerError("no new passphrase: set PEER_NEW_PASSPHRASE, use --new-key-file "
+                            "FILE, or run at a terminal to be asked")
+        from peercli.cli.prompts import new_passphrase
+
+        secret = keys.Secret(new_passphrase("New passphrase"), "prompt")
+    keys.check_new_passphrase(secret.text)
+    return secret
+
+
+def _convert(key: DbKey | None, keyring: bool, as_json: bool, verb: str) -> None:
+    import secrets as random
+
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, success, warn
+    from peercli.store import cipher, keys
+    from peercli.store.backup import backup_stamp
+    from peercli.store.clock import now
+    from peercli.store.encryption import convert
+
+    db_path = runtime.RUNTIME.db_path
+    current = cipher.key_of(runtime.conn())  # opens (unlocks, migrates) the database
+    runtime.RUNTIME.close()
+    stamp = f"{backup_stamp(now())}-{random.token_hex(3)}"
+    result = convert(db_path, current, key, stamp)
+    if key is not None:
+        keys.know(db_path, key)
+    kept = False
+    if key is None:
+        keys.keyring_delete(db_path)
+    elif keyring:
+        kept = keys.keyring_set(db_path, key)
+    runtime.conn()  # the usual pragmas (WAL) on the new file
+    data = {"path": str(db_path), "encrypted": result.encrypted, "tables": result.tables,
+            "rows": result.rows, "keyring": kept}
+    if as_json:
+        print_json(data)
+        return
+    success(f"{verb} {db_path} ({result.rows:,} rows in {result.tables} tables); the previous "
+            "file was overwritten and removed")
+    if key is None:
+        warn("the database is now a plain SQLite file: anyone with the disk can read it")
+    elif kept:
+        success(f"the key is kept in the keyring ({keys.keyring_name()}): commands need no "
+                "passphrase on this account")
+    else:
+        warn("the key is not in a keyring: every command needs the passphrase "
+             "(PEER_PASSPHRASE, PEER_KEY_FILE, or the prompt)")
+    if key is not None:
+        warn("without the passphrase the data cannot be recovered: keep it somewhere safe, "
+             "and keep backups ('peer db backup')")
+
+
+@app.command("encrypt")
+def encrypt(
+    new_key_file: NewKeyFileOpt = None,
+    keyring: KeyringOpt = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Encrypt the database in place with SQLCipher (needs 'peercli[encryption]'). The
+    passphrase comes from --new-key-file, PEER_NEW_PASSPHRASE, PEER_KEY_FILE, PEER_PASSPHRASE,
+    or is asked twice. The old file is kept until the encrypted copy is verified, then
+    overwritten and removed."""
+    from peercli.cli import runtime
+    from peercli.core.errors import PeerError
+    from peercli.store import cipher
+
+    if not cipher.available():
+        raise PeerError(f"encryption needs SQLCipher, which is not installed: "
+                        f"{cipher.INSTALL_HINT}")
+    db_path = runtime.RUNTIME.db_path
+    if cipher.file_kind(db_path) == "other":
+        raise PeerError(f"the database at {db_path} is already encrypted (change the "
+                        "passphrase with 'peer db rekey')")
+    secret = _new_secret(new_key_file, fallback_explicit=True)
+    runtime.conn()  # create it if new (plain: no key yet), migrate it
+    _convert(secret.new_key(), keyring, as_json, "Encrypted")
+
+
+@app.command("rekey")
+def rekey(
+    new_key_file: NewKeyFileOpt = None,
+    keyring: KeyringOpt = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change the passphrase of an encrypted database: the database is rewritten under the new
+    key (kill-safe, like encrypt). The new passphrase comes from --new-key-file,
+    PEER_NEW_PASSPHRASE, or is asked twice. Backups keep the passphrase they were made with."""
+    from peercli.cli import runtime
+    from peercli.core.errors import PeerError
+    from peercli.store import cipher
+
+    db_path = runtime.RUNTIME.db_path
+    current = cipher.key_of(runtime.conn())
+    if current is None:
+        raise PeerError(f"the database at {db_path} is not encrypted: use 'peer db encrypt'")
+    secret = _new_secret(new_key_file, fallback_explicit=False)
+    _convert(secret.new_key(), keyring, as_json, "Re-keyed")
+
+
+@app.command("decrypt")
+def decrypt(
+    yes: YesOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Turn encryption off (to move the data to another tool): the database becomes a plain
+    SQLite file anyone with the disk can read. Asks, or --yes."""
+    from peercli.cli import runtime
+    from peercli.core.errors import PeerError
+    from peercli.store import cipher
+
+    db_path = runtime.RUNTIME.db_path
+    if cipher.key_of(runtime.conn()) is None:
+        raise PeerError(f"the database at {db_path} is not encrypted")
+    if not yes:
+        if not runtime.can_prompt():
+            raise PeerError("decrypting leaves every record readable on disk: add --yes "
+                            "(not prompting)")
+        from peercli.cli.prompts import confirm
+
+        if not confirm("Store every record unencrypted? Anyone with this disk could read it."):
+            raise PeerError("nothing was changed")
+    _convert(None, False, as_json, "Decrypted")
+
+
+@app.command("remember-key")
+def remember_key(as_json: JsonOpt = False) -> None:
+    """Keep the key of this encrypted database in the OS keyring (macOS Keychain, Windows
+    Credential Manager, Secret Service), so commands stop asking for the passphrase."""
+    from peercli.cli import runtime
+    from peercli.cli.render import print_json, success
+    from peercli.core.errors import PeerError
+    from peercli.store import cipher, keys
+
+    db_path = runtime.RUNTIME.db_path
+    key = cipher.key_of(runtime.conn())
+    if key is None:
+        raise PeerError(f"the database at {db_path} is not encrypted: nothing to remember")
+    if not keys.keyring_set(db_path, key):
+        raise PeerError("there is no usable keyring on this account (a headless machine?): use "
+                        "PEER_KEY_FILE or PEER_PASSPHRASE instead")
+    if as_json:
+        print_json({"path": str(db_path), "keyring": keys.keyring_name()})
+    else:
+        success(f"the key of {db_path} is kept in the keyring ({keys.keyring_name()})")
 
 
 def register(root: typer.Typer) -> None:
