@@ -113,7 +113,9 @@ class Peer:
 
     def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Any:
         from peercli.cli.app import app
+        from peercli.store import keys
 
+        keys._SESSION.clear()  # each command starts like a new process: no key in memory
         result = self.runner.invoke(app, list(args), input=input)
         if ok:
             assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)

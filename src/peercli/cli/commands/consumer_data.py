@@ -26,7 +26,7 @@ def export(
     from pathlib import Path
 
     from peercli.cli import runtime
-    from peercli.cli.render import print_json, success
+    from peercli.cli.render import print_json, success, warn
     from peercli.store.export import consumer_record
     from peercli.store.files import atomic_output, check_output_target
     from peercli.store.lookup import resolve
@@ -43,6 +43,8 @@ def export(
     with atomic_output(path, force=force) as f:
         f.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
     success(f"Wrote the record of consumer #{row['id']} to {path}")
+    warn("the file is plaintext (private, 0600), even from an encrypted database; delete it "
+         "when done")
 
 
 def forget(

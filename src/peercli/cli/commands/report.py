@@ -180,11 +180,12 @@ def export(
     as_json: JsonOpt = False,
 ) -> None:
     """Export every table as CSV and JSON (plus groups.native.csv, which peer group import reads
-    back). Spreadsheet formulas are neutralised; every file is private (0600)."""
+    back). Spreadsheet formulas are neutralised; every file is private (0600). Exports are
+    plaintext, even from an encrypted database."""
     from pathlib import Path
 
     from peercli.cli import runtime
-    from peercli.cli.render import info, print_json, success
+    from peercli.cli.render import info, print_json, success, warn
     from peercli.store.export import export_all
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -204,6 +205,8 @@ def export(
     else:
         success(f"Exported {len(result.rows)} tables ({sum(result.rows.values())} rows) "
                 f"to {result.directory}")
+    warn("exports are plaintext, even from an encrypted database: the files are private "
+         "(0600), but anyone with the disk can read them; delete them when done")
 
 
 def register(root: typer.Typer) -> None:
