@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-
 # The store suite runs twice where SQLCipher is installed: on plain and on encrypted databases.
 # `pytest --encrypted` (or PEER_TEST_ENCRYPTED=1) runs every test on encrypted databases.
 ENCRYPTED_TOO = {"test_store", "test_backup", "test_export_forget", "test_hardening_db",
-                 "test_hardening_backup", "test_consumers", "test_crash_concurrency"}
+                 "test_hardening_backup", "test_consumers"}
 # a random raw key (no passphrase derivation: fast); passphrases are tested in test_encryption
 TEST_KEY_TEXT = "x'" + "5e" * 16 + "c1" * 16 + "'"
 

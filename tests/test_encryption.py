@@ -57,7 +57,10 @@ class MemoryKeyring:
 
         class Backend(keyring.backend.KeyringBackend):
             priority = 1  # type: ignore[assignment]
-            store: dict[tuple[str, str], str] = {}
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.store: dict[tuple[str, str], str] = {}
 
             def get_password(self, service: str, username: str) -> str | None:
                 return self.store.get((service, username))
@@ -69,7 +72,6 @@ class MemoryKeyring:
                 self.store.pop((service, username), None)
 
         self.backend = Backend()
-        self.backend.store = {}
 
 
 @pytest.fixture
@@ -325,7 +327,7 @@ def test_conversion_killed_at_any_point_leaves_old_or_new(peer, db_path, monkeyp
     src = str(Path(__file__).resolve().parents[1] / "src")
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     done = subprocess.run([sys.executable, "-c", KILLER, point, str(db_path), old, new],
-                          env=env, capture_output=True, text=True, timeout=60)
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == -9, done.stderr  # killed where asked
     with_old, with_new = opens_with(db_path, old), opens_with(db_path, new)
     assert with_old != with_new  # exactly one of the two, never neither
