@@ -149,6 +149,7 @@ def _classes() -> tuple[type[Any], type[Any]]:
             return guard(super().__next__)
 
     base_row_factory = mod.Connection.row_factory
+    driver_row = mod.Row
 
     class Connection(mod.Connection):  # type: ignore[name-defined,misc]
         @property
@@ -158,7 +159,7 @@ def _classes() -> tuple[type[Any], type[Any]]:
         @row_factory.setter
         def row_factory(self, value: Any) -> None:
             # the standard library's Row only accepts its own cursors: use the driver's twin
-            base_row_factory.__set__(self, mod.Row if value is sqlite3.Row else value)
+            base_row_factory.__set__(self, driver_row if value is sqlite3.Row else value)
 
         def cursor(self, factory: Any = Cursor) -> Any:
             return guard(super().cursor, factory)
