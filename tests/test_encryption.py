@@ -387,3 +387,26 @@ def test_a_keyring_that_fails_is_no_key(tmp_path):
     assert keys.keyring_set(tmp_path / "x.db", raw_key(RAW_A)) is False
     keys.keyring_delete(tmp_path / "x.db")
     assert keys.keyring_name() is None
+
+
+def test_a_conversion_in_progress_is_left_alone(tmp_path):
+    import fcntl
+
+    from peercli.store.encryption import finish_interrupted
+
+    db = tmp_path / "peer.db"
+    db.write_bytes(b"x" * 4096)
+    staged = tmp_path / ".peer.db.convert-1"
+    staged.write_bytes(b"y" * 4096)
+    aside = tmp_path / ".peer.db.before-convert-1"
+    os.link(db, aside)
+    fd = os.open(staged, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # what a running conversion holds
+        assert finish_interrupted(db) == []
+        assert staged.exists() and aside.exists()
+    finally:
+        os.close(fd)
+    assert finish_interrupted(db) == [staged, aside]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["peer.db"]
+    assert db.read_bytes() == b"x" * 4096  # the database itself (same inode) untouched

@@ -38,7 +38,7 @@ def _step(name: str) -> None:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR if path.is_file() else os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -94,12 +94,40 @@ def _remove_with_sidecars(path: Path) -> None:
     shred(path)
 
 
+def _lock(fd: int, *, wait: bool) -> bool:
+    """An exclusive advisory lock on a staged copy: held while a conversion runs."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+def _in_progress(staged: Path) -> bool:
+    try:
+        fd = os.open(staged, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        return not _lock(fd, wait=False)
+    finally:
+        os.close(fd)
+
+
 def finish_interrupted(db_path: Path) -> list[Path]:
     """Complete a conversion a kill interrupted: remove staged copies; an old file still
     named NAME is simply unlinked from its second name, an old file that is no longer NAME is
-    overwritten and removed. Returns the files dealt with."""
+    overwritten and removed. A conversion still running (its staged copy locked) is left
+    alone. Returns the files dealt with."""
     done: list[Path] = []
-    for staged in _leftovers(db_path, STAGED):
+    staged_files = _leftovers(db_path, STAGED)
+    if any(_in_progress(staged) for staged in staged_files):
+        return done
+    for staged in staged_files:
         _remove_with_sidecars(staged)
         done.append(staged)
     for aside in _leftovers(db_path, ASIDE):
@@ -148,8 +176,8 @@ def convert(db_path: Path, current: DbKey | None, new: DbKey | None, stamp: str,
     staged = db_path.with_name(STAGED.format(name=db_path.name) + stamp)
     aside = db_path.with_name(ASIDE.format(name=db_path.name) + stamp)
     os.umask(0o077)
-    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+    lock_fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    _lock(lock_fd, wait=True)  # other peer commands leave a locked staged copy alone
     try:
         src = cipher.connect(db_path, current, timeout=15, sqlcipher=True)
         try:
@@ -191,6 +219,8 @@ def convert(db_path: Path, current: DbKey | None, new: DbKey | None, stamp: str,
         if aside.exists() and db_path.exists() and os.path.samefile(aside, db_path):
             aside.unlink()
         raise
+    finally:
+        os.close(lock_fd)
     Path(f"{staged}-journal").unlink(missing_ok=True)
     check = cipher.connect(db_path, new, sqlcipher=new is not None)
     try:
