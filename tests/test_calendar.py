@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,8 +15,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercli.core.calendar import escape_text, fold_line, vtimezone_lines
-from peercli.core.schedule import next_occurrences, parse_schedule
+from peercli.core.calendar import MeetingEvent, build_calendar, vtimezone_lines
+from peercli.core.schedule import Meeting, next_occurrences, parse_schedule
 
 GROUPS_CSV = """id,name,description,schedule,format,address,city,postal_code,online_url,timezone
 g1,"Grief Circle, Tuesdays; all welcome","Bring a photo.
@@ -149,21 +149,28 @@ def test_no_active_referrals_is_an_error(peer, monkeypatch):
     assert result.stdout == ""
 
 
+def one_event(summary: str, description: str) -> bytes:
+    """A calendar with one event carrying this summary and description, as written."""
+    event = MeetingEvent(uid="u@peer", summary=summary, description=description,
+                         meeting=Meeting("WEEKLY", 1, ("TU",), 1110, 1200),
+                         first_start=datetime(2026, 11, 24, 18, 30), tzid="America/Chicago")
+    return build_calendar([event], dtstamp=datetime(2026, 1, 1, tzinfo=UTC)).encode("utf-8")
+
+
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
-def test_fold_line_keeps_octet_limit_and_unfolds_back(text):
-    line = "DESCRIPTION:" + escape_text(text)
-    folded = fold_line(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert folded.replace("\r\n ", "") == line
+def test_every_line_is_folded_at_75_octets_without_splitting_a_character(text):
+    raw = one_event("Group", "Notes: " + text)
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and all(len(line) <= 75 for line in lines)
+    assert b"\r\nDESCRIPTION:Notes: " in raw.replace(b"\r\n ", b"")  # continuations start " "
+    for line in lines:
+        line.decode("utf-8")  # a fold never cuts a multi-byte character
+    assert icalendar.Calendar.from_ical(raw).walk("VEVENT")
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(
-    [",", ";", "\\", "\n", ":"]), max_size=120))
+    [",", ";", "\\", "\n", ":"]), min_size=1, max_size=120))
 def test_escaped_text_reads_back_with_icalendar(text):
-    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n"
-           "DTSTAMP:20260101T000000Z\r\n" + fold_line("SUMMARY:" + escape_text(text)) +
-           "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
-    event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    event = icalendar.Calendar.from_ical(one_event(text, "x" + text)).walk("VEVENT")[0]
     assert str(event.get("SUMMARY", "")) == text
+    assert str(event["DESCRIPTION"]) == "x" + text

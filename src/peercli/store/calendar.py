@@ -5,10 +5,8 @@ The iCalendar text itself is written by ``core/calendar.py``.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 
@@ -85,31 +83,23 @@ def calendar_plan(
 
 
 def local_zone_name() -> str | None:
-    """The IANA name of this computer's time zone (TZ, /etc/localtime, /etc/timezone), if known."""
+    """The IANA name of this computer's time zone, as ``tzlocal`` finds it (the TZ variable,
+    then the system's settings); None when it cannot be told or names no known zone."""
+    import warnings
     from zoneinfo import ZoneInfo
 
-    def valid(name: str | None) -> str | None:
-        if not name:
-            return None
-        name = name.strip().lstrip(":")
-        try:
-            ZoneInfo(name)
-        except (ValueError, KeyError, OSError):  # unknown or unreadable zone name
-            return None
-        return name
+    import tzlocal
 
-    env = valid(os.environ.get("TZ"))
-    if env:
-        return env
-    try:
-        target = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in target:
-            found = valid(target.split("zoneinfo/", 1)[1])
-            if found:
-                return found
-    except OSError:
-        pass
-    try:
-        return valid(Path("/etc/timezone").read_text(encoding="utf-8").splitlines()[0])
-    except (OSError, IndexError):
-        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tzlocal warns when TZ and the system clock differ
+        try:
+            tzlocal.reload_localzone()  # TZ may have changed since this process last asked
+        except (LookupError, ValueError, OSError):
+            pass  # an unusable TZ: the system's own setting still counts
+        try:
+            name: str | None = tzlocal.get_localzone_name()
+            if name:
+                ZoneInfo(name)
+        except (LookupError, ValueError, OSError):
+            return None
+    return name or None
