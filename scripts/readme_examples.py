@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = [ROOT / "README.md"]
+FILES = [ROOT / "README.md", ROOT / "docs" / "notes-and-plans.md"]
 NOW = "2026-11-21T10:00"
 BLOCK = re.compile(r"(?P<marker><!-- example: fresh -->\n)?```console\n(?P<body>.*?)```", re.DOTALL)
 
