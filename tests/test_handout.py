@@ -147,3 +147,13 @@ def test_handout_renders_and_prints_in_a_real_browser(peer, referred, tmp_path):
     subprocess.run([*base, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", out.as_uri()],
                    capture_output=True, timeout=90, check=False)
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 2000
+
+
+def test_an_existing_file_is_kept_unless_force(peer, referred, tmp_path):
+    out = tmp_path / "sam.html"
+    out.write_text("mine", encoding="utf-8")
+    refused = peer("handout", "Sam", "--out", str(out), ok=False)
+    assert refused.exit_code == 1 and "--force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "mine" and not out.with_suffix(".ics").exists()
+    peer("handout", "Sam", "--out", str(out), "--force")
+    assert "Sus grupos" in out.read_text(encoding="utf-8")

@@ -492,7 +492,8 @@ def parse_barc10(text: str) -> Barc10:
     """
     raw = text.strip()
     parts = [p for p in re.split(r"[\s,;/]+", raw) if p]
-    if len(parts) == 1 and len(parts[0]) == BARC10_ITEMS and parts[0].isdigit():
+    one = parts[0] if len(parts) == 1 else ""
+    if len(one) == BARC10_ITEMS and one.isascii() and one.isdigit():
         parts = list(parts[0])
     if len(parts) != BARC10_ITEMS:
         raise ValueError(
@@ -500,7 +501,7 @@ def parse_barc10(text: str) -> Barc10:
             "e.g. 6,5,4,5,6,4,5,6,3,5")
     items = []
     for number, part in enumerate(parts, 1):
-        if not part.isdigit() or not 1 <= int(part) <= 6:
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= 6:
             raise ValueError(f"BARC-10 item {number} '{part}' in '{text}' is not a score from 1 "
                              "(strongly disagree) to 6 (strongly agree)")
         items.append(int(part))

@@ -40,7 +40,7 @@ def parse_service_code(value: str) -> str:
 def _whole(lo: int, hi: int, what: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         text = value.strip()
-        if not text.isdigit() or not lo <= int(text) <= hi:
+        if not (text.isascii() and text.isdigit()) or len(text) > 6 or not lo <= int(text) <= hi:
             raise ValueError(f"'{value}' is not {what} ({lo}-{hi})")
         return str(int(text))
 

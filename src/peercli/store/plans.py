@@ -45,17 +45,20 @@ def add_goal(conn: sqlite3.Connection, consumer_id: int, text: str,
 
 def get_goal(conn: sqlite3.Connection, consumer_id: int, ref: str) -> sqlite3.Row:
     """A goal of this person by its number in their plan ("1", "G1") or its id ("#12")."""
+    from peercli.core.ids import id_text, in_range
+
     text = ref.strip()
-    if text.startswith("#") and text[1:].isdigit():
-        row = conn.execute("SELECT * FROM plan_goals WHERE id = ? AND consumer_id = ?",
-                           (int(text[1:]), consumer_id)).fetchone()
-    elif text.lower().lstrip("g").isdigit():
-        row = conn.execute("SELECT * FROM plan_goals WHERE position = ? AND consumer_id = ?",
-                           (int(text.lower().lstrip("g")), consumer_id)).fetchone()
+    number = text.lower().removeprefix("g")
+    if text.startswith("#") and (digits := id_text(text)) is not None:
+        row = (conn.execute("SELECT * FROM plan_goals WHERE id = ? AND consumer_id = ?",
+                            (int(digits), consumer_id)).fetchone() if in_range(digits) else None)
+    elif number.isascii() and number.isdigit():
+        row = (conn.execute("SELECT * FROM plan_goals WHERE position = ? AND consumer_id = ?",
+                            (int(number), consumer_id)).fetchone() if in_range(number) else None)
     else:
-        raise PeerError(f"'{ref}' is not a goal number (1, 2 … as peer plan shows, or #id)")
+        raise PeerError(f"'{ref[:40]}' is not a goal number (1, 2 … as peer plan shows, or #id)")
     if row is None:
-        raise PeerError(f"no goal {ref} in this person's plan (see peer plan NAME)")
+        raise PeerError(f"no goal {ref[:40]} in this person's plan (see peer plan NAME)")
     found: sqlite3.Row = row
     return found
 
