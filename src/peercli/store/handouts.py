@@ -17,7 +17,7 @@ def handout_groups(conn: sqlite3.Connection, consumer_id: int, now: datetime,
     """Active groups the person was referred to (oldest referral first) with their next two
     meeting starts; and the names of groups left out (inactive)."""
     from peercli.core.schedule import next_occurrences
-    from peercli.store.groups import group_meetings
+    from peercli.store.meetings import group_meetings
 
     marks = ", ".join("?" for _ in HANDOUT_STATUSES)
     rows = conn.execute(
