@@ -92,7 +92,7 @@ class ImportSummary:
 
     def to_dict(self) -> ImportResultDict:
         """The JSON contract (inserted, updated, unchanged, retired, errors) plus extras."""
-        return {
+        result: ImportResultDict = {
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -105,8 +105,10 @@ class ImportSummary:
             "dry_run": self.dry_run,
             "written": self.written,
             "retire_skipped": self.retire_skipped,
-            **({"changes": list(self.changes)} if self.reimport else {}),
         }
+        if self.reimport:
+            result["changes"] = list(self.changes)
+        return result
 
 
 class _Refused(Exception):

@@ -52,7 +52,9 @@ def _cache_name(source: str, suffix: str = "") -> str:
 
 
 def get_source(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM sources WHERE name = ?",
+                                           (name,)).fetchone()
+    return row
 
 
 def source_options(row: sqlite3.Row | None) -> dict[str, Any]:

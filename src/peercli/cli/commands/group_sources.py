@@ -198,6 +198,8 @@ def _refresh_one(conn: Any, row: Any, moment: Any, force: bool) -> dict[str, Any
             _touch(conn, row, fetched)
             return {"source": name, "status": "unchanged", "why": why, "notes": notes,
                     "changes": []}
+        if fetched.path is None:
+            raise PeerError(f"source '{name}': nothing was fetched and no copy is cached")
         file = fetched.path
     else:
         file = Path(row["location"])
@@ -213,10 +215,11 @@ def _refresh_one(conn: Any, row: Any, moment: Any, force: bool) -> dict[str, Any
         fetch_bmlt_formats(conn, name, row["location"], fetched)
         formats = fetched.formats_path
         notes = list(fetched.notes)
-    stream = _open_stream(file, fmt, name, None, ",", options.get("fellowship"), formats,
-                          options.get("taxonomy"))
+    # the separator is detected again on each refresh (a feed may change it)
+    stream = _open_stream(file, fmt, name, None, options.get("delimiter") or "",
+                          options.get("fellowship"), formats, options.get("taxonomy"))
     summary = import_records(conn, stream, source=name, retire_missing=True)
-    result = summary.to_dict()
+    result: dict[str, Any] = dict(summary.to_dict())
     result["format"] = stream.format
     result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
     if not summary.written:
