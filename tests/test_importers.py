@@ -167,10 +167,11 @@ def test_missing_file(tmp_path: Path) -> None:
         parse_file(tmp_path / "nope.csv")
 
 
-def test_delimiter_override(tmp_path: Path) -> None:
+def test_delimiter_detected_or_given(tmp_path: Path) -> None:
     path = write(tmp_path, "name;schedule;topics\nA;Tuesdays 6pm;grief, loss\n")
+    assert one(path).topics == ("grief",)  # ";" detected without --delimiter
     with pytest.raises(ImportFileError, match="delimiter"):
-        parse_file(path)
+        parse_file(path, delimiter=",")
     record = one(path, delimiter=";")
     assert record.name == "A" and record.topics == ("grief",)
 
@@ -184,9 +185,6 @@ def test_delimiter_override(tmp_path: Path) -> None:
         ("1,,grief,Mon 6pm,,,", "missing name"),
         ("1,A,grief,Funday 6pm,,,", "Funday"),
         ("1,A,grief,Mon 25:99,,,", "25:99"),
-        ("1,A,grief,,,,", "missing schedule"),
-        ("1,A,grief,Mon 6pm,,Klingonese,", "Klingonese"),
-        ("1,A,grief,Mon 6pm,Sometimes,,", "unknown format 'Sometimes'"),
     ],
 )
 def test_row_errors(tmp_path: Path, row: str, expected: str) -> None:
@@ -197,6 +195,25 @@ def test_row_errors(tmp_path: Path, row: str, expected: str) -> None:
     assert expected in result.errors[0].message
 
 
+@pytest.mark.parametrize(
+    ("row", "field", "expected", "note"),
+    [
+        ("1,A,grief,,,,", "days", "schedule is recorded as unknown", None),
+        ("1,A,grief,Mon 6pm,,Klingonese,", "languages", "Klingonese", "Klingonese"),
+        ("1,A,grief,Mon 6pm,Sometimes,,", "format", "unknown format 'Sometimes'", "Sometimes"),
+    ],
+)
+def test_unreadable_vocabulary_values_are_kept_as_notes(
+    tmp_path: Path, row: str, field: str, expected: str, note: str | None
+) -> None:
+    result = parse_file(write(tmp_path, HEADER + "9,OK,grief,Mon 6pm,,,\n" + row + "\n"))
+    assert [r.name for r in result.records] == ["OK", "A"] and not result.errors
+    (w,) = result.warnings
+    assert (w.line, w.field) == (3, field) and expected in w.message
+    if note:
+        assert note in (result.records[1].notes or "")
+
+
 def test_bad_latitude(tmp_path: Path) -> None:
     text = "name,schedule,latitude,longitude\nA,Mon 6pm,95,10\nB,Mon 6pm,north,10\nC,Mon 6pm,44.05,-123.09\n"
     result = parse_file(write(tmp_path, text))
@@ -205,9 +222,9 @@ def test_bad_latitude(tmp_path: Path) -> None:
 
 
 def test_several_problems_in_one_row_are_joined(tmp_path: Path) -> None:
-    result = parse_file(write(tmp_path, HEADER + "1,,grief,,,,\n"))
+    result = parse_file(write(tmp_path, HEADER + "1,,grief,Funday 6pm,,,\n"))
     assert "missing name" in result.errors[0].message
-    assert "missing schedule" in result.errors[0].message
+    assert "Funday" in result.errors[0].message
 
 
 # ---- schedule column forms -----------------------------------------------------------------

@@ -30,6 +30,8 @@ class ConsumerChanges:
     availability: list[Window] | None = None
     #: Readings to tell the user about (an access need not in the vocabulary).
     notes: list[str] = field(default_factory=list)
+    #: readings of --available that were a guess by rule, to show the user (not stored)
+    warnings: list[str] = field(default_factory=list)
 
     def field_names(self) -> list[str]:
         names = list(self.scalars) + list(self.lists)
@@ -141,7 +143,7 @@ def read_consumer_fields(
     """The changes to store, and the interests not in the vocabulary (kept as their own topic).
 
     ``vocabulary`` is needed only when ``fields.interests`` is given."""
-    from peercli.core.availability import AvailabilityError, parse_availability_many
+    from peercli.core.availability import AvailabilityError, read_availability_many
     from peercli.core.vocab import parse_cadence
 
     changes = ConsumerChanges()
@@ -169,11 +171,13 @@ def read_consumer_fields(
         normalized = vocabulary.normalize(fields.interests)
         changes.interests = list(normalized.slugs)
         unknown = list(normalized.unknown)
-    if fields.available is not None:
+    if fields.available:  # [] is Enter at the intake prompt: no free time recorded
         try:
-            changes.availability = parse_availability_many(fields.available)
+            reading = read_availability_many(fields.available)
         except AvailabilityError as exc:
             raise _flag_error("--available", exc) from None
+        changes.availability = list(reading.windows)
+        changes.warnings = list(reading.warnings)
     changes.lists.update(_lists(fields))
     return changes, unknown
 

@@ -26,6 +26,14 @@ class ConsentStateDict(TypedDict):
     expires_on: str | None
 
 
+class WarningDict(TypedDict):
+    """A reading that was a guess by a documented rule ("line" only for imports)."""
+
+    line: NotRequired[int]
+    field: str
+    message: str
+
+
 class ConsumerDict(TypedDict):
     id: int
     name: str
@@ -47,6 +55,7 @@ class ConsumerDict(TypedDict):
     status: str
     created_at: str
     updated_at: str
+    warnings: NotRequired[list[WarningDict]]  # consumer add/edit: --available read by rule
 
 
 class GroupDict(TypedDict):
@@ -55,6 +64,7 @@ class GroupDict(TypedDict):
     topics: list[str]
     format: str
     meetings: list[dict[str, object]]  # {"freq", "interval", "byday", "start", "end", ...}
+    warnings: NotRequired[list[WarningDict]]  # group add/edit: --schedule read by rule
     schedule: list[str]
     next_meeting: str | None
     status: str

@@ -400,9 +400,9 @@ def meeting_from_dict(d: Mapping[str, object]) -> Meeting:
         byday = [c for c in byday.split(",") if c]
     interval = d.get("interval", 1)
     tz = d.get("timezone")
-    raw_ex = d.get("exdates") or ()
-    exdates = tuple(x for x in (_as_date(v, "exdates") for v in raw_ex  # type: ignore[union-attr]
-                                ) if x is not None)
+    raw_ex = d.get("exdates")
+    items: list[object] | tuple[object, ...] = raw_ex if isinstance(raw_ex, list | tuple) else ()
+    exdates = tuple(x for x in (_as_date(v, "exdates") for v in items) if x is not None)
     return Meeting(
         str(d.get("freq", "")).upper(),
         interval if isinstance(interval, int) else int(str(interval)),
@@ -536,7 +536,8 @@ def _anchor(m: Meeting, after: date) -> date:
             k = max(0, k)
         if k == 0:
             return anchor
-        return (anchor + relativedelta(months=k * m.interval)).replace(day=1)
+        shifted_month: date = anchor + relativedelta(months=k * m.interval)
+        return shifted_month.replace(day=1)
     period = m.interval * (7 if m.freq == "WEEKLY" else 1)
     k = (after - anchor).days // period - 1
     if m.dtstart is not None:

@@ -87,13 +87,31 @@ def detect_format(path: Path, *, delimiter: str = ",") -> str:
     return spec.name
 
 
+def _with_delimiter(path: Path, options: ImportOptions) -> ImportOptions:
+    """The options with the CSV separator detected when none was given (a JSON file, a folder
+    or a binary file keeps ",")."""
+    if options.delimiter is not None:
+        return options
+    found = ","
+    if path.is_file():
+        from peercli.importers.textio import sniff_delimiter
+
+        sample = Sample(path)
+        try:
+            if not sample.looks_like_json:
+                found = sniff_delimiter(sample.text)
+        except (ImportFileError, OSError):
+            found = ","
+    return replace(options, delimiter=found)
+
+
 def _choose(path: Path, options: ImportOptions, format: str | None) -> ImporterSpec:
     """The importer for ``path``: the one named, else the one the content points to, else the
     only one that takes every format-specific option given (``--map`` alone means native)."""
     if format:
         return spec_for(format)
     try:
-        return spec_for(detect_format(path, delimiter=options.delimiter))
+        return spec_for(detect_format(path, delimiter=options.delimiter or ","))
     except ImportFileError:
         given = set(options.given())
         takers = [s for s in registry.IMPORTERS if given and given <= s.options]
@@ -125,9 +143,12 @@ def iter_records(
     opts = replace(options or ImportOptions(), **overrides)
     if not path.exists():
         raise ImportFileError(f"file not found: {path}")
-    spec = _choose(path, opts, format)
+    sniffed = _with_delimiter(path, opts)
+    spec = _choose(path, sniffed, format)
     _check_options(spec, opts)
-    return spec.open(path, opts)
+    if "delimiter" in spec.options:
+        opts = sniffed
+    return spec.open(path, replace(opts, delimiter=opts.delimiter or ","))
 
 
 def parse_file(

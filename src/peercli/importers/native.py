@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peercli.core.csvcells import restore_cell
 from peercli.importers import values as V
@@ -191,7 +191,7 @@ def require_columns(plan: ColumnPlan) -> None:
             "no column holds the group name; expected 'name' (or 'Group Name', 'Meeting'...). "
             f"This file's columns are: {shown}. Use --map 'Their Column=name'"
         )
-    if "schedule" not in plan.columns and "days" not in plan.columns:
+    if not {"schedule", "days", "time"} & set(plan.columns):
         raise ImportFileError(
             "no schedule column; expected 'schedule' (like \"Tuesdays 6-7:30pm\") or 'days' "
             f"and 'time'. This file's columns are: {shown}. Use --map 'Their Column=schedule'"
@@ -199,18 +199,20 @@ def require_columns(plan: ColumnPlan) -> None:
 
 
 class ScheduleReader:
-    """Schedules from cell text, cached (many rows share a schedule)."""
+    """Schedules from cell text, read once per distinct text (directories repeat a few hundred
+    phrases across many thousands of rows)."""
 
-    def __init__(self) -> None:
+    def __init__(self, today: date | None = None) -> None:
         from peercli.core import schedule
 
         self._s = schedule
-        self._cache: dict[tuple[str, ...], tuple[tuple[object, ...], str | None]] = {}
+        self._today = today
+        self._cache: dict[tuple[str, ...], tuple[Any, str | None]] = {}
 
     def read(
         self, text: str, days: str, time: str, end_time: str, timezone: str
-    ) -> tuple[tuple[object, ...], str | None]:
-        """(meetings, None) or ((), error message)."""
+    ) -> tuple[Any, str | None]:
+        """(ScheduleReading, None) or (None, error message)."""
         key = (text, days, time, end_time, timezone)
         hit = self._cache.get(key)
         if hit is not None:
@@ -222,30 +224,46 @@ class ScheduleReader:
 
     def _read(
         self, text: str, days: str, time: str, end_time: str, timezone: str
-    ) -> tuple[tuple[object, ...], str | None]:
+    ) -> tuple[Any, str | None]:
         s = self._s
         try:
             if text:
-                meetings = tuple(s.parse_schedule(text))
-            elif days:
-                if not time:
-                    return (), f"days '{days}' has no start time (fill 'time', like 18:30)"
-                meetings = tuple(s.meetings_from_days_time(days, time, end_time or None))
+                reading = s.read_schedule(text, today=self._today)
+            elif days or time or end_time:
+                if not days:
+                    return None, f"time '{time or end_time}' has no day (fill 'days', like Mon/Wed)"
+                reading = s.read_days_time(days, time, end_time or None, today=self._today)
             else:
-                return (), (
-                    "missing schedule (fill 'schedule', like \"Tuesdays 6-7:30pm\", or 'days' "
-                    "and 'time')"
-                )
-            if not meetings:
-                return (), f"schedule '{text or days}' names no meeting time"
-            if timezone:
-                meetings = tuple(
-                    dataclasses.replace(m, timezone=timezone)  # type: ignore[type-var]
-                    for m in meetings
-                )
+                reading = s.ScheduleReading(
+                    (), (), ("no schedule given: the schedule is recorded as unknown",), False)
+            if timezone and reading.meetings:
+                reading = dataclasses.replace(reading, meetings=tuple(
+                    dataclasses.replace(m, timezone=timezone) for m in reading.meetings))
         except ValueError as exc:
-            return (), str(exc)
-        return meetings, None
+            return None, str(exc)
+        return reading, None
+
+
+_ONLINE_PLACE = re.compile(
+    r"^\W*(?:zoom|online|on-?line|virtual|virtually|teleconference|tele-?conference|conference "
+    r"call|phone|telephone|call-in|dial-in|webex|google meet|microsoft teams|teams|skype|video|"
+    r"video call|remote|internet|web|webinar|livestream|en linea|en línea|virtual\w*)\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:zoom\.us|webex\.com)/\S*",
+                  re.IGNORECASE)
+
+
+def online_place(text: str | None) -> tuple[bool, str | None]:
+    """Whether a location cell means an online meeting ("Zoom", "Online", "Virtual",
+    "Teleconference", a link), and the link when there is one."""
+    if not text:
+        return False, None
+    link = _URL.search(text)
+    url = link.group(0).rstrip(".,;)") if link else None
+    if url and not url.lower().startswith("http"):
+        url = "https://" + url
+    return bool(_ONLINE_PLACE.match(text.strip()) or url), url
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y")
@@ -278,27 +296,45 @@ def _yes_no(text: str) -> bool | None:
     return found
 
 
-class RowBuilder:
-    """Turns one row (column -> text via a ``ColumnPlan``) into a GroupRecord or an error."""
+Warn = Callable[[int, str, str | None], None]
 
-    def __init__(self, source: str, plan: ColumnPlan) -> None:
+
+def _no_warn(line: int, message: str, field: str | None = None) -> None:
+    return None
+
+
+class RowBuilder:
+    """Turns one row (column -> text via a ``ColumnPlan``) into a GroupRecord or an error.
+
+    A value that a vocabulary column cannot read (a "Facilitator" column holding people's
+    names, a "Type" column holding "Closed Discussion") does not sink the row: it is kept as a
+    note and reported as a warning naming the column."""
+
+    def __init__(self, source: str, plan: ColumnPlan, today: date | None = None) -> None:
         self.source = source
         self.plan = plan
-        self.schedules = ScheduleReader()
+        self.schedules = ScheduleReader(today)
         self.topics = V.TopicReader() if "topics" in plan.columns else None
-        self._format_header = (
-            plan.headers[plan.columns["format"]] if "format" in plan.columns else "format"
-        )
+        self.warn: Warn = _no_warn
+        self._headers = {f: plan.headers[i] for f, i in plan.columns.items()}
+
+    def _soft(self, line: int, field: str, value: str, exc: ValueError,
+              notes: list[str]) -> None:
+        header = self._headers.get(field, field)
+        notes.append(f"{header}: {value.strip()}")
+        self.warn(line, f"column '{header}' was read as {field}, but {exc}; kept as a note",
+                  field)
 
     def build(self, line: int, row: list[str]) -> Item:
         cols = self.plan.columns
         get: dict[str, str] = {f: restore_cell(row[i]) for f, i in cols.items()}
         problems: list[str] = []
+        extra_notes: list[str] = []
 
         name = get.get("name", "").strip()
         if not name:
             problems.append("missing name")
-        meetings, error = self.schedules.read(
+        reading, error = self.schedules.read(
             get.get("schedule", "").strip(),
             get.get("days", "").strip(),
             get.get("time", "").strip(),
@@ -307,6 +343,14 @@ class RowBuilder:
         )
         if error:
             problems.append(error)
+        meetings: tuple[Any, ...] = ()
+        if reading is not None:
+            meetings = reading.meetings
+            field = "schedule" if get.get("schedule", "").strip() else "days"
+            for message in reading.warnings:
+                self.warn(line, message, field)
+            if reading.notes:
+                extra_notes.append("Schedule: " + "; ".join(reading.notes))
 
         def opt(field: str) -> str | None:
             value = get.get(field)
@@ -316,13 +360,22 @@ class RowBuilder:
             return value or None
 
         address, online_url = opt("address"), opt("online_url")
+        online, link = online_place(address)
+        if online:
+            if address and address != link and not re.fullmatch(
+                    r"\W*(zoom|online|virtual|teleconference)\W*", address, re.IGNORECASE):
+                extra_notes.append(f"{self._headers.get('address', 'address')}: {address}")
+            address = None
+            online_url = online_url or link
         notes = opt("notes")
         fmt = None
-        if "format" in get:
+        if get.get("format", "").strip():
             try:
-                fmt = V.parse_format(get["format"], self._format_header)
+                fmt = V.parse_format(get["format"], self._headers.get("format", "format"))
             except ValueError as exc:
-                problems.append(str(exc))
+                self._soft(line, "format", get["format"], exc, extra_notes)
+        if online and fmt is None:
+            fmt = "hybrid" if opt("address") and not online_place(opt("address"))[0] else "online"
         latitude = longitude = None
         for field in ("latitude", "longitude"):
             if field in get:
@@ -343,24 +396,25 @@ class RowBuilder:
             try:
                 languages, signed = V.parse_languages(get["languages"])
             except ValueError as exc:
-                problems.append(str(exc))
+                self._soft(line, "languages", get["languages"], exc, extra_notes)
         facilitation = status = None
-        if "facilitation" in get:
+        if get.get("facilitation", "").strip():
             try:
                 facilitation = V.parse_facilitation(get["facilitation"])
             except ValueError as exc:
-                problems.append(str(exc))
-        if "status" in get:
+                self._soft(line, "facilitation", get["facilitation"], exc, extra_notes)
+        if get.get("status", "").strip():
             try:
                 status = V.parse_status(get["status"])
             except ValueError as exc:
-                problems.append(str(exc))
+                self._soft(line, "status", get["status"], exc, extra_notes)
         newcomers: bool | None = None
         if "open_to_newcomers" in get:
             try:
                 newcomers = _yes_no(get["open_to_newcomers"])
             except ValueError as exc:
-                problems.append(str(exc))
+                self._soft(line, "open_to_newcomers", get["open_to_newcomers"], exc,
+                           extra_notes)
         last_verified = None
         if get.get("last_verified", "").strip():
             try:
@@ -386,8 +440,9 @@ class RowBuilder:
         if get.get("accessibility", "").strip():
             accessibility, complete = V.parse_accessibility(get["accessibility"])
             if not complete:
-                extra = f"Accessibility: {get['accessibility'].strip()}"
-                notes = f"{notes}\n{extra}" if notes else extra
+                extra_notes.append(f"Accessibility: {get['accessibility'].strip()}")
+        if extra_notes:
+            notes = "\n".join([notes, *extra_notes] if notes else extra_notes)
         if signed and "asl" not in accessibility:
             accessibility = (*accessibility, "asl")
         phone, email = opt("phone"), opt("email")
@@ -406,7 +461,7 @@ class RowBuilder:
             description=opt("description"),
             topics=topics,
             unknown_topics=unknown,
-            meetings=meetings,  # type: ignore[arg-type]
+            meetings=meetings,
             format=fmt or V.infer_format(address, online_url),
             address=address,
             city=city,
@@ -469,6 +524,7 @@ def open_native(
     progress: ProgressCallback | None = None,
     max_bytes: int = MAX_FILE_BYTES,
     max_field: int = MAX_FIELD_CHARS,
+    today: date | None = None,
 ) -> RecordStream:
     """A ``RecordStream`` over a native (or synonym-headed) CSV file. Header problems raise
     ``ImportFileError`` here; rows are read as the stream is iterated."""
@@ -488,7 +544,7 @@ def open_native(
     except BaseException:
         f.close()
         raise
-    builder = RowBuilder(source or file_stem(path), plan)
+    builder = RowBuilder(source or file_stem(path), plan, today or date.today())
     stream: RecordStream
 
     def items() -> Iterator[tuple[int, Item]]:
@@ -503,6 +559,9 @@ def open_native(
 
     stream = RecordStream("native", builder.source, items(), progress=progress,
                           ignored_columns=plan.ignored)
+    builder.warn = stream.warn
+    stream.columns = {plan.headers[i]: f for f, i in sorted(plan.columns.items(),
+                                                             key=lambda kv: kv[1])}
     for message in plan.warnings:
         stream.warn(1, message)
     return stream

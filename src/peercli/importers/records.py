@@ -184,10 +184,15 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
+_LATER_MEETING_FIELDS = ("approximate", "part_of_day", "bymonth")
+
+
 def _meeting_tuple(meeting: Any) -> tuple[Any, ...]:
     if dataclasses.is_dataclass(meeting):
+        # fields added later count only when set, so stored hashes stay valid
         return tuple(
             (f.name, getattr(meeting, f.name)) for f in dataclasses.fields(meeting)
+            if f.name not in _LATER_MEETING_FIELDS or getattr(meeting, f.name)
         )
     return (repr(meeting),)
 
@@ -204,6 +209,7 @@ class RowError:
     line: int
     message: str
     raw: dict[str, str] | None = None
+    field: str | None = None  # for warnings: the field (or column) the message is about
 
 
 @dataclass(frozen=True)
@@ -281,12 +287,14 @@ class RecordStream:
         self.unknown_topics: set[str] = set()
         self.warnings: list[RowError] = []
         self.ignored_columns = ignored_columns
+        #: which file column went to which field (header -> field), for --dry-run
+        self.columns: dict[str, str] = {}
         self._items = items
         self._progress = progress
         self._started = False
 
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append(RowError(line, message))
+    def warn(self, line: int, message: str, field: str | None = None) -> None:
+        self.warnings.append(RowError(line, message, field=field))
 
     def __iter__(self) -> Iterator[Item]:
         if self._started:

@@ -47,7 +47,8 @@ class ImportOptions:
     progress: ProgressCallback | None = field(default=None, compare=False)
     max_bytes: int = MAX_FILE_BYTES
     mapping: Mapping[str, str] | None = field(default=None, metadata=_flag("--map"))
-    delimiter: str = field(default=",", metadata=_flag("--delimiter"))
+    # None: detected from the file's first lines (",", ";", tab or "|"; see textio)
+    delimiter: str | None = field(default=None, metadata=_flag("--delimiter"))
     fellowship: str | None = field(default=None, metadata=_flag("--fellowship"))
     formats: Path | None = field(default=None, metadata=_flag("--formats"))  # BMLT GetFormats
     taxonomy: str | None = field(default=None, metadata=_flag("--taxonomy"))  # a code prefix

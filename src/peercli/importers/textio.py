@@ -275,6 +275,47 @@ def _csv_message(text: str, start: int, end: int, delimiter: str) -> str:
     return f"cannot read this CSV record ({text})"
 
 
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The field separator of a CSV sample: ",", ";", tab or "|" (Excel in many European
+    locales writes ";", exports from databases often tab).
+
+    ``csv.Sniffer`` (restricted to those four) decides from the first lines; its answer is kept
+    only when the header then splits into more than one column and the rows agree with the
+    header on the number of fields. Otherwise the separator that splits the header into the
+    most columns wins, and "," when none does.
+    """
+    lines = [ln for ln in sample.splitlines() if ln.strip()][:20]
+    if not lines:
+        return ","
+    if len(sample) >= SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample may be incomplete
+    head = "\n".join(lines)
+
+    def widths(delimiter: str) -> list[int]:
+        try:
+            return [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            return []
+
+    try:
+        found = csv.Sniffer().sniff(head, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        found = ""
+    if found:
+        w = widths(found)
+        if w and w[0] > 1 and all(n == w[0] for n in w[1:]):
+            return found
+    best, best_width = ",", 1
+    for d in DELIMITERS:
+        w = widths(d)
+        if w and w[0] > best_width:
+            best, best_width = d, w[0]
+    return best
+
+
 def open_binary(path: Path) -> BinaryIO:
     try:
         return open(path, "rb")

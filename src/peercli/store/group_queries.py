@@ -46,7 +46,7 @@ def group_dicts(
             "topics": sorted(topics[gid]),
             "format": r["format"],
             "meetings": [meeting_to_dict(m) for m in ms],
-            "schedule": [describe_meeting(m) for m in ms],
+            "schedule": [describe_meeting(m) for m in ms] or ["schedule unknown"],
             "next_meeting": upcoming.isoformat(timespec="minutes") if upcoming else None,
             "status": r["status"],
             "organization": r["organization"],

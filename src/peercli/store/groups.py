@@ -55,7 +55,8 @@ _UPDATE_GROUP = (
 _INSERT_TOPIC = "INSERT OR IGNORE INTO group_topics (group_id, topic) VALUES (?, ?)"
 _INSERT_MEETING = (
     "INSERT INTO meetings (group_id, freq, interval, byday, day_mask, start_minute, end_minute, "
-    "timezone, dtstart, until, exdates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "timezone, dtstart, until, exdates, approximate, part_of_day, bymonth) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_FTS = (
     "INSERT INTO groups_fts (rowid, name, description, organization, topics) VALUES (?, ?, ?, ?, ?)"

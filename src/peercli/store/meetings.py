@@ -23,7 +23,7 @@ def _iso_date(value: date | str | None) -> str | None:
 
 def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
     """(freq, interval, byday JSON, day_mask, start_minute, end_minute, timezone, dtstart, until,
-    exdates JSON or None)."""
+    exdates JSON or None, approximate, part_of_day, bymonth JSON)."""
     from peercli.core.schedule import weekdays_of
 
     mask = 0
@@ -34,12 +34,14 @@ def meeting_columns(meeting: Meeting) -> tuple[Any, ...]:
         meeting.start, meeting.end, meeting.timezone, _iso_date(meeting.dtstart),
         _iso_date(meeting.until),
         dumps_list([d.isoformat() for d in meeting.exdates]) if meeting.exdates else None,
+        int(meeting.approximate), meeting.part_of_day, json.dumps(list(meeting.bymonth)),
     )
 
 
 #: The ``meetings`` columns `meeting_from_row` reads, in its order.
 MEETING_COLUMNS = (
-    "freq, interval, byday, start_minute, end_minute, timezone, dtstart, until, exdates"
+    "freq, interval, byday, start_minute, end_minute, timezone, dtstart, until, exdates, "
+    "approximate, part_of_day, bymonth"
 )
 
 
@@ -48,13 +50,16 @@ def meeting_from_row(row: Sequence[Any]) -> Meeting:
     ``meetings`` table."""
     from peercli.core.schedule import Meeting
 
-    freq, interval, byday, start, end, timezone, dtstart, until, exdates = row
+    freq, interval, byday, start, end, timezone, dtstart, until, exdates = row[:9]
+    approximate, part, bymonth = (*row[9:12], 0, None, "[]")[:3] if len(row) < 12 else row[9:12]
     return Meeting(
         freq=freq, interval=int(interval), byday=tuple(loads_list(byday)), start=int(start),
         end=int(end), timezone=timezone or None,
         dtstart=date.fromisoformat(dtstart[:10]) if dtstart else None,
         until=date.fromisoformat(until[:10]) if until else None,
         exdates=tuple(date.fromisoformat(d) for d in loads_list(exdates)) if exdates else (),
+        approximate=bool(approximate), part_of_day=part or None,
+        bymonth=tuple(int(m) for m in json.loads(bymonth or "[]")),
     )
 
 

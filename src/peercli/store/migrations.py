@@ -32,6 +32,7 @@ MIGRATION_NAMES: list[str] = [
     "m005_append_only_consents_audit",
     "m006_directory_sources",
     "m007_notes_plans_releases",
+    "m008_meeting_time_not_listed",
 ]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
@@ -501,6 +502,20 @@ def _statements_m007() -> list[str]:
     ]
 
 
+def _statements_m008() -> list[str]:
+    # Listings without a fixed time: an approximate meeting knows its days (and maybe a part of
+    # the day) but not its time; start/end_minute then hold that part of the day's documented
+    # hours (or the whole day) so matching can still narrow by them. bymonth: the months a
+    # seasonal meeting runs in (JSON list, [] = all year). A group with no meetings at all has
+    # its schedule unknown.
+    return [
+        ("ALTER TABLE meetings ADD COLUMN approximate INTEGER NOT NULL DEFAULT 0 "
+         "CHECK (approximate IN (0, 1))"),
+        "ALTER TABLE meetings ADD COLUMN part_of_day TEXT",
+        "ALTER TABLE meetings ADD COLUMN bymonth TEXT NOT NULL DEFAULT '[]'",
+    ]
+
+
 _STATEMENTS: dict[str, Callable[[], list[str]]] = {
     "m001_initial_schema": _statements_m001,
     "m002_groups_fts": _statements_m002,
@@ -508,6 +523,7 @@ _STATEMENTS: dict[str, Callable[[], list[str]]] = {
     "m005_append_only_consents_audit": _statements_m005,
     "m006_directory_sources": _statements_m006,
     "m007_notes_plans_releases": _statements_m007,
+    "m008_meeting_time_not_listed": _statements_m008,
 }
 # Migrations that need more than a list of statements: a function of the connection.
 _PROCEDURES: dict[str, Callable[[sqlite3.Connection], None]] = {

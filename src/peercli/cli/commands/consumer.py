@@ -102,6 +102,8 @@ def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> Non
     from peercli.core.availability import format_windows, window_from_dict
 
     success(f"{verb} consumer #{record['id']} {record['name']}")
+    for w in record.get("warnings", []):
+        warn(f"--{w['field']}: {w['message']}")
     if record["availability"]:
         windows = [window_from_dict(d) for d in record["availability"]]
         echo(f"  free: {format_windows(windows)}", err=True)
@@ -157,6 +159,7 @@ def add(
     conn = runtime.conn()
     consumer_id = add_consumer(conn, changes, kinds)
     record = consumer_dict(conn, consumer_id)
+    record["warnings"] = [{"field": "available", "message": w} for w in changes.warnings]
     if as_json:
         print_json(record)
     else:
@@ -205,6 +208,7 @@ def edit(
     if not changes.field_names():
         raise PeerError("nothing to change: give at least one flag, e.g. --interests or --every")
     record = edit_consumer(conn, row["id"], changes)
+    record["warnings"] = [{"field": "available", "message": w} for w in changes.warnings]
     if as_json:
         print_json(record)
     else:

@@ -51,12 +51,14 @@ TimezoneOpt = Annotated[str | None, typer.Option(
 
 
 def _group_changes(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Validate every flag into GroupRecord field values (PeerError naming the flag)."""
+    """Validate every flag into GroupRecord field values (PeerError naming the flag); readings
+    that were a guess by rule and asides kept as notes go in the private keys "_warnings" and
+    "_schedule_notes" (see `_split_extras`)."""
     import dataclasses
 
     from peercli.core import vocab as fields
     from peercli.core.languages import normalize_languages
-    from peercli.core.schedule import parse_schedule
+    from peercli.core.schedule import read_schedule
     from peercli.importers import values as V
     from peercli.importers.records import TEXT_FIELDS, field_problems
     from peercli.importers.userfiles import load_vocabulary
@@ -68,12 +70,21 @@ def _group_changes(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         _refuse(field_problems({"name": name}))
         changes["name"] = name.strip()
     if values.get("schedule") is not None:
+        from peercli.store.clock import today
+
         meetings: list[Any] = []
+        warnings: list[dict[str, str]] = []
+        asides: list[str] = []
         for text in values["schedule"]:
             try:
-                meetings.extend(parse_schedule(text))
+                reading = read_schedule(text, today=today())
             except ValueError as exc:
                 raise PeerError(f"--schedule: {exc}") from None
+            meetings.extend(reading.meetings)
+            asides.extend(reading.notes)
+            warnings.extend({"field": "schedule", "message": w} for w in reading.warnings)
+        changes["_warnings"] = warnings
+        changes["_schedule_notes"] = asides
         tz = values.get("timezone")
         if tz:
             try:
@@ -119,11 +130,25 @@ def _refuse(problems: list[Any]) -> None:
         raise PeerError(first.text("--" + first.field.replace("_", "-")))
 
 
+def _split_extras(changes: dict[str, Any], old_notes: str | None) -> list[dict[str, str]]:
+    """Take the private keys out of `changes`: asides from --schedule ("closed on holidays")
+    join the notes unless --notes was given; the warnings are returned."""
+    warnings: list[dict[str, str]] = changes.pop("_warnings", [])
+    asides: list[str] = changes.pop("_schedule_notes", [])
+    if asides and "notes" not in changes:
+        line = "Schedule: " + "; ".join(dict.fromkeys(asides))
+        if not old_notes or line not in old_notes:
+            changes["notes"] = f"{old_notes}\n{line}" if old_notes else line
+    return warnings
+
+
 def _echo_group(record: Mapping[str, Any], unknown: list[str], verb: str) -> None:
     from peercli.cli.commands.group import meeting_when
     from peercli.cli.render import success, warn
 
     success(f"{verb} group #{record['id']} {record['name']}")
+    for w in record.get("warnings", []):
+        warn(f"--{w['field']}: {w['message']}")
     if record["schedule"]:
         echo(f"  meets: {'; '.join(record['schedule'])}", err=True)
     if record["next_meeting"]:
@@ -177,12 +202,13 @@ def add(
         "website": website, "notes": notes, "newcomers": newcomers, "timezone": timezone,
     }
     changes, unknown = _group_changes(values)
+    warnings = _split_extras(changes, None)
     changes.setdefault("format", infer_format(changes.get("address"), changes.get("online_url")))
     record = GroupRecord(source="manual", source_key="manual:new", **changes)
     conn = runtime.conn()
     with write(conn):
         group_id = add_group(conn, record)
-    saved = group_dict(conn, group_id, now())
+    saved = {**group_dict(conn, group_id, now()), "warnings": warnings}
     if as_json:
         print_json(saved)
     else:
@@ -237,9 +263,10 @@ def edit(
         raise PeerError("nothing to change: give at least one flag, e.g. --schedule or --topics")
     conn = runtime.conn()
     row = resolve(conn, "group", group)
+    warnings = _split_extras(changes, row["notes"])
     with write(conn):
         changed = edit_group(conn, row["id"], changes)
-    saved = group_dict(conn, row["id"], now())
+    saved = {**group_dict(conn, row["id"], now()), "warnings": warnings}
     if as_json:
         print_json({**saved, "changed": changed})
         return

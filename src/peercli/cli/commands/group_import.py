@@ -30,7 +30,9 @@ def _parse_map(values: list[str] | None) -> dict[str, str]:
     return mapping
 
 
-def _parse_delimiter(text: str) -> str:
+def _parse_delimiter(text: str) -> str | None:
+    if not text.strip() or text.strip().lower() == "auto":
+        return None  # detected from the file
     named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
     value = named.get(text.strip().lower(), text)
     if len(value) != 1 or value in ('"', "\n", "\r"):
@@ -162,7 +164,8 @@ def import_(
         "--map", help='Read a column as a field: "Their Column=field" (repeatable; field "ignore" '
                       "drops a column).")] = None,
     delimiter: Annotated[str, typer.Option(
-        "--delimiter", help='Field separator for CSV: "," (default), ";", "|" or tab.')] = ",",
+        "--delimiter", help='Field separator for CSV: ",", ";", "|" or tab (default: detected '
+                            "from the file).")] = "auto",
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Report what would be inserted/updated/unchanged/retired; write nothing.")
     ] = False,
@@ -249,7 +252,11 @@ def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
 
     result: dict[str, Any] = {**summary.to_dict()}
     result["format"] = stream.format
-    result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
+    result["warnings"] = [{"line": w.line, "field": w.field or "file", "message": w.message}
+                          for w in stream.warnings]
+    columns = getattr(stream, "columns", None)
+    if columns:
+        result["columns"] = dict(columns)
     notes = feed["notes"] if feed else []
     result["warnings"] += [{"field": "url", "message": n} for n in notes]
     if feed is not None:
@@ -306,9 +313,12 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
     if summary.retire_skipped:
         warn("--retire-missing was not applied: some rows were rejected, and a rejected row may "
              "be a group that is still listed")
-    for w in stream.warnings[:5]:
-        warn(f"line {w.line}: {w.message}")
-    if len(stream.warnings) > 5:
-        warn(f"... and {len(stream.warnings) - 5} more notes (all of them with --json)")
+    if summary.dry_run and getattr(stream, "columns", None):
+        info("Columns read: " + ", ".join(f"'{h}' -> {f}" for h, f in stream.columns.items()))
+    for w in stream.warnings[:10]:
+        field = f" ({w.field})" if w.field else ""
+        warn(f"line {w.line}{field}: {w.message}")
+    if len(stream.warnings) > 10:
+        warn(f"... and {len(stream.warnings) - 10} more warnings (all of them with --json)")
     if getattr(stream, "ignored_columns", ()):
         info(f"Columns not read: {', '.join(stream.ignored_columns)} (use --map to read them)")
