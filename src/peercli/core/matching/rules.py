@@ -343,7 +343,20 @@ def _schedule_part(f: Facts) -> Part:
         reason = f"meets {when}, within {NEAR_MISS_MINUTES} minutes of your free time (near miss)"
     else:
         reason = f"meets {when}, inside your {window_label(best.window)}"
-    return Part(fit.value, (reason,))
+    season = _season_note(m, f.today)
+    return Part(fit.value, (reason, season) if season else (reason,))
+
+
+def _season_note(m: Meeting, today: date) -> str | None:
+    """"resumes in April" when a seasonal meeting is not running this month."""
+    import calendar
+
+    if m.dtstart is not None and m.dtstart > today:
+        return f"resumes in {calendar.month_name[m.dtstart.month]}"
+    if m.bymonth and today.month not in m.bymonth:
+        later = [mo for mo in m.bymonth if mo > today.month] or list(m.bymonth)
+        return f"resumes in {calendar.month_name[later[0]]}"
+    return None
 
 
 def _distance_part(f: Facts) -> Part:
