@@ -176,6 +176,10 @@ class _Grammar:
             self.i += 1
             self.close()
             return
+        nxt = self.peek(1)
+        if kind == "dash" and nxt is not None and nxt.kind == "month":
+            self.read_aside(boundary_only=False)  # "until June 2027"
+            return
         if kind in ("sep", "dash", "rparen") or (kind == "junk" and tok.text in ("@", "#", "*")):
             self.i += 1
             return
@@ -328,7 +332,8 @@ class _Grammar:
                 self.step(tok)
             self.i = min(j + 1, len(self.tokens))
             return
-        if inner and all(t.kind in ("month", "season", "sep", "dash", "word", "date") for t in inner) and (
+        if inner and all(t.kind in ("month", "season", "sep", "dash", "word", "date", "year")
+                        for t in inner) and (
             self.read_season(inner)
         ):
             self.notes.append(self.text[inner[0].start : inner[-1].end].strip())
@@ -382,7 +387,7 @@ class _Grammar:
                     months = set(month_span(first, int(run[k + 2].value)))  # type: ignore[call-overload]
                     k += 2
                 year = None
-                if k + 1 < len(run) and run[k + 1].kind in ("time", "junk"):
+                if k + 1 < len(run) and run[k + 1].kind in ("time", "junk", "year"):
                     digits = run[k + 1].text.strip()
                     if digits.isdigit() and len(digits) == 4 and 2000 <= int(digits) <= 2100:
                         year = int(digits)

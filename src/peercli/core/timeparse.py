@@ -712,8 +712,14 @@ def _plain(tok: Token) -> str:
 
 
 def _months_in_ranges(tokens: list[Token]) -> list[Token]:
-    """"mar" is martes, except beside a month ("Mar-Oct", "Jan through Mar")."""
+    """"mar" is martes, except beside a month ("Mar-Oct", "Jan through Mar"); four digits
+    after a month are its year ("June 2027"), not a clock time."""
     out = list(tokens)
+    for i in range(1, len(out)):
+        tok, before = out[i], out[i - 1]
+        if (before.kind == "month" and tok.kind == "time" and tok.text.strip().isdigit()
+                and 1900 <= int(tok.text) <= 2100):
+            out[i] = Token("year", tok.text, tok.start, tok.end, int(tok.text))
     for i, tok in enumerate(out):
         if tok.kind == "day" and fold(tok.text).rstrip(".") == "mar":
             near = [out[j] for j in (i - 2, i + 2) if 0 <= j < len(out)]
