@@ -571,5 +571,5 @@ def sniff_tsml(sample: Sample) -> float:
 
 def open_tsml_records(path: Path, options: ImportOptions) -> RecordStream:
     return open_tsml_csv(path, source=options.source, fellowship=options.fellowship,
-                         delimiter=options.delimiter, progress=options.progress,
+                         delimiter=options.delimiter or ",", progress=options.progress,
                          max_bytes=options.max_bytes)

@@ -581,5 +581,5 @@ def sniff_native(sample: Sample) -> float:
 
 def open_records(path: Path, options: ImportOptions) -> RecordStream:
     return open_native(path, source=options.source, mapping=options.mapping,
-                       delimiter=options.delimiter, progress=options.progress,
+                       delimiter=options.delimiter or ",", progress=options.progress,
                        max_bytes=options.max_bytes)
