@@ -192,3 +192,21 @@ def test_release_form_holds_the_part_2_elements(peer, setup, tmp_path):
         assert text in html, text
     assert "<Center>" not in html
     assert (out.stat().st_mode & 0o777) == 0o600
+
+
+def test_forget_erases_the_plan_the_releases_and_a_lone_group_session(peer, query, setup):
+    peer("config", "set", "name", "Ana Ruiz")
+    peer("plan", "add", "Jo", "a goal of Jo's")
+    peer("plan", "step", "Jo", "1", "a step")
+    peer("plan", "review", "Jo")
+    rel = peer.json("consent", "add", "Jo", "--recipient", "Hope Center")
+    peer("consent", "revoke", str(rel["id"]))
+    peer.json("notes", "group", "-a", "Jo", "--minutes", "30", "--note", "only Jo came")
+    shared = peer.json("notes", "group", "-a", "Jo", "-a", "Sam", "--minutes", "30")
+    peer("notes", "sign", str(shared["checkins"][0]["id"]))
+    peer("consumer", "forget", "Jo", "--yes")
+    for table in ("plan_goals", "goal_steps", "goal_events", "plan_reviews", "releases",
+                  "release_events"):
+        assert query(f"SELECT count(*) FROM {table}")[0][0] == 0, table
+    assert [r[0] for r in query("SELECT id FROM group_sessions")] == [shared["group_session_id"]]
+    assert query("SELECT count(*) FROM checkins")[0][0] == 1  # Sam's

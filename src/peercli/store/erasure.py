@@ -71,6 +71,18 @@ def forget_consumer(conn: sqlite3.Connection, consumer_id: int) -> ForgetResult:
                       "consumer_availability", "consents"):
             conn.execute(f"DELETE FROM {table} WHERE {child_tables[table]}", (consumer_id,))
         conn.execute("DELETE FROM checkins WHERE consumer_id = ?", (consumer_id,))
+        # The recovery plan and the releases of information (docs/notes-and-plans.md), and a
+        # group session nobody else attended (its narrative could only be about this person).
+        for table, where in (
+            ("goal_events", "goal_id IN (SELECT id FROM plan_goals WHERE consumer_id = ?)"),
+            ("goal_steps", "goal_id IN (SELECT id FROM plan_goals WHERE consumer_id = ?)"),
+            ("plan_goals", "consumer_id = ?"), ("plan_reviews", "consumer_id = ?"),
+            ("release_events", "release_id IN (SELECT id FROM releases WHERE consumer_id = ?)"),
+            ("releases", "consumer_id = ?"),
+        ):
+            conn.execute(f"DELETE FROM {table} WHERE {where}", (consumer_id,))
+        conn.execute("DELETE FROM group_sessions WHERE NOT EXISTS ("
+                     " SELECT 1 FROM checkins c WHERE c.group_session_id = group_sessions.id)")
         audit(conn, "forget", "consumer", consumer_id, [])
     fts = _fts_tables(conn)
     if fts:
