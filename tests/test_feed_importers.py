@@ -290,3 +290,29 @@ def test_forced_format_names_on_the_wrong_file():
         parse_file(feed, format="hsds-1.1")
     with pytest.raises(ImportFileError, match="--formats applies to BMLT"):
         parse_file(feed, formats=FIX / "bmlt" / "formats.json")
+
+
+# -- Meeting Guide, completely ---------------------------------------------------------------
+
+
+def test_meeting_guide_dial_in_poa_regions_feedback_and_fellowships(tmp_path):
+    feed = tmp_path / "intergroup.json"
+    feed.write_text(json.dumps([
+        {"name": "Phone Only", "slug": "p", "day": 1, "time": "19:00", "types": ["C", "POA"],
+         "conference_phone": "+1-555-0100", "regions": ["Lane County", "Eugene"],
+         "feedback_url": "https://x.example/fix", "feedback_emails": ["a@x.example", "bad"]},
+        {"name": "Court Card", "slug": "q", "day": 2, "time": "19:00", "address": "1 Main St",
+         "city": "Eugene", "region": "Lane", "sub_region": "West", "types": "O,POA"},
+    ]), encoding="utf-8")
+    phone, court = parse_file(feed).records
+    assert phone.format == "online" and phone.online_phone == "+1-555-0100"
+    assert phone.regions == ("Lane County", "Eugene") and phone.proof_of_attendance is True
+    assert phone.feedback_url == "https://x.example/fix"
+    assert phone.feedback_emails == ("a@x.example",)
+    assert court.regions == ("Lane", "West") and court.format == "in_person"
+    # In Al-Anon's type list POA means "Parents of Alcoholics", not proof of attendance
+    assert all(r.proof_of_attendance is None
+               for r in parse_file(feed, fellowship="al-anon").records)
+    gamblers = parse_file(feed, fellowship="Gamblers Anonymous").records[0]
+    assert gamblers.topics == ("gambling",)
+    assert parse_file(feed, fellowship="oa").records[0].topics == ("eating-disorders",)

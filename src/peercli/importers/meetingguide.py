@@ -121,10 +121,46 @@ FELLOWSHIPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "na": (("drug-recovery",), ()),
     "ca": (("drug-recovery",), ()),
     "al-anon": (("family-members",), ("family-members",)),
+    # The rest of the 12 Step Meeting List plugin's programs (its tsml_programs keys).
+    "aca": (("family-members", "trauma"), ()),
+    "cma": (("drug-recovery",), ()),
+    "coda": (("recovery-general",), ()),
+    "cea-how": (("eating-disorders",), ()),
+    "da": (("recovery-general",), ()),
+    "daa": (("drug-recovery",), ()),
+    "ea": (("recovery-general",), ()),
+    "eda": (("eating-disorders",), ()),
+    "ga": (("gambling",), ()),
+    "ha": (("drug-recovery",), ()),
+    "ma": (("drug-recovery",), ()),
+    "oa": (("eating-disorders",), ()),
+    "pal": (("family-members",), ("family-members",)),
+    "rca": (("recovery-general",), ()),
+    "rd": (("drug-recovery", "mindfulness"), ()),
+    "rr": (("drug-recovery", "mindfulness"), ()),
+    "sa": (("recovery-general",), ()),
+    "saa": (("recovery-general",), ()),
+    "sca": (("recovery-general",), ()),
+    "slaa": (("recovery-general",), ()),
+    "sg": (("peer-support-general",), ()),
+    "sia": (("sexual-violence", "trauma"), ()),
+    "ua": (("recovery-general",), ()),
+    "va": (("recovery-general",), ()),
 }
 _FELLOWSHIP_ALIASES = {
     "alcoholics anonymous": "aa", "narcotics anonymous": "na", "cocaine anonymous": "ca",
     "alanon": "al-anon", "al anon": "al-anon", "alateen": "al-anon",
+    "adult children of alcoholics": "aca", "crystal meth anonymous": "cma",
+    "co-dependents anonymous": "coda", "codependents anonymous": "coda",
+    "debtors anonymous": "da", "drug addicts anonymous": "daa", "emotions anonymous": "ea",
+    "eating disorders anonymous": "eda", "gamblers anonymous": "ga", "heroin anonymous": "ha",
+    "marijuana anonymous": "ma", "overeaters anonymous": "oa",
+    "parents of addicted loved ones": "pal", "recovering couples anonymous": "rca",
+    "recovery dharma": "rd", "refuge recovery": "rr", "sexaholics anonymous": "sa",
+    "sex addicts anonymous": "saa", "sexual compulsives anonymous": "sca",
+    "sex and love addicts anonymous": "slaa", "support groups": "sg",
+    "survivors of incest anonymous": "sia", "underearners anonymous": "ua",
+    "violence anonymous": "va",
 }
 
 
@@ -227,7 +263,8 @@ class EntryConverter:
         approximate = str(entry.get("approximate", "")).casefold() in ("yes", "true", "1")
 
         online_url = _text(entry.get("conference_url"))
-        online = bool(online_url) or "ONL" in codeset
+        dial_in = _text(entry.get("conference_phone"))
+        online = bool(online_url) or bool(dial_in) or "ONL" in codeset
         closed_location = "TC" in codeset
         physical = bool(street) and not closed_location and not approximate
         status = "active"
@@ -296,7 +333,27 @@ class EntryConverter:
             website=_text(entry.get("website")) or _text(entry.get("url")),
             notes=notes,
             status=status,
+            online_phone=dial_in,
+            regions=_regions(entry),
+            # POA is "proof of attendance" in the spec, but Al-Anon's list uses it for "Parents
+            # of Alcoholics": there it is an audience word, not a signed attendance sheet.
+            proof_of_attendance=True if "POA" in codeset and self.fellowship != "al-anon"
+            else None,
+            feedback_url=_text(entry.get("feedback_url")),
+            feedback_emails=_emails(entry.get("feedback_emails")),
         )
+
+
+def _regions(entry: dict[str, Any]) -> tuple[str, ...]:
+    """The entry's regions, broadest first: ``regions`` (a list) or ``region`` + ``sub_region``."""
+    value = entry.get("regions")
+    items = value if isinstance(value, list) else [entry.get("region"), entry.get("sub_region")]
+    return tuple(dict.fromkeys(t for t in (_text(i) for i in items) if t))
+
+
+def _emails(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else str(value or "").replace(";", ",").split(",")
+    return tuple(dict.fromkeys(t for t in (_text(i) for i in items) if t and "@" in t))
 
 
 def _raw(entry: dict[str, Any]) -> dict[str, str]:
@@ -443,6 +500,7 @@ TSML_COLUMNS = {
     "conferenceurl": "conference_url", "conferenceurlnotes": "conference_url_notes",
     "slug": "slug", "id": "id", "latitude": "latitude", "longitude": "longitude",
     "attendanceoption": "attendance_option",
+    "conferencephone": "conference_phone", "region": "region", "subregion": "sub_region",
 }
 _TSML_MARKERS = {"types", "location", "slug", "region", "subregion", "locationnotes",
                  "groupnotes", "conferenceurl", "district", "group", "conferencephone"}
