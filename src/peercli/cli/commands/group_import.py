@@ -180,7 +180,8 @@ def import_(
         "--retire-missing", help="Mark this source's groups that are not in the file inactive.")
     ] = False,
     fellowship: Annotated[str | None, typer.Option(
-        "--fellowship", help="For Meeting Guide feeds: aa, na, ca or al-anon, which sets the "
+        "--fellowship", help="For Meeting Guide feeds: aa, na, al-anon, ga, oa... (any 12 Step "
+                             "Meeting List program), which sets the "
                              "groups' topic (default: guessed from the file name, else aa).")
     ] = None,
     formats: Annotated[Path | None, typer.Option(
