@@ -213,7 +213,7 @@ def _refresh_one(conn: Any, row: Any, moment: Any, force: bool) -> dict[str, Any
         fetch_bmlt_formats(conn, name, row["location"], fetched)
         formats = fetched.formats_path
         notes = list(fetched.notes)
-    stream = _open_stream(file, fmt, name, None, ",", options.get("fellowship"), formats,
+    stream = _open_stream(file, fmt, name, None, "", options.get("fellowship"), formats,
                           options.get("taxonomy"))
     summary = import_records(conn, stream, source=name, retire_missing=True)
     result = summary.to_dict()
