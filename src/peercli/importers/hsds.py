@@ -30,20 +30,13 @@ import io
 import json
 import re
 import zipfile
-from collections import defaultdict
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from peercli.importers import values as V
 from peercli.importers.records import (
-    GroupRecord,
     ImportFileError,
-    Item,
     ProgressCallback,
     RecordStream,
-    RowError,
 )
 from peercli.importers.textio import MAX_FILE_BYTES, DecodedLines, file_stem, iter_csv_rows
 
@@ -65,7 +58,7 @@ TABLES = {
     "phone": "phones.csv",
 }
 
-Row = dict[str, Any]
+Row = dict[str, Any]  # a table row: lower-case column -> value, plus "_line"
 
 
 class Package:
@@ -225,54 +218,6 @@ def open_records(path: Path, options: ImportOptions) -> RecordStream:
     return filter_taxonomy_v3(path, stream, options.taxonomy, max_bytes=options.max_bytes)
 
 
-_OFFSET = re.compile(r"^(\d{1,2}:\d{2}(?::\d{2})?)\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
-
-
-def _timezone(value: str) -> str | None:
-    """HSDS timezone: a UTC offset number (whole hours) or an IANA name; ValueError otherwise."""
-    text = value.strip()
-    if not text:
-        return None
-    if "/" in text or text.upper() == "UTC":
-        return text
-    try:
-        hours = float(text)
-    except ValueError:
-        raise ValueError(f"time zone '{text}' is not a UTC offset or IANA name") from None
-    if hours != int(hours) or not -12 <= hours <= 14:
-        raise ValueError(f"time zone offset '{text}' is not a whole hour between -12 and 14")
-    n = int(hours)
-    return "UTC" if n == 0 else f"Etc/GMT{'-' if n > 0 else '+'}{abs(n)}"  # POSIX sign is inverted
-
-
-def _split_time(text: str) -> tuple[str, str | None]:
-    """"09:00-05:00" -> ("09:00", "-05:00"); "09:00:00Z" -> ("09:00:00", None)."""
-    m = _OFFSET.match(text.strip())
-    if not m:
-        return text, None
-    offset = m.group(2)
-    if offset is None or offset.upper() == "Z":
-        return m.group(1), None
-    return m.group(1), offset
-
-
-def _offset_zone(offset: str) -> str | None:
-    m = re.match(r"([+-])(\d{2}):?(\d{2})", offset)
-    if not m or m.group(3) != "00":
-        return None
-    hours = int(m.group(2))
-    if hours == 0:
-        return "UTC"
-    return f"Etc/GMT{'+' if m.group(1) == '-' else '-'}{hours}"
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()[:10]) if text.strip() else None
-    except ValueError:
-        return None
-
-
 def open_hsds(
     path: Path,
     *,
@@ -281,8 +226,6 @@ def open_hsds(
     max_bytes: int = MAX_FILE_BYTES,
 ) -> RecordStream:
     """A ``RecordStream`` over an HSDS 3.0 data package (folder or zip)."""
-    from peercli.core import schedule
-
     path = Path(path)
     if not path.exists():
         raise ImportFileError(f"file not found: {path}")
@@ -290,214 +233,9 @@ def open_hsds(
     services_file, services = pkg.table("service")
     if not pkg.has("service"):
         raise ImportFileError(f"{path.name}: the data package has no services table (services.csv)")
+    from peercli.importers.hsds_services import ServiceReader, TableIndex
 
-    orgs = {r.get("id"): r for r in pkg.table("organization")[1]}
-    locations = {r.get("id"): r for r in pkg.table("location")[1]}
-    addresses: dict[str, list[Row]] = defaultdict(list)
-    for r in pkg.table("address")[1]:
-        addresses[r.get("location_id", "")].append(r)
-    sal_by_service: dict[str, list[Row]] = defaultdict(list)
-    sal_service: dict[str, str] = {}
-    for r in pkg.table("service_at_location")[1]:
-        sal_by_service[r.get("service_id", "")].append(r)
-        sal_service[r.get("id", "")] = r.get("service_id", "")
-    schedules_file, schedule_rows = pkg.table("schedule")
-    schedules: dict[str, list[Row]] = defaultdict(list)
-    for r in schedule_rows:
-        sid = r.get("service_id") or sal_service.get(r.get("service_at_location_id", ""), "")
-        if sid:
-            schedules[sid].append(r)
-    languages: dict[str, list[Row]] = defaultdict(list)
-    for r in pkg.table("language")[1]:
-        for key in ("service_id", "location_id"):
-            if r.get(key):
-                languages[r[key]].append(r)
-    access: dict[str, list[Row]] = defaultdict(list)
-    for r in pkg.table("accessibility")[1]:
-        access[r.get("location_id", "")].append(r)
-    terms = {r.get("id"): r.get("name") or r.get("code") or "" for r in pkg.table("taxonomy_term")[1]}
-    term_ids: dict[str, list[str]] = defaultdict(list)
-    for r in pkg.table("attribute")[1]:
-        if r.get("link_id") and r.get("taxonomy_term_id"):
-            term_ids[r["link_id"]].append(r["taxonomy_term_id"])
-    phones: dict[str, str] = {}
-    for r in pkg.table("phone")[1]:
-        number = (r.get("number") or "").strip().strip('"').strip()
-        if not number:
-            continue
-        for key in ("service_id", "service_at_location_id", "location_id", "organization_id"):
-            if r.get(key):
-                phones.setdefault(f"{key}:{r[key]}", number)
-
-    src = source or f"hsds:{file_stem(path)}"
-    topic_reader = V.TopicReader()
-    stream: RecordStream
-
-    def warn(line: int, message: str) -> None:
-        stream.warn(line, f"{services_file} line {line}: {message}")
-
-    def meetings_for(service_id: str) -> tuple[tuple[Any, ...], str | None]:
-        found: list[Any] = []
-        for r in schedules.get(service_id, []):
-            where = f"{schedules_file} line {r['_line']}"
-            ignored = [k for k in ("byweekno", "bymonthday", "byyearday", "count") if r.get(k)]
-            if ignored:
-                stream.warn(r["_line"], f"{where}: {', '.join(ignored)} not supported; ignored")
-            freq, byday = r.get("freq", ""), r.get("byday", "")
-            try:
-                if not freq and not byday:
-                    text = r.get("description", "")
-                    if not text:
-                        return (), f"{where}: the schedule has no freq, byday or description"
-                    found.extend(schedule.parse_schedule(text))
-                    continue
-                opens, off1 = _split_time(r.get("opens_at", ""))
-                closes, _ = _split_time(r.get("closes_at", ""))
-                tz = None
-                try:
-                    tz = _timezone(r.get("timezone", ""))
-                except ValueError as exc:
-                    stream.warn(r["_line"], f"{where}: {exc}; ignored")
-                if tz is None and off1:
-                    tz = _offset_zone(off1)
-                found.append(schedule.meeting_from_rrule_parts(
-                    freq or "WEEKLY", r.get("interval"), byday, opens, closes or None,
-                    dtstart=_date(r.get("dtstart", "")), until=_date(r.get("until", "")),
-                    timezone=tz,
-                ))
-            except ValueError as exc:
-                return (), f"{where}: {exc}"
-        return tuple(dict.fromkeys(found)), None
-
-    def build(svc: Row) -> Item:
-        line = svc["_line"]
-        sid = svc.get("id", "")
-        name = svc.get("name", "")
-        if not sid:
-            return RowError(line, f"{services_file} line {line}: the service has no id", _raw(svc))
-        if not name:
-            return RowError(line, f"{services_file} line {line}: missing name", _raw(svc))
-        meetings, error = meetings_for(sid)
-        if error:
-            return RowError(line, f"{services_file} line {line}: {error}", _raw(svc))
-        if not meetings:
-            return RowError(
-                line,
-                f"{services_file} line {line}: the service has no schedule (no row in "
-                f"{schedules_file} for it)",
-                _raw(svc),
-            )
-        locs = [locations[s["location_id"]] for s in sal_by_service.get(sid, [])
-                if s.get("location_id") in locations]
-        physical = [loc for loc in locs if (loc.get("location_type") or "physical") != "virtual"]
-        virtual = [loc for loc in locs if loc.get("location_type") == "virtual"]
-        place = physical[0] if physical else (locs[0] if locs else None)
-        address = city = postal = None
-        latitude = longitude = None
-        if place is not None:
-            addrs = addresses.get(place.get("id", ""), [])
-            addr = next((a for a in addrs if a.get("address_type") == "physical"),
-                        addrs[0] if addrs else None)
-            if addr is not None:
-                street = ", ".join(p for p in (addr.get("address_1"), addr.get("address_2")) if p)
-                address, city = street or None, addr.get("city") or None
-                postal = addr.get("postal_code") or None
-            if place.get("latitude") and place.get("longitude"):
-                try:
-                    latitude = V.parse_coordinate(place["latitude"], "latitude")
-                    longitude = V.parse_coordinate(place["longitude"], "longitude")
-                except ValueError as exc:
-                    latitude = longitude = None
-                    warn(line, f"location {place.get('id')}: {exc}; coordinates ignored")
-        online_url = next((loc.get("url") for loc in virtual if loc.get("url")), None) or next(
-            (loc.get("url") for loc in physical if loc.get("url")), None)
-        has_physical = bool(physical) and place is not None and (address or latitude is not None)
-        if online_url or virtual:
-            fmt = "hybrid" if has_physical else "online"
-        else:
-            fmt = "in_person"
-
-        langs: dict[str, None] = {}
-        acc: dict[str, None] = {}
-        for r in languages.get(sid, []) + [r for loc in locs
-                                           for r in languages.get(loc.get("id", ""), [])]:
-            text = r.get("code") or r.get("name") or ""
-            if not text:
-                continue
-            try:
-                codes, signed = V.parse_languages(text)
-            except ValueError:
-                try:
-                    codes, signed = V.parse_languages(r.get("name") or "")
-                except ValueError as exc:
-                    warn(line, f"{exc}; ignored")
-                    continue
-            langs.update(dict.fromkeys(codes))
-            if signed:
-                acc["asl"] = None
-        for loc in locs:
-            for r in access.get(loc.get("id", ""), []):
-                text = " ".join(p for p in (r.get("description"), r.get("details")) if p)
-                acc.update(dict.fromkeys(V.parse_accessibility(text)[0]))
-
-        topic_names = [terms[t] for t in term_ids.get(sid, []) if terms.get(t)]
-        topics, unknown = topic_reader.normalize(topic_names)
-        status_text = svc.get("status", "")
-        try:
-            status = V.parse_status(status_text) or "active"
-        except ValueError:
-            status = "inactive" if status_text.casefold() == "defunct" else "active"
-            if status_text.casefold() != "defunct":
-                warn(line, f"unknown status '{status_text}'; read as active")
-        org = orgs.get(svc.get("organization_id"), {})
-        phone = None
-        for key in [f"service_id:{sid}"] + [
-            f"service_at_location_id:{s.get('id')}" for s in sal_by_service.get(sid, [])
-        ] + [f"location_id:{loc.get('id')}" for loc in locs] + [
-            f"organization_id:{svc.get('organization_id')}"
-        ]:
-            if key in phones:
-                phone = phones[key]
-                break
-        audience = V.parse_audience(svc.get("eligibility_description", ""))[0] if svc.get(
-            "eligibility_description") else ()
-        return GroupRecord(
-            source=src,
-            source_key=sid,
-            name=name,
-            organization=org.get("name") or None,
-            description=svc.get("description") or None,
-            topics=topics,
-            unknown_topics=unknown,
-            meetings=meetings,
-            format=fmt,
-            address=address,
-            city=city,
-            postal_code=postal,
-            latitude=latitude,
-            longitude=longitude,
-            online_url=online_url,
-            languages=tuple(langs),
-            facilitation=None,
-            audience=audience,
-            accessibility=tuple(acc),
-            open_to_newcomers=None,
-            cost=svc.get("fees_description") or None,
-            phone=phone,
-            email=svc.get("email") or org.get("email") or None,
-            website=svc.get("url") or org.get("website") or None,
-            notes=svc.get("alert") or None,
-            status=status,
-            last_verified=_date(svc.get("assured_date", "")),
-        )
-
-    def items() -> Iterator[tuple[int, Item]]:
-        for svc in services:
-            yield svc["_line"], build(svc)
-
-    stream = RecordStream("hsds", src, items(), progress=progress)
-    return stream
-
-
-def _raw(row: Row) -> dict[str, str]:
-    return {k: str(v) for k, v in row.items() if k != "_line"}
+    reader = ServiceReader(TableIndex.of(pkg, services_file), source or f"hsds:{file_stem(path)}")
+    items = ((svc["_line"], reader.build(svc)) for svc in services)
+    reader.stream = RecordStream("hsds", reader.source, items, progress=progress)
+    return reader.stream
