@@ -108,3 +108,14 @@ def test_restore_of_the_database_itself_through_a_link_is_refused(peer, two, db_
     os.link(db_path, link)
     result = peer("db", "restore", str(link), "--yes", ok=False)
     assert result.exit_code == 1 and "in use" in result.stderr
+
+
+def test_forget_reports_the_copies_peer_made_that_still_hold_the_person(peer, two, db_path):
+    made = Path(peer.json("db", "backup")["path"])  # holds Sam and Jo
+    peer("db", "restore", str(made), "--yes")  # keeps a before-restore copy (Sam and Jo)
+    aside = [p for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
+    jo = [c["id"] for c in peer.json("consumer", "list") if c["name"] == "Jo"][0]
+    data = peer.json("consumer", "forget", str(jo), "--yes")
+    assert sorted(data["copies_still_holding"]) == sorted(str(p) for p in [made, *aside])
+    human = peer("consumer", "forget", "Sam", "--yes")
+    assert str(made) in human.stderr

@@ -451,3 +451,36 @@ def health_checks(db_path: Path, *, ask: Ask | None = None) -> list[Check]:
 
             secure_file(p)
     return checks
+
+
+def copies_holding(db_path: Path, consumer_id: int) -> list[Path]:
+    """Files peer itself made next to the database that may still hold consumer ``consumer_id``:
+    backups in ``backups/``, databases kept aside by a restore, staged copies of a killed
+    restore. A copy that cannot be read as plain SQLite (encrypted, damaged) is listed too:
+    it cannot be shown not to hold them. Read-only and immutable: nothing is written."""
+    from peercli.store.db import restore_leftovers
+
+    candidates = list(restore_leftovers(db_path))
+    folder = db_path.parent / "backups"
+    try:
+        candidates += sorted(p for p in folder.iterdir() if p.is_file()
+                             and not p.name.endswith(("-journal", "-wal", "-shm")))
+    except OSError:
+        pass
+    found: list[Path] = []
+    for path in candidates:
+        try:
+            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error:
+            found.append(path)
+            continue
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            row = conn.execute("SELECT 1 FROM consumers WHERE id = ?", (consumer_id,)).fetchone()
+            if row is not None:
+                found.append(path)
+        except sqlite3.Error:
+            found.append(path)
+        finally:
+            conn.close()
+    return found

@@ -71,13 +71,21 @@ def forget(
                        "This cannot be undone (older backups still hold them)."):
             raise PeerError("nothing was erased")
     result = forget_consumer(conn, row["id"])
+    from peercli.store.backup import copies_holding
+
+    copies = copies_holding(runtime.RUNTIME.db_path, result.consumer_id)
     if as_json:
         print_json({"consumer_id": result.consumer_id, "deleted": result.deleted,
-                    "wal_cleared": result.wal_cleared})
+                    "wal_cleared": result.wal_cleared,
+                    "copies_still_holding": [str(p) for p in copies]})
     else:
         total = sum(result.deleted.values())
         success(f"Erased consumer #{result.consumer_id} ({total} records)")
-        warn("existing backups and exports still contain this person; delete or re-make them")
+        if copies:
+            warn(f"{len(copies)} file(s) peer made still hold this person (delete them, or keep "
+                 "them as safely as the database): " + ", ".join(str(p) for p in copies))
+        warn("exports, and backups kept elsewhere, still contain this person; delete or "
+             "re-make them")
     if not result.wal_cleared:
         warn("another peer process kept the write-ahead log open, so erased pages may remain in "
              "it until the next erase or backup; close other peer windows and run "
