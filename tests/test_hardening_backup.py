@@ -114,7 +114,7 @@ def test_forget_reports_the_copies_peer_made_that_still_hold_the_person(peer, tw
     made = Path(peer.json("db", "backup")["path"])  # holds Sam and Jo
     peer("db", "restore", str(made), "--yes")  # keeps a before-restore copy (Sam and Jo)
     aside = [p for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
-    jo = [c["id"] for c in peer.json("consumer", "list") if c["name"] == "Jo"][0]
+    jo = next(c["id"] for c in peer.json("consumer", "list") if c["name"] == "Jo")
     data = peer.json("consumer", "forget", str(jo), "--yes")
     assert sorted(data["copies_still_holding"]) == sorted(str(p) for p in [made, *aside])
     human = peer("consumer", "forget", "Sam", "--yes")
