@@ -97,6 +97,8 @@ def test_consent_expiring_in_the_past_is_refused(peer, sam):
 def test_unknown_access_need_is_noted_and_synonyms_read(peer, sam):
     result = peer("consumer", "add", "Lee", "--access", "wheelchiar, sign language")
     assert "wheelchiar" in result.stderr and "not a known access need" in result.stderr
+    noted = peer.json("consumer", "add", "Lee Two", "--access", "wheelchiar")["warnings"]
+    assert [w["field"] for w in noted] == ["access"] and "wheelchiar" in noted[0]["message"]
     lee = peer.json("consumer", "show", "Lee")
     assert lee["access_needs"] == ["wheelchiar", "asl"]
     quiet = peer("consumer", "add", "Mo", "--access", "ramp")

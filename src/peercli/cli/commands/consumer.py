@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from peercli.cli.registry import add_command, add_group
 from peercli.cli.render import echo
 from peercli.core.errors import PeerError
 from peercli.core.vocab import CONSENT_KINDS
+
+if TYPE_CHECKING:
+    from peercli.core.contract import WarningDict
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -97,6 +100,13 @@ def _prompt_intake(values: Any, missing: list[str]) -> None:
             values.consent = ",".join(picked)
 
 
+def _warnings(changes: Any) -> list[WarningDict]:
+    """Every reading that was a guess or a note, for human output and --json alike."""
+    out: list[WarningDict] = [{"field": "available", "message": w} for w in changes.warnings]
+    out += [{"field": "access", "message": n.removeprefix("--access: ")} for n in changes.notes]
+    return out
+
+
 def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> None:
     from peercli.cli.render import success, warn
     from peercli.core.availability import format_windows, window_from_dict
@@ -159,13 +169,11 @@ def add(
     conn = runtime.conn()
     consumer_id = add_consumer(conn, changes, kinds)
     record = consumer_dict(conn, consumer_id)
-    record["warnings"] = [{"field": "available", "message": w} for w in changes.warnings]
+    record["warnings"] = _warnings(changes)
     if as_json:
         print_json(record)
     else:
         _echo_saved(record, unknown, "Added")
-        for message in changes.notes:
-            warn(message)
     if not kinds and not as_json:
         warn("no consent recorded yet: peer consumer consent "
              f"{consumer_id} grant store,contact,share")
@@ -208,13 +216,11 @@ def edit(
     if not changes.field_names():
         raise PeerError("nothing to change: give at least one flag, e.g. --interests or --every")
     record = edit_consumer(conn, row["id"], changes)
-    record["warnings"] = [{"field": "available", "message": w} for w in changes.warnings]
+    record["warnings"] = _warnings(changes)
     if as_json:
         print_json(record)
     else:
         _echo_saved(record, unknown, "Updated")
-        for message in changes.notes:
-            warn(message)
         if record["status"] == "archived":
             warn("this consumer is archived")
 
