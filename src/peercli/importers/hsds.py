@@ -38,7 +38,7 @@ from peercli.importers.records import (
     ProgressCallback,
     RecordStream,
 )
-from peercli.importers.textio import MAX_FILE_BYTES, DecodedLines, file_stem, iter_csv_rows
+from peercli.importers.textio import MAX_FILE_BYTES, file_stem, read_csv_table
 
 if TYPE_CHECKING:
     from peercli.importers.registry import ImportOptions, Sample
@@ -146,22 +146,8 @@ class Package:
         if opened is None:
             return self.paths[table], []
         f, rel = opened
-        rows: list[Row] = []
         with f:
-            csv_rows = iter_csv_rows(DecodedLines(f, name=rel))
-            header = next(csv_rows, None)
-            if header is None:
-                return rel, []
-            if header.fields is None:
-                raise ImportFileError(f"{rel} line {header.line}: {header.error}", line=header.line)
-            keys = [h.strip().lstrip("\ufeff").lower() for h in header.fields]
-            for r in csv_rows:
-                if r.fields is None:
-                    raise ImportFileError(f"{rel} line {r.line}: {r.error}", line=r.line)
-                row: Row = {k: _null(v) for k, v in zip(keys, r.fields, strict=False)}
-                row["_line"] = r.line
-                rows.append(row)
-        return rel, rows
+            return rel, read_csv_table(f, rel)
 
 
 def _inside_package(package: str, rel: str) -> str:
@@ -183,11 +169,6 @@ def _find_descriptor_dir(folder: Path) -> Path | None:
         if child.is_dir() and (child / "datapackage.json").is_file():
             return child
     return None
-
-
-def _null(value: str) -> str:
-    value = value.strip()
-    return "" if value.lower() == "null" else value
 
 
 def is_hsds(path: Path) -> bool:

@@ -39,7 +39,7 @@ from peercli.importers.records import (
     RowError,
     schedule_unknown,
 )
-from peercli.importers.textio import MAX_FILE_BYTES, DecodedLines, file_stem, iter_csv_rows
+from peercli.importers.textio import MAX_FILE_BYTES, file_stem, read_csv_table
 
 if TYPE_CHECKING:
     from peercli.importers.registry import ImportOptions, Sample
@@ -121,28 +121,8 @@ class _Files:
         return self._rows(name) if name in self.names else []
 
     def _rows(self, name: str) -> list[Row]:
-        rows: list[Row] = []
         with self._open(name) as f:
-            csv_rows = iter_csv_rows(DecodedLines(f, name=name))
-            header = next(csv_rows, None)
-            if header is None:
-                return rows
-            if header.fields is None:
-                raise ImportFileError(f"{name} line {header.line}: {header.error}",
-                                      line=header.line)
-            keys = [h.strip().lstrip("\ufeff").lower() for h in header.fields]
-            for r in csv_rows:
-                if r.fields is None:
-                    raise ImportFileError(f"{name} line {r.line}: {r.error}", line=r.line)
-                row: Row = {k: _null(v) for k, v in zip(keys, r.fields, strict=False)}
-                row["_line"] = r.line
-                rows.append(row)
-        return rows
-
-
-def _null(value: str) -> str:
-    value = value.strip()
-    return "" if value.lower() == "null" else value
+            return read_csv_table(f, name)
 
 
 def is_hsds_v1(path: Path) -> bool:

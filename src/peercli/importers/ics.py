@@ -50,7 +50,7 @@ from peercli.importers.records import (
     RowError,
     normalize_key_text,
 )
-from peercli.importers.textio import check_file, file_stem, open_binary
+from peercli.importers.textio import file_stem, read_listing
 
 if TYPE_CHECKING:
     from peercli.importers.registry import ImportOptions, Sample
@@ -327,12 +327,9 @@ def open_ics(
     import icalendar
 
     path = Path(path)
-    check_file(path, max_bytes=max_bytes)
-    with open_binary(path) as f:
-        data = f.read()
-    text = data.decode("utf-8", errors="replace")
+    text = read_listing(path, max_bytes=max_bytes)
     try:
-        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise ImportFileError(f"{path.name}: not a readable iCalendar file ({exc})") from None
     if not calendars:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from peercli.importers.records import ImportFileError
-from peercli.importers.textio import DecodedLines, check_file, open_binary
+from peercli.importers.textio import read_listing
 
 MAX_JSON_BYTES = 100 * 1024 * 1024
 
@@ -23,9 +23,7 @@ _JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s
 
 def read_json_text(path: Path, *, max_bytes: int = MAX_JSON_BYTES) -> str:
     """The file as text (size-checked, decoded like the CSV readers)."""
-    check_file(path, max_bytes=max_bytes)
-    with open_binary(path) as f:
-        return "".join(DecodedLines(f, name=path.name))
+    return read_listing(path, max_bytes=max_bytes)
 
 
 def loads_document(text: str, name: str) -> Any:

@@ -47,11 +47,9 @@ from peercli.importers.records import (
 from peercli.importers.textio import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
-    DecodedLines,
-    check_file,
+    Listing,
     file_stem,
-    iter_csv_rows,
-    open_binary,
+    read_listing,
 )
 
 if TYPE_CHECKING:
@@ -458,9 +456,7 @@ def open_meetingguide(
     from peercli.core import schedule
 
     path = Path(path)
-    check_file(path, max_bytes=max_bytes)
-    with open_binary(path) as f:
-        text = "".join(DecodedLines(f, name=path.name))
+    text = read_listing(path, max_bytes=max_bytes)
     stem = file_stem(path)
     fellow = normalize_fellowship(fellowship) if fellowship else guess_fellowship(stem)
     elements = iter_json_array(text, path.name)
@@ -536,18 +532,9 @@ def open_tsml_csv(
     from peercli.core import schedule
 
     path = Path(path)
-    check_file(path, max_bytes=max_bytes)
-    f = open_binary(path)
-    try:
-        rows = iter_csv_rows(DecodedLines(f, name=path.name), delimiter=delimiter,
-                             max_field=max_field)
-        header = next(rows, None)
-        if header is None or header.fields is None:
-            raise ImportFileError(f"{path.name}: cannot read a header row")
-        headers = tuple(h.strip().lstrip("\ufeff") for h in header.fields)
-    except BaseException:
-        f.close()
-        raise
+    listing = Listing(path, max_bytes=max_bytes)
+    fields, rows = listing.csv(delimiter=delimiter, max_field=max_field)
+    headers = tuple(h.strip().lstrip("\ufeff") for h in fields)
     index = {}
     for i, h in enumerate(headers):
         key = TSML_COLUMNS.get(header_key(h))
@@ -598,7 +585,7 @@ def open_tsml_csv(
                                     dict(zip(headers, row, strict=False)))
                 yield line, item
         finally:
-            f.close()
+            listing.close()
 
     stream = RecordStream("tsml-csv", source or f"meetingguide:{stem}", items(),
                           progress=progress, ignored_columns=ignored)

@@ -39,11 +39,8 @@ from peercli.importers.textio import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
     CsvRow,
-    DecodedLines,
-    check_file,
+    Listing,
     file_stem,
-    iter_csv_rows,
-    open_binary,
 )
 
 if TYPE_CHECKING:
@@ -529,20 +526,13 @@ def open_native(
     """A ``RecordStream`` over a native (or synonym-headed) CSV file. Header problems raise
     ``ImportFileError`` here; rows are read as the stream is iterated."""
     path = Path(path)
-    check_file(path, max_bytes=max_bytes)
-    f = open_binary(path)
+    listing = Listing(path, max_bytes=max_bytes)
+    fields, rows = listing.csv(delimiter=delimiter, max_field=max_field)
     try:
-        rows = iter_csv_rows(DecodedLines(f, name=path.name), delimiter=delimiter,
-                             max_field=max_field)
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError(f"{path.name} is empty: expected a header row and groups")
-        if header.fields is None:
-            raise ImportFileError(f"line {header.line}: {header.error}", line=header.line)
-        plan = plan_columns(header.fields, mapping)
+        plan = plan_columns(fields, mapping)
         require_columns(plan)
     except BaseException:
-        f.close()
+        listing.close()
         raise
     builder = RowBuilder(source or file_stem(path), plan, today or date.today())
     stream: RecordStream
@@ -555,7 +545,7 @@ def open_native(
                 else:
                     yield line, builder.build(line, row)
         finally:
-            f.close()
+            listing.close()
 
     stream = RecordStream("native", builder.source, items(), progress=progress,
                           ignored_columns=plan.ignored)

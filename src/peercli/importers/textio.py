@@ -6,6 +6,10 @@ is read as UTF-8 until its first non-ASCII line: if that line is valid UTF-8 the
 otherwise it is Windows-1252 from then on. A line that does not decode in the chosen encoding is
 an ``ImportFileError`` naming the line. Everything streams: memory stays bounded whatever the
 file size. Size caps: ``MAX_FILE_BYTES`` for a file, ``MAX_FIELD_CHARS`` for one CSV field.
+
+Every importer opens its file through ``Listing`` (or ``read_listing`` for a whole document), so
+the checks (exists, a regular file, under the size cap), the decoding and the wording of their
+errors are the same for every format.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from types import TracebackType
+from typing import Any, BinaryIO, Self
 
 from peercli.importers.records import ImportFileError
 
@@ -314,6 +319,89 @@ def sniff_delimiter(sample: str) -> str:
         if w and w[0] > best_width:
             best, best_width = d, w[0]
     return best
+
+
+class Listing:
+    """A listing file opened for reading: checked by ``check_file`` (exists, a regular file,
+    under ``max_bytes``), then decoded line by line by ``DecodedLines``.
+
+    ``lines`` streams the text; ``text()`` reads it whole; ``csv()`` reads it as CSV and checks
+    the header row. Close it when done (it is a context manager); a stream that reads it
+    lazily closes it when the stream ends.
+    """
+
+    def __init__(self, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        check_file(self.path, max_bytes=max_bytes)
+        self._f = open_binary(self.path)
+        try:
+            self.lines = DecodedLines(self._f, name=self.name)
+        except BaseException:
+            self._f.close()
+            raise
+
+    def text(self) -> str:
+        """The rest of the file as one string."""
+        return "".join(self.lines)
+
+    def csv(self, *, delimiter: str = ",",
+            max_field: int = MAX_FIELD_CHARS) -> tuple[list[str], Iterator[CsvRow]]:
+        """(header fields, the records after the header). An empty file or an unreadable
+        header row is an ``ImportFileError`` (and the file is closed)."""
+        try:
+            rows = iter_csv_rows(self.lines, delimiter=delimiter, max_field=max_field)
+            header = next(rows, None)
+            if header is None:
+                raise ImportFileError(f"{self.name} is empty: expected a header row and groups")
+            if header.fields is None:
+                raise ImportFileError(f"line {header.line}: {header.error}", line=header.line)
+        except BaseException:
+            self.close()
+            raise
+        return header.fields, rows
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def read_listing(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """A whole listing file as text (checked and decoded as ``Listing`` does)."""
+    with Listing(path, max_bytes=max_bytes) as listing:
+        return listing.text()
+
+
+def read_csv_table(f: BinaryIO, name: str) -> list[dict[str, Any]]:
+    """A CSV table of a data package (HSDS) as rows: lower-case column -> stripped value
+    ("null" read as empty), plus ``_line``. An empty file is no rows; an unreadable record is
+    an ``ImportFileError`` naming the file and line (a package is read whole or not at all)."""
+    rows: list[dict[str, Any]] = []
+    csv_rows = iter_csv_rows(DecodedLines(f, name=name))
+    header = next(csv_rows, None)
+    if header is None:
+        return rows
+    if header.fields is None:
+        raise ImportFileError(f"{name} line {header.line}: {header.error}", line=header.line)
+    keys = [h.strip().lstrip("\ufeff").lower() for h in header.fields]
+    for r in csv_rows:
+        if r.fields is None:
+            raise ImportFileError(f"{name} line {r.line}: {r.error}", line=r.line)
+        row: dict[str, Any] = {k: _null(v) for k, v in zip(keys, r.fields, strict=False)}
+        row["_line"] = r.line
+        rows.append(row)
+    return rows
+
+
+def _null(value: str) -> str:
+    value = value.strip()
+    return "" if value.lower() == "null" else value
 
 
 def open_binary(path: Path) -> BinaryIO:
