@@ -120,6 +120,7 @@ class MatchDict(TypedDict):
     stale: bool  # listing not verified for longer than the freshness limit
     ruled_out_by: str | None  # near misses only: the one thing that rules the group out
     change: str | None  # near misses only: the change to the record that would open it
+    proof_of_attendance: bool | None  # the listing signs attendance slips; None: not said
 
 
 class ConsumerMatchDict(TypedDict):
@@ -292,4 +293,5 @@ def match_dict(match: Match) -> MatchDict:
         "stale": match.stale,
         "ruled_out_by": match.ruled_out_by,
         "change": match.change,
+        "proof_of_attendance": g.proof_of_attendance,
     }

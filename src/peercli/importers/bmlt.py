@@ -80,6 +80,19 @@ WORLD_NAMES = {
 _HANDLED = {"OPEN", "CLOSED", "BEG", "VM", "HYBR", "TC", "LANG"} | set(AUDIENCE) | set(ACCESS)
 _HHMM = re.compile(r"^\s*(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?\s*$")
 DEFAULT_DURATION = 60
+# BMLT has no world_id for "we sign court cards": servers that offer it add their own format.
+_POA_NAME = re.compile(r"proof of attendance|court\s*(?:card|slip|paper|sheet)|attendance\s*"
+                       r"(?:card|slip|sheet|verification)s?\s*(?:signed|available)|sign(?:s|ed)?"
+                       r"\s+(?:court|attendance)", re.IGNORECASE)
+
+
+def signs_attendance(formats: list[Format]) -> bool | None:
+    """True when one of the meeting's formats says it signs attendance slips, else None (a
+    BMLT listing never says it does not)."""
+    for f in formats:
+        if f.key.upper() == "POA" or _POA_NAME.search(f.name):
+            return True
+    return None
 
 
 class Format:
@@ -331,6 +344,7 @@ class _Converter:
             accessibility=access, open_to_newcomers=newcomers,
             phone=text_of(m.get("contact_phone_1")), email=text_of(m.get("contact_email_1"))
             or text_of(m.get("email_contact")), notes=notes, status=status,
+            proof_of_attendance=signs_attendance(formats),
         )
 
 

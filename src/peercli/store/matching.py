@@ -136,7 +136,7 @@ class MeetingCache:
 _GROUP_COLUMNS = (
     "id, name, organization, format, languages, accessibility, audience, facilitation, open_to_newcomers, "
     "status, last_verified, updated_at, latitude, longitude, postal_code, address, city, "
-    "online_url"
+    "online_url, proof_of_attendance"
 )
 
 
@@ -192,6 +192,8 @@ def load_groups(
             updated=_date(r["updated_at"]), latitude=lat, longitude=lon,
             postal_code=r["postal_code"], address=r["address"], city=r["city"],
             online_url=r["online_url"],
+            proof_of_attendance=None if r["proof_of_attendance"] is None
+            else bool(r["proof_of_attendance"]),
         ))
     return out
 
@@ -328,6 +330,8 @@ def candidate_ids(
     params: list[Any] = list(formats)
     topic_where, topic_params = _topic_where(consumer, options, interests)
     where += topic_where
+    if options.proof_of_attendance:
+        where.append("g.proof_of_attendance = 1")
     params += topic_params
     sql = (
         f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched} "

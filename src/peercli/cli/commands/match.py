@@ -185,6 +185,11 @@ def match(
     any_topic: Annotated[bool, typer.Option(
         "--any-topic", help="Also show groups that share none of the person's interests.")
     ] = False,
+    proof_of_attendance: Annotated[bool, typer.Option(
+        "--proof-of-attendance", help="Only groups whose listing says they sign attendance "
+                                      "slips (court or programme requirements; Meeting Guide "
+                                      "POA, a BMLT format naming it).")
+    ] = False,
     explain: Annotated[str | None, typer.Option(
         "--explain", help="Show the whole score breakdown for one group (id or name), "
                           "including the filter that removed it.", show_default=False)] = None,
@@ -202,6 +207,8 @@ def match(
 
     if group is not None and consumer is not None:
         raise PeerError("give either a consumer (peer match Sam) or --group G, not both")
+    if group is not None and proof_of_attendance:
+        raise PeerError("--proof-of-attendance applies to peer match CONSUMER, not to --group")
     if group is None and consumer is None:
         raise PeerError("missing CONSUMER: peer match Sam (or peer match --group G to rank "
                         "people for a group)")
@@ -213,7 +220,8 @@ def match(
                            vocabulary=vocabulary, relations=load_topic_relations(),
                            include_current=include_current,
                            stale_after_days=round(stale_after * 365 / 12),
-                           max_km=within if within is not None else DEFAULT_MAX_KM)
+                           max_km=within if within is not None else DEFAULT_MAX_KM,
+                           proof_of_attendance=proof_of_attendance)
     conn = runtime.conn()
     if group is not None:
         _group_match(conn, group, options, as_json)
@@ -349,6 +357,10 @@ def _profile_line(profile: ConsumerProfile) -> str:
 def _no_match(profile: ConsumerProfile, wanted: _Wanted) -> None:
     options = wanted.options
     hint = "" if options.any_topic else " Try --any-topic for groups on other topics."
+    if options.proof_of_attendance:
+        hint += (" Only groups whose listing says they sign attendance slips were considered "
+                 "(--proof-of-attendance): many groups sign when asked, so call the closest "
+                 "ones (peer match without the flag).")
     echo(f"Nothing is close either: topics, format, language, access needs, audience, distance "
          f"and free time all have to fit.{hint}", err=True)
 

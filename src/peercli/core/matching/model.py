@@ -147,6 +147,9 @@ class MatchOptions:
     stale_after_days: int = STALE_AFTER_DAYS
     max_km: float | None = DEFAULT_MAX_KM
     diversify: bool = True
+    #: --proof-of-attendance: only groups whose listing says they sign attendance slips (court
+    #: or programme requirements); a listing that does not say is not offered.
+    proof_of_attendance: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_current", dict(self.current))
@@ -199,6 +202,9 @@ class GroupProfile:
     address: str | None = None
     city: str | None = None
     online_url: str | None = None
+    #: the listing says the meeting signs attendance slips (True), says it does not (False), or
+    #: does not say (None)
+    proof_of_attendance: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ def _evaluate(f: Facts, filtered_by: str | None) -> Match:
         part = component.score(f)
         breakdown[component.name] = round(part.value, 4)
         reasons.extend(part.reasons)
+    if f.group.proof_of_attendance:
+        reasons.append(rules.PROOF_OF_ATTENDANCE_REASON)
     fit = f.schedule
     current = f.options.current_label(f.group.id)
     stale = rules.is_stale(f)

@@ -267,6 +267,19 @@ def _only_formats(f: Facts) -> str | None:
             f"{_join(_format_label(x) for x in allowed)}")
 
 
+#: The reason a group whose listing signs attendance slips gives (with or without the flag).
+PROOF_OF_ATTENDANCE_REASON = "signs attendance slips (proof of attendance)"
+
+
+def _proof_of_attendance(f: Facts) -> str | None:
+    if not f.options.proof_of_attendance or f.group.proof_of_attendance:
+        return None
+    if f.group.proof_of_attendance is False:
+        return "the listing says the group does not sign attendance slips (--proof-of-attendance)"
+    return ("the listing does not say the group signs attendance slips (--proof-of-attendance); "
+            "call to ask")
+
+
 #: In order: the first filter that removes a group names why.
 FILTERS: tuple[HardFilter, ...] = (
     HardFilter("status", _status, near=False),
@@ -279,6 +292,7 @@ FILTERS: tuple[HardFilter, ...] = (
     HardFilter("topics", _topics, near=False),
     HardFilter("only_topic", _only_topic, near=False),
     HardFilter("only_formats", _only_formats, near=False),
+    HardFilter("proof_of_attendance", _proof_of_attendance, near=False),
 )
 
 
