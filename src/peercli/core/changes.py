@@ -10,7 +10,12 @@ of ``CHANGE_KINDS``:
 - ``place``: the address changed, or the coordinates moved more than ``MOVE_METRES``;
 - ``online`` / ``in_person`` / ``hybrid``: the format it now has;
 - ``inactive`` / ``reopened``: now inactive (closed, temporarily closed) / active again;
-- ``renamed``.
+- ``renamed``;
+- ``notice``: the listing's notes gained a sentence about whether, where or how it meets
+  ("cancelled", "moved", "new location", "temporarily", "on hiatus", "now on Zoom", and the
+  Spanish "cancelada", "se mudó", "temporalmente"...). A note change without such a sentence
+  (a typo, a parking tip, a new contact name) is cosmetic: the group counts as updated, with no
+  change line and no alert. See ``notice_sentences``.
 
 Changes that touch a person with an open referral are the ones ``peer due`` reports (every
 kind but ``new``).
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 CHANGE_KINDS = ("new", "gone", "schedule", "place", "online", "in_person", "hybrid", "inactive",
-                "reopened", "renamed")
+                "reopened", "renamed", "notice")
 #: Kinds that a person referred to the group should hear about.
 ALERT_KINDS = frozenset(CHANGE_KINDS) - {"new"}
 MOVE_METRES = 150.0
@@ -43,6 +48,7 @@ class GroupState:
     latitude: float | None = None
     longitude: float | None = None
     meetings: tuple[Any, ...] = ()
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,54 @@ def diff_groups(before: GroupState, after: GroupState) -> list[Change]:
         else:
             out.append(Change("reopened", before.status, after.status,
                               f"{name} is active again"))
+    said = notice_sentences(before.notes, after.notes)
+    if said:
+        text = " ".join(said)
+        out.append(Change("notice", before.notes, after.notes,
+                          f"{name}: the listing now says \"{text}\""))
+    return out
+
+
+#: Words in a listing's notes that say whether, where or how the group meets (English and
+#: Spanish, matched on word starts, case and accents ignored).
+_NOTICE = re.compile(
+    r"\b(?:cancel+(?:ed|ing|s|ation)?|suspend|postpone|resched|relocat|moved?\b|moving|"
+    r"new (?:location|address|room|venue|place|time|day)|temporar|until further notice|"
+    r"on (?:hiatus|break|pause)|hiatus|paused?|no (?:longer|meeting|meetings)|not meet|"
+    r"will not|won'?t meet|(?:is|are|now|permanently|temporarily|building|church|hall|"
+    r"facility) closed|closed (?:until|through|indefinitely|permanently|temporarily|due|for "
+    r"(?!alcoholics|addicts|members|non)\w)|closing|(?:last|final) meeting|resum|"
+    r"now (?:meets|meeting|"
+    r"online|on zoom|virtual|in person|at|in)|zoom only|online only|merg|disband|"
+    r"cancelad|suspendid|se mud|se traslad|nueva (?:direcci|ubicaci|sala|hora)|temporalment|"
+    r"cerrad|ya no|no hay reuni|hasta nuevo aviso)",
+    re.IGNORECASE,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+NOTICE_MAX = 160
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def notice_sentences(before: str | None, after: str | None) -> list[str]:
+    """The sentences of ``after`` that speak of whether, where or how the group meets and
+    were not in ``before`` (compared ignoring case, accents, punctuation and spacing)."""
+    if not after:
+        return []
+    old = {_norm(_fold(s)) for s in _SENTENCE_SPLIT.split(before or "") if s.strip()}
+    out = []
+    for sentence in _SENTENCE_SPLIT.split(after):
+        sentence = " ".join(sentence.split())
+        if not sentence or _norm(_fold(sentence)) in old:
+            continue
+        if _NOTICE.search(_fold(sentence)):
+            out.append(sentence if len(sentence) <= NOTICE_MAX
+                       else sentence[:NOTICE_MAX - 1] + "…")
     return out
 
 

@@ -425,17 +425,18 @@ def _record_state(record: GroupRecord) -> Any:
     from peercli.core.changes import GroupState
 
     return GroupState(record.name, record.format, record.status, record.address, record.city,
-                      record.postal_code, record.latitude, record.longitude, record.meetings)
+                      record.postal_code, record.latitude, record.longitude, record.meetings,
+                      record.notes)
 
 
 def _stored_state(conn: sqlite3.Connection, group_id: int) -> Any:
     from peercli.core.changes import GroupState
 
     r = conn.execute(
-        "SELECT name, format, status, address, city, postal_code, latitude, longitude "
+        "SELECT name, format, status, address, city, postal_code, latitude, longitude, notes "
         "FROM groups WHERE id = ?", (group_id,)).fetchone()
     return GroupState(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-                      tuple(group_meetings(conn, group_id)))
+                      tuple(group_meetings(conn, group_id)), r[8])
 
 
 def _names(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
