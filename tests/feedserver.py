@@ -4,7 +4,9 @@ Routes: ``/feeds/<name>`` serves ``server.files[name]`` (bytes) with an ETag (sh
 and Last-Modified, answering 304 to a matching If-None-Match; ``/missing`` 404; ``/moved/<name>``
 302 to ``/feeds/<name>``; ``/loop`` redirects to itself; ``/slow`` waits ``slow_seconds`` before
 answering; ``/truncated`` promises 1,000 bytes and sends 100; ``/huge`` declares 50 MB + 1;
-``/huge-stream`` streams 51 MB without a length. ``server.hits`` counts requests per path and
+``/huge-stream`` streams 51 MB without a length. ``/main_server/client_interface/json/`` is a
+BMLT server: ``?switcher=GetSearchResults...`` serves ``files["GetSearchResults"]`` and
+``?switcher=GetFormats...`` ``files["GetFormats"]`` (404 when absent). ``server.hits`` counts requests per path and
 ``server.conditional`` the requests that carried a validator.
 """
 
@@ -59,6 +61,14 @@ class FeedServer:
                     self.end_headers()
                     self.wfile.write(body)
                     return None
+                if path == "/main_server/client_interface/json/":
+                    query = self.path.partition("?")[2]
+                    switcher = next((p.split("=", 1)[1] for p in query.split("&")
+                                     if p.startswith("switcher=")), "")
+                    body = owner.files.get(switcher)
+                    if body is None:
+                        return self._plain(404, b"no such switcher")
+                    return self._plain(200, body)
                 if path == "/missing":
                     return self._plain(404, b"not here")
                 if path.startswith("/moved/"):

@@ -316,3 +316,20 @@ def test_meeting_guide_dial_in_poa_regions_feedback_and_fellowships(tmp_path):
     gamblers = parse_file(feed, fellowship="Gamblers Anonymous").records[0]
     assert gamblers.topics == ("gambling",)
     assert parse_file(feed, fellowship="oa").records[0].topics == ("eating-disorders",)
+
+
+def test_hsds_30_tabular_taxonomy_reads_the_terms_table(peer):
+    # taxonomies.csv lists the taxonomies; the codes are in taxonomy_terms.csv, linked through
+    # attributes: ACT-PEER is on three services, ACT-F(AM) on one, nothing on ZZZ
+    keep = peer.json("group", "import", str(FIX / "hsds"), "--taxonomy", "ACT-PEER")
+    assert keep["inserted"] == 3
+    assert any("1 service(s) not under taxonomy ACT-PEER" in w["message"]
+               for w in keep["warnings"])
+    names = sorted(g["name"] for g in peer.json("group", "list"))
+    assert names == ["Family Support Group", "First Saturday Peer Wellness Workshop",
+                     "Young Adult Peer Circle"]
+    by_name = peer.json("group", "import", str(FIX / "hsds"), "--taxonomy",
+                        "bereavement support", "--source", "b", "--dry-run")
+    assert by_name["inserted"] == 1  # a term's name works as well as its code
+    none = peer.json("group", "import", str(FIX / "hsds"), "--taxonomy", "ZZZ", "--source", "z")
+    assert none["inserted"] == 0 and none["rows_read"] == 0

@@ -121,13 +121,42 @@ def test_offline_refresh_uses_the_cached_copy_and_says_how_old(peer, server, mon
 
 
 def test_bmlt_url_fetches_getformats_from_the_same_server(peer, server):
-    server.files["search.json"] = (FIX / "bmlt" / "search-array.json").read_bytes()
-    server.files["formats.json"] = (FIX / "bmlt" / "formats.json").read_bytes()
-    # the server answers GetFormats at the same root
-    root = server.url("/feeds/x/client_interface/json/?switcher=GetSearchResults")
-    assert root  # (a URL of the BMLT shape is needed for the GetFormats fetch)
-    result = peer.json("group", "import", server.url("/feeds/search.json"), "--format", "bmlt")
-    assert result["inserted"] == 10
+    # a server whose own codes differ from the stock English keys: "FEM" is women (world W),
+    # "SILLA" wheelchair (WCHR); the answer itself carries no formats list
+    meetings = [
+        {"id_bigint": "1", "meeting_name": "Mujeres en Recuperación", "weekday_tinyint": "3",
+         "start_time": "19:00:00", "duration_time": "01:30:00", "formats": "FEM,SILLA",
+         "location_street": "5 Calle Sol", "location_municipality": "Riverton"},
+        {"id_bigint": "2", "meeting_name": "Just for Today", "weekday_tinyint": "4",
+         "start_time": "12:00:00", "duration_time": "01:00:00", "formats": "W",
+         "location_street": "9 Oak St", "location_municipality": "Riverton"}]
+    formats = [
+        {"key_string": "FEM", "name_string": "Mujeres", "world_id": "W", "id": "40"},
+        {"key_string": "SILLA", "name_string": "Silla de ruedas", "world_id": "WCHR",
+         "id": "41"},
+        {"key_string": "W", "name_string": "Welcome", "world_id": "", "id": "42"}]
+    server.files["GetSearchResults"] = json.dumps(meetings).encode()
+    server.files["GetFormats"] = json.dumps(formats).encode()
+    url = server.url("/main_server/client_interface/json/?switcher=GetSearchResults"
+                     "&services=1&recursive=1")
+    result = peer.json("group", "import", url, "--source", "na-area")
+    assert result["inserted"] == 2 and result["format"] == "bmlt"
+    assert not any("stock" in w["message"] for w in result["warnings"])
+    assert any(p.startswith("/main_server/client_interface/json/?switcher=GetFormats")
+               for p in server.hits)
+    groups = {g["name"]: g for g in peer.json("group", "list")}
+    mujeres = groups["Mujeres en Recuperación"]
+    assert mujeres["audience"] == ["women"] and mujeres["accessibility"] == ["wheelchair"]
+    # "W" is this server's own "Welcome" format, not the stock Women code
+    assert groups["Just for Today"]["audience"] == []
+
+    # GetFormats down: the import still works, by the stock keys, and says so
+    del server.files["GetFormats"]
+    server.files["GetSearchResults"] = json.dumps(meetings[1:]).encode()
+    again = peer.json("group", "import", url, "--source", "na-area-2")
+    notes = " ".join(w["message"] for w in again["warnings"])
+    assert again["inserted"] == 1
+    assert "GetFormats" in notes
 
 
 def test_fetch_errors_are_one_line_and_write_nothing(peer, server, query):

@@ -428,6 +428,19 @@ def _marker(meetings: list[Any]) -> str:
     return "id_bigint"
 
 
+def carries_formats(path: Path) -> bool:
+    """Whether a GetSearchResults answer brings its own formats list (``{"meetings": [...],
+    "formats": [...]}``). Every meeting has a "formats" key (its codes), so the text alone does
+    not tell; an unreadable file says False (the import then reports what is wrong)."""
+    from peercli.importers.jsondoc import read_document
+
+    try:
+        doc, _ = read_document(Path(path))
+    except (ImportFileError, OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and bool(_formats_from(doc))
+
+
 def formats_url(search_url: str) -> str | None:
     """The GetFormats URL of the server a GetSearchResults URL points at (same root, JSON,
     every format), or None when the URL is not a BMLT client_interface URL."""

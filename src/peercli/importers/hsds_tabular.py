@@ -356,12 +356,16 @@ def filter_taxonomy_v3(path: Path, stream: RecordStream, taxonomy: str, *,
     ``attributes``) whose code starts with ``taxonomy``."""
     prefix = check_taxonomy(taxonomy) or ""
     files = _Files(Path(path), max_bytes)
-    terms = {r.get("id"): r for r in files.table("taxonomy")[1]}
+    # 3.0 terms are taxonomy_terms.csv (taxonomies.csv lists the taxonomies themselves)
+    term_rows = (files.table_named("taxonomy_terms.csv") or files.table_named("taxonomy_term.csv")
+                 or files.table("taxonomy")[1])
+    terms = {r.get("id"): r for r in term_rows}
     codes: dict[str, list[str]] = defaultdict(list)
     for r in files.table_named("attributes.csv"):
         term = terms.get(r.get("taxonomy_term_id"), {})
         codes[r.get("link_id", "")].extend(
-            [str(term.get("code") or ""), str(term.get("id") or ""), str(r.get("value") or "")])
+            [str(term.get("code") or ""), str(term.get("id") or ""), str(term.get("name") or ""),
+             str(r.get("value") or "")])
     wrapped: RecordStream
 
     def items() -> Iterator[tuple[int, Item]]:

@@ -49,10 +49,10 @@ def bmlt_formats_for(file: Path, fmt: str | None, source: str | None, url: str,
 
     if fmt != "bmlt" and detect_format(file) != "bmlt":
         return None
-    from peercli.importers.jsondoc import read_json_text
+    from peercli.importers.bmlt import carries_formats
     from peercli.store.sources import fetch_bmlt_formats
 
-    if '"formats"' in read_json_text(file)[:200_000]:
+    if carries_formats(file):
         return None
     fetch_bmlt_formats(runtime.conn(), (source or "").strip(), url, fetched)
     path: Path | None = fetched.formats_path
