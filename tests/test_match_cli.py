@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -183,20 +182,6 @@ def test_no_prompt_off_a_terminal(peer, sample, query):
     add(peer, "Sam", "--interests", "grief", "--available", "Tue evening", "--consent", "all")
     peer("match", "Sam")
     assert query("SELECT count(*) AS n FROM referrals")[0]["n"] == 0
-
-
-def test_demo_runs_on_a_throwaway_database_and_never_touches_peer_db(peer, db_path):
-    result = peer("demo", "--json")
-    data = json.loads(result.stdout)
-    assert not db_path.exists()
-    assert data["db"] != str(db_path) and Path(data["db"]).exists()
-    assert data["matches"][0]["name"] == "Tuesday Grief Circle"
-    assert data["import"]["inserted"] >= 40 and data["import"]["errors"] == []
-    assert data["consumer"]["interests"] == ["grief"]
-    shutil.rmtree(Path(data["db"]).parent)
-    human = peer("demo", "--no-keep")
-    assert "Tuesday Grief Circle" in human.stdout
-    assert "was deleted" in human.stderr and not db_path.exists()
 
 
 @pytest.mark.parametrize("interests", ["grief", "anxiety, art", "AA, walking", "bipolar"])

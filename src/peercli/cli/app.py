@@ -27,9 +27,11 @@ class PeerGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return load_command(cmd_name) if cmd_name in COMMANDS else None
 
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, help_line) for name, (_, help_line) in COMMANDS.items()])
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from peercli.cli.helptext import format_help
+
+        format_help(self, ctx, formatter,
+                    commands=[(name, help_line) for name, (_, help_line) in COMMANDS.items()])
 
     def invoke(self, ctx: Any) -> Any:
         from peercli.cli import runtime
@@ -73,7 +75,7 @@ class PeerGroup(TyperGroup):
 app = typer.Typer(
     cls=PeerGroup,
     name="peer",
-    help="peer: connect the people you support with peer support groups, and follow up.",
+    help="Connect the people you support with peer support groups, and follow up.",
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -105,7 +107,7 @@ def main_callback(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """peer: connect the people you support with peer support groups, and follow up."""
+    """Connect the people you support with peer support groups, and follow up."""
     from peercli.cli import runtime
 
     runtime.reset(db, no_input)
@@ -121,13 +123,13 @@ def main_callback(
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "consumer": (("consumer",), "Record the people you support."),
     "group": (("group",), "Import, browse and edit the directory of groups."),
-    "match": (("match",), "Rank groups for a consumer (or consumers for a group), with reasons."),
+    "match": (("match",), "Rank the groups that fit a person (or people for a group)."),
     "refer": (("match",), "Refer a consumer to groups (needs share consent)."),
     "referral": (("referral",), "Follow referrals through: list, show, update."),
     "checkin": (("checkin",), "Log a contact after a session or call; amend or show one."),
     "due": (("due",), "Who needs a follow-up today (or within --days)."),
     "timeline": (("timeline",), "One person's story so far, with the mood trend."),
-    "notes": (("notes",), "Service notes: print a month for review, sign, group sessions."),
+    "notes": (("notes",), "Service notes: a month for review, signing, group sessions."),
     "plan": (("plan",), "The person's recovery plan: goals in their words, steps, reviews."),
     "consent": (("consent",), "Releases of information per recipient and purpose; forms."),
     "handout": (("handout",), "A handout for the person: their groups, dates, map, contact."),
@@ -153,9 +155,11 @@ def load_command(name: str) -> Any:
         holder.callback()(lambda: None)  # a callback makes Typer build a group, always
         for module in COMMANDS[name][0]:
             import_module(f".commands.{module}", __package__).register(holder)
+        from peercli.cli.helptext import use_peer_help
+
         group = typer.main.get_command(holder)
         for cmd_name, cmd in group.commands.items():  # type: ignore[attr-defined]
-            _BUILT.setdefault(cmd_name, cmd)
+            _BUILT.setdefault(cmd_name, use_peer_help(cmd))
     return _BUILT[name]
 
 

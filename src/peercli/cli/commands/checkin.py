@@ -20,7 +20,8 @@ from peercli.core.errors import PeerError
 from peercli.core.vocab import CHECKIN_MODES, MARKED_ATTENDED_BY_CHECKIN, or_list
 
 CHECKIN_HELP = (
-    "Log a contact and when to follow up. 'peer checkin NAME [flags]' is short for "
+    "Log a contact and when to follow up; amend or show a saved one.\n\n"
+    "'peer checkin NAME [flags]' is short for "
     "'peer checkin log NAME [flags]'. Fix a saved check-in with 'peer checkin amend ID --reason ...' "
     "(the original is kept); see one with 'peer checkin show ID'. A consumer named like a "
     "sub-command (amend, show, log) is reached by id, or with 'peer checkin log NAME'."
@@ -261,8 +262,10 @@ def log(
         "--sign", help="Sign the note now (your name and credential from peer config).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Log a contact: mode, minutes, mood, attendance, a note, and the next follow-up; and the
-    service note's parts (place, service code, plan goal, intervention, response, next step).
+    """Log a contact and when to follow up next.
+
+    The contact: mode, minutes, mood, attendance and a note; and the service note's parts
+    (place, service code, plan goal, intervention, response, next step).
 
     On a terminal, asks for what the flags leave out (Enter accepts each default).
     """
@@ -384,7 +387,7 @@ def amend(
     barc10: Barc10Opt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Correct a saved check-in: adds an amendment and keeps the original (both are shown).
+    """Correct a saved check-in; the original is kept and both are shown.
 
     A signed note is locked: the amendment is a new version that needs its own signature."""
     from peercli.cli import runtime
@@ -429,7 +432,7 @@ def show(
     checkin_id: Annotated[str, typer.Argument(metavar="ID", help="The check-in's id.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show a check-in: the original, every amendment with its reason, and what counts now."""
+    """Show a check-in: the original, each amendment and why, and what counts now."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.checkins import checkin_history

@@ -10,8 +10,10 @@ import typer
 from peercli.cli.options import JsonOpt
 from peercli.core.errors import PeerError
 
-CONFIG_HELP = ("Programme settings: your name and credential (stamped on signed notes), service "
-               "codes, late-note and plan-review periods, consent policy.")
+CONFIG_HELP = ("Programme settings: your name and credential, codes, periods, policy.\n\n"
+               "Your name and credential are stamped on the notes you sign; also the service "
+               "codes, the late-note and plan-review periods and the consent policy. "
+               "'peer config' alone shows every setting.")
 app = typer.Typer(no_args_is_help=False, help=CONFIG_HELP)
 
 
@@ -58,7 +60,7 @@ def set_(
     value: Annotated[str, typer.Argument(help="Its value.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Set one setting, e.g. peer config set name "Ana Ruiz"; peer config set credential CPRS."""
+    """Set one setting (peer config lists them)."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.core.settings import parse_setting

@@ -13,8 +13,8 @@ import typer
 from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.core.errors import PeerError
 
-CONSENT_HELP = ("Releases of information per recipient and purpose: add one the person signed, "
-                "list, revoke, or print a form to sign.")
+CONSENT_HELP = ("Releases of information, per recipient and purpose.\n\n"
+                "Add one the person signed, list them, revoke one, or print a form to sign.")
 app = typer.Typer(no_args_is_help=True, help=CONSENT_HELP)
 DEFAULT_EXPIRY = "1y"
 
@@ -101,7 +101,7 @@ def add(
     = "today",
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a release the person signed: recipient, purpose, what may be shared, expiry."""
+    """Record a release the person signed: recipient, purpose, what, until when."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
     from peercli.core.plans import parse_review_day
@@ -173,7 +173,9 @@ def revoke(
     release_id: Annotated[str, typer.Argument(metavar="ID", help="The release's id.")],
     note: Annotated[str | None, typer.Option("--note", help="How it was revoked (kept).")] = None,
 ) -> None:
-    """Revoke a release (the person may, at any time); the release and its history are kept."""
+    """Revoke a release (the person may, at any time).
+
+    The release and its history are kept."""
     from peercli.cli import runtime
     from peercli.cli.render import success
     from peercli.core.ids import parse_id
@@ -207,8 +209,9 @@ def form(
         show_default=False)] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Print a release form to sign (HTML that prints cleanly). Record it once signed with
-    peer consent add."""
+    """Write a release form to print and sign (HTML that prints cleanly).
+
+    Once it is signed, record it with peer consent add."""
     from peercli.cli import runtime
     from peercli.cli.documents import release_form_html
     from peercli.core import consent

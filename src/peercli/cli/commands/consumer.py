@@ -145,7 +145,9 @@ def add(
     contact_preference: ContactPrefOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a person you support. On a terminal, asks for what the flags leave out."""
+    """Record a person you support.
+
+    On a terminal, asks for what the flags leave out."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, warn
     from peercli.core.consumers import ConsumerFields, read_consent_kinds
@@ -199,7 +201,10 @@ def edit(
     contact_preference: ContactPrefOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a consumer's details. Only the flags given change; list flags replace the list."""
+    """Change a consumer's details.
+
+    Only the flags given change; a list flag (--interests, --available ...) replaces the
+    whole list."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, warn
     from peercli.core.consumers import ConsumerFields
@@ -262,7 +267,7 @@ def show(
     consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one consumer: details, free time, and current consent with when it was given."""
+    """Show one consumer: details, free time, and consent with when it was given."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.consumers import consent_history, consumer_dict
@@ -329,7 +334,9 @@ def archive(
     = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Archive a consumer (kept, but hidden from lists, matching and due). Asks, or --yes."""
+    """Archive a consumer: kept, but hidden from lists, matching and due.
+
+    Asks first, or --yes; --undo makes them active again."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.store.consumers import consumer_dict, set_status
@@ -369,7 +376,9 @@ def consent(
         "--expires", help="Date the consent lapses, YYYY-MM-DD.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Grant or revoke consent (store, contact, share); every change is kept in the history."""
+    """Grant or revoke consent (store, contact, share), or show its history.
+
+    Every change is kept in the history, with its note and expiry."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.core.consumers import read_consent_kinds, read_expires

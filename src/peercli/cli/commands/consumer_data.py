@@ -20,8 +20,10 @@ def export(
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print everything stored about one person as JSON: profile, interests, availability,
-    consent history, check-ins (with amendments), referrals with their history, attendance."""
+    """Print everything stored about one person as JSON.
+
+    Profile, interests, availability, consent history, check-ins (with amendments), referrals
+    with their history, attendance. -o FILE writes it to a private (0600) file instead."""
     import json
     from pathlib import Path
 
@@ -52,8 +54,10 @@ def forget(
     yes: YesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Erase a person completely: every record of theirs, and the freed space on disk, so the
-    database files no longer contain them. Leaves an audit line with the id only. Asks, or --yes."""
+    """Erase a person completely, for good.
+
+    Every record of theirs goes, and the freed space on disk, so the database files no longer
+    contain them. Leaves an audit line with the id only. Asks first, or --yes."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
     from peercli.core.errors import PeerError

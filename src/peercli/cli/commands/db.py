@@ -18,7 +18,9 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("path")
 def path() -> None:
-    """Print the path of the database in use (--db, then PEER_DB, then the data directory)."""
+    """Print the path of the database in use.
+
+    The first of: --db, PEER_DB, the data directory."""
     from peercli.cli.runtime import RUNTIME
 
     echo(str(RUNTIME.db_path))
@@ -31,8 +33,9 @@ def backup(
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy the database with SQLite's backup API (safe while peer runs), private (0600),
-    and verify the copy with an integrity check."""
+    """Back up the database to a private (0600) file and verify the copy.
+
+    Uses SQLite's backup API (safe while peer runs), then an integrity check of the copy."""
     from pathlib import Path
 
     from peercli.cli import runtime
@@ -57,8 +60,10 @@ def restore(
     yes: YesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Replace the database with a backup. The backup is checked first (SQLite, intact, a peer
-    database this peer can read); the current file is kept as peer.db.before-restore-<stamp>."""
+    """Replace the database with a backup, keeping the current one aside.
+
+    The backup is checked first (SQLite, intact, a peer database this peer can read); the
+    current file is kept as peer.db.before-restore-<stamp>. Asks first, or --yes."""
     from pathlib import Path
 
     from peercli.cli import runtime
@@ -108,8 +113,10 @@ def restore(
 
 @app.command("check")
 def check(as_json: JsonOpt = False) -> None:
-    """Check the database: integrity, foreign keys, schema version, file permissions, SQLite
-    version, journal mode. Exit 1 if anything is wrong."""
+    """Check the database's health; exit 1 if anything is wrong.
+
+    Integrity, foreign keys, schema version, file and folder permissions, encryption, SQLite
+    version, journal mode."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.backup import health_checks
@@ -224,10 +231,11 @@ def encrypt(
     keyring: KeyringOpt = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Encrypt the database in place with SQLCipher (needs 'peercli[encryption]'). The
-    passphrase comes from --new-key-file, PEER_NEW_PASSPHRASE, PEER_KEY_FILE, PEER_PASSPHRASE,
-    or is asked twice. The old file is kept until the encrypted copy is verified, then
-    overwritten and removed."""
+    """Encrypt the database in place with SQLCipher.
+
+    Needs 'peercli[encryption]'. The passphrase comes from --new-key-file,
+    PEER_NEW_PASSPHRASE, PEER_KEY_FILE, PEER_PASSPHRASE, or is asked twice. The old file is
+    kept until the encrypted copy is verified, then overwritten and removed."""
     from peercli.cli import runtime
     from peercli.core.errors import PeerError
     from peercli.store import cipher
@@ -250,9 +258,11 @@ def rekey(
     keyring: KeyringOpt = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change the passphrase of an encrypted database: the database is rewritten under the new
-    key (kill-safe, like encrypt). The new passphrase comes from --new-key-file,
-    PEER_NEW_PASSPHRASE, or is asked twice. Backups keep the passphrase they were made with."""
+    """Change the passphrase of an encrypted database.
+
+    The database is rewritten under the new key (kill-safe, like encrypt). The new passphrase
+    comes from --new-key-file, PEER_NEW_PASSPHRASE, or is asked twice. Backups keep the
+    passphrase they were made with."""
     from peercli.cli import runtime
     from peercli.core.errors import PeerError
     from peercli.store import cipher
@@ -270,8 +280,10 @@ def decrypt(
     yes: YesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Turn encryption off (to move the data to another tool): the database becomes a plain
-    SQLite file anyone with the disk can read. Asks, or --yes."""
+    """Turn encryption off: the database becomes a plain SQLite file.
+
+    For moving the data to another tool; anyone with the disk can then read it. Asks first,
+    or --yes."""
     from peercli.cli import runtime
     from peercli.core.errors import PeerError
     from peercli.store import cipher
@@ -292,8 +304,9 @@ def decrypt(
 
 @app.command("remember-key")
 def remember_key(as_json: JsonOpt = False) -> None:
-    """Keep the key of this encrypted database in the OS keyring (macOS Keychain, Windows
-    Credential Manager, Secret Service), so commands stop asking for the passphrase."""
+    """Keep this database's key in the OS keyring, so commands stop asking for it.
+
+    The keyring is macOS Keychain, Windows Credential Manager or Secret Service."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.core.errors import PeerError

@@ -1,72 +1,198 @@
-"""``peer demo``: the whole loop (import, add a person, match) on a throwaway database."""
+"""``peer demo``: the daily loop, run for real on a throwaway database.
+
+Each step is the real command, run in this process against a database in a new private
+temporary folder (never the user's: ``--db``, ``PEER_DB`` and any encryption key are set aside
+while it runs), under a one-line heading saying what a specialist would type. Between the check-in
+and ``peer due`` the county moves the group Sam was referred to, and ``peer group refresh``
+brings in the change, so ``peer due`` shows the alert. The folder is removed at the end unless
+``--keep``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
 from peercli.cli.render import echo
+from peercli.core.errors import PeerError
+
+SAMPLE_FILE = "groups.sample.csv"
+# The referred group's listing, before and after the county moves it (see _move_the_group).
+MOVED_FROM = "Tuesdays 6:30-8pm"
+MOVED_TO = "Wednesdays 6:30-8pm"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command of the loop: what it is for, and the words a specialist would type."""
+
+    title: str
+    argv: tuple[str, ...]
+
+    @property
+    def command_line(self) -> str:
+        import shlex
+
+        return "peer " + " ".join(shlex.quote(word) for word in self.argv)
+
+
+STEPS = (
+    Step("Import the county's group directory", ("group", "import", SAMPLE_FILE)),
+    Step("Add a person you support", (
+        "consumer", "add", "Sam Rivera", "--interests", "bereavement, walking",
+        "--available", "Tue evening, weekend mornings", "--formats", "in_person",
+        "--languages", "en", "--consent", "all", "--postal-code", "97401",
+        "--goal", "make friends")),
+    Step("Find groups that fit", ("match", "Sam")),
+    Step("Refer", ("refer", "Sam", "Tuesday Grief Circle", "--note", "will try Tuesday")),
+    Step("Log the call", (
+        "checkin", "Sam", "--mode", "phone", "--minutes", "25", "--mood", "3",
+        "--note", "Nervous about going", "--next", "next tuesday")),
+    Step("The county moves the group to Wednesdays; refresh the directory",
+         ("group", "refresh")),
+    Step("Who to call this week", ("due", "--days", "7")),
+    Step("Sam's story so far", ("timeline", "Sam")),
+    Step("The month's numbers", ("report",)),
+)
 
 
 def demo(
     keep: Annotated[bool, typer.Option(
-        "--keep/--no-keep", help="Keep the demo database so you can try more commands on it.")]
-    = True,
+        "--keep", help="Keep the demo database and print where it is, to try more commands on.")]
+    = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the whole loop on a throwaway database (never yours): import the sample groups, add a
-    sample person, match, refer, and show what to try next."""
+    """Run the daily loop on sample data, in a throwaway database (never yours).
+
+    Imports the bundled sample directory, adds a person, matches, refers, logs a check-in,
+    refreshes the directory after a referred group moves (the alert shows in peer due), then
+    the timeline and the month's report. Each step is the real command, under a heading
+    saying what you would type. The database is deleted at the end unless --keep."""
     import shutil
     import tempfile
-    from pathlib import Path
 
-    from peercli.cli.commands.matchview import render_matches
-    from peercli.cli.render import info, print_json
-    from peercli.core.contract import match_dict
-    from peercli.store.demo import run_demo
-
-    directory = Path(tempfile.mkdtemp(prefix="peer-demo-"))
-    db = directory / "peer.db"
+    folder = Path(tempfile.mkdtemp(prefix="peer-demo-"))
+    db = folder / "peer.db"
+    outputs: list[dict[str, Any]] = []
     try:
-        run = run_demo(db, None if as_json else info)
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    if not keep:
-        shutil.rmtree(directory, ignore_errors=True)
-    cid = run.consumer["id"]
-    top = run.matches[0].group.id if run.matches else None
+        _copy_sample(folder / SAMPLE_FILE)
+        with _demo_runtime(db), _in_folder(folder):
+            for number, step in enumerate(STEPS, 1):
+                if step.argv[:2] == ("group", "refresh"):
+                    _move_the_group(folder / SAMPLE_FILE)
+                if as_json:
+                    outputs.append({"title": step.title, "command": step.command_line,
+                                    "output": _run_for_json(step)})
+                else:
+                    echo(f"\n▸ {number}/{len(STEPS)} {step.title}: {step.command_line}")
+                    _run(step)
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
     if as_json:
-        print_json({"db": str(db), "import": run.import_result, "consumer": run.consumer,
-                    "matches": [match_dict(m) for m in run.matches], "top_group_id": top,
-                    "kept": keep})
-        return
-    info(f"peer match {cid}:")
-    render_matches(run.matches, f"Groups for #{cid} {run.consumer['name']}")
-    if not keep:
-        info(f"\nThe demo database was deleted ({db}).")
-        return
-    _next_steps(db, cid, top)
+        from peercli.cli.render import print_json
 
-
-def _next_steps(db: object, cid: int, gid: int | None) -> None:
+        print_json({"db": str(db), "kept": keep, "steps": outputs})
+        return
     import shlex
 
-    quoted = shlex.quote(str(db))
-    lines = [
-        f"\nThe demo database is {db} (yours was not touched). Try next:",
-        f"  peer --db {quoted} match {cid} --explain {gid}",
-        f"  peer --db {quoted} refer {cid} {gid} --note \"will try next week\"",
-        f"  peer --db {quoted} referral list",
-        f"  peer --db {quoted} match {cid} --near-misses --format online",
-        f"  peer --db {quoted} match --group {gid}",
-        f"  peer --db {quoted} group list",
-        "Then, for real: peer group import YOUR-DIRECTORY.csv and peer consumer add.",
-    ]
-    echo("\n".join(lines), err=True)
+    if keep:
+        echo(f"\nThe demo database is kept at {db} (yours was not touched). Try more on it:\n"
+             f"  peer --db {shlex.quote(str(db))} match Sam --near-misses\n"
+             f"  peer --db {shlex.quote(str(db))} referral list")
+    else:
+        echo("\nThe demo database was deleted (yours was not touched; --keep keeps it). "
+             "For real: peer group import YOUR-DIRECTORY.csv, then peer consumer add.")
+
+
+def _copy_sample(target: Path) -> None:
+    """The packaged sample directory, copied private (0600) into the demo folder."""
+    import os
+    from importlib.resources import files
+
+    data = files("peercli").joinpath("data", SAMPLE_FILE).read_bytes()
+    with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        out.write(data)
+
+
+def _move_the_group(path: Path) -> None:
+    """The county's next listing: the group Sam was referred to meets on Wednesdays now."""
+    text = path.read_text(encoding="utf-8")
+    if MOVED_FROM not in text:
+        raise PeerError(f"the demo's sample file no longer lists '{MOVED_FROM}'")
+    path.write_text(text.replace(MOVED_FROM, MOVED_TO, 1), encoding="utf-8")
+
+
+@contextmanager
+def _demo_runtime(db: Path) -> Iterator[None]:
+    """Point every step at the demo database, with no prompts and no encryption key (the
+    user's key is never read for the demo), and put things back afterwards."""
+    import os
+
+    from peercli.cli import runtime
+
+    saved_runtime = (runtime.RUNTIME.db, runtime.RUNTIME.no_input)
+    saved_env = {name: os.environ.pop(name) for name in ("PEER_KEY_FILE", "PEER_PASSPHRASE")
+                 if name in os.environ}
+    runtime.reset(str(db), True)
+    try:
+        yield
+    finally:
+        runtime.reset(*saved_runtime)
+        os.environ.update(saved_env)
+
+
+@contextmanager
+def _in_folder(folder: Path) -> Iterator[None]:
+    """Run the steps from the demo folder, so the import names the sample file plainly."""
+    import os
+
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _run(step: Step) -> None:
+    """Run one step's real command in this process; a step that fails stops the demo."""
+    import sys
+
+    from peercli.cli import runtime
+    from peercli.cli.app import load_command
+
+    command = load_command(step.argv[0])
+    try:
+        code = command.main(list(step.argv[1:]), prog_name=f"peer {step.argv[0]}",
+                            standalone_mode=False)
+    except typer.Exit as done:
+        code = done.exit_code
+    finally:
+        runtime.RUNTIME.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    if code not in (0, None):
+        raise PeerError(f"the demo stopped: `{step.command_line}` exited with {code}")
+
+
+def _run_for_json(step: Step) -> Any:
+    """The step's --json output, parsed (its messages for people are dropped)."""
+    import io
+    import json
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(io.StringIO()):
+        _run(Step(step.title, (*step.argv, "--json")))
+    return json.loads(out.getvalue())
 
 
 def register(root: typer.Typer) -> None:

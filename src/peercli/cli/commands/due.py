@@ -16,7 +16,10 @@ def due(
         "--days", help="Also list those due within N days (up to 3660).", min=0, max=3660)] = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who needs a follow-up: overdue and due today (most overdue first), with the reasons."""
+    """Who needs a follow-up: overdue and due today, most overdue first.
+
+    Each person once, with every reason: a follow-up date, a referral with no news, a note to
+    sign, a plan review, a group they were referred to that changed. --days N looks ahead."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.core.due import due_item_to_dict

@@ -124,7 +124,9 @@ def search(
     all_: Annotated[bool, typer.Option("--all", help="Include inactive groups.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Full-text search over group names, descriptions, organizations and topics, best first."""
+    """Search groups by words in their name, description, organization or topics.
+
+    Best matches first; --all includes inactive groups."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.clock import now

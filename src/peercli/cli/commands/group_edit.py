@@ -240,8 +240,10 @@ def edit(
     timezone: TimezoneOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a group's details; only the flags given change (list flags replace the list).
-    An edit to an imported group lasts until its listing changes in a later import."""
+    """Change a group's details; only the flags given change.
+
+    A list flag (--topics, --languages ...) replaces the whole list. An edit to an imported
+    group lasts until its listing changes in a later import."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, warn
     from peercli.store.clock import now
@@ -282,7 +284,9 @@ def retire(
     = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Mark a group inactive (kept for referral history; hidden from lists and matching)."""
+    """Mark a group inactive: hidden from lists and matching, kept for history.
+
+    Asks first, or --yes; --undo makes it active again."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.store.clock import now

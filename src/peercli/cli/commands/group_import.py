@@ -193,9 +193,11 @@ def import_(
                            "this, e.g. PN-8100 (AIRS support groups).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import a group directory from a file or a URL. All or nothing: a file with bad rows is
-    refused, with every bad row's line number and reason, unless --skip-invalid. A re-import
-    reports what changed per group; a URL is remembered as a source for peer group refresh."""
+    """Import a group directory from a file or a URL.
+
+    All or nothing: a file with bad rows is refused, with every bad row's line number and
+    reason, unless --skip-invalid. A re-import reports what changed per group; every import
+    is remembered as a source for peer group refresh."""
     from peercli.cli import runtime
     from peercli.cli.commands.group_sources import bmlt_formats_for, fetch_for_import, remember
     from peercli.store.groups import import_records

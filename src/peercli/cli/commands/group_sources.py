@@ -97,8 +97,10 @@ def render_changes(changes: list[dict[str, Any]], reimport: bool, shown: int = 2
 
 
 def sources(as_json: JsonOpt = False) -> None:
-    """List the directories imported so far: where each comes from (URL or file), its format,
-    how many groups, when it was last fetched and imported, and what changed last time."""
+    """List the directories imported so far, and what changed in each last time.
+
+    For each: where it comes from (URL or file), its format, how many groups, when it was last
+    fetched and imported."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, table
     from peercli.store.sources import list_sources
@@ -134,8 +136,11 @@ def refresh(
         "--force", help="Fetch and import even when the server says nothing changed.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Re-fetch (conditionally: an unchanged feed costs one short request) and re-import each
-    source, retiring groups its listing no longer has, and report what changed per group."""
+    """Re-fetch and re-import sources, and report what changed per group.
+
+    Conditional: an unchanged feed costs one short request (--force fetches anyway). Groups a
+    listing no longer has are retired. A change to a group someone has an open referral to
+    is listed in peer due until you act on it."""
     from peercli.cli import runtime
     from peercli.cli.render import error, print_json, success, warn
     from peercli.store.clock import now

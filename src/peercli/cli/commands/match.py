@@ -198,7 +198,10 @@ def match(
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Rank the groups that fit a person, with reasons and next meeting; then pick referrals."""
+    """Rank the groups that fit a person, with reasons and when each next meets.
+
+    On a terminal, pick the ones to refer. --near-misses adds what almost fits and why;
+    --explain G shows one group's whole score; --group G ranks the people a group would suit."""
     from peercli.cli import runtime
     from peercli.core.matching import MatchOptions
     from peercli.core.matching.model import DEFAULT_MAX_KM
@@ -384,7 +387,9 @@ def refer(
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Refer a person to groups: each becomes a tracked referral with today's score and reasons.
+    """Refer a person to one or more groups, each as a tracked referral.
+
+    Each referral keeps today's score and reasons.
 
     Consent: a release of information covering the group (or its organisation) is used when
     there is one, else the general share consent (unless the programme's consent-policy is

@@ -15,8 +15,9 @@ from typer.core import TyperGroup
 from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.core.errors import PeerError
 
-NOTES_HELP = ("Service notes: print a month's notes for review ('peer notes [NAME] --month "
-              "YYYY-MM'), sign them, list unsigned ones, record a group session.")
+NOTES_HELP = ("Service notes: print a month for review, sign, list unsigned ones.\n\n"
+              "'peer notes [NAME] --month YYYY-MM' is short for 'peer notes print'. "
+              "'peer notes group' records a group session.")
 
 
 class NotesGroup(TyperGroup):
@@ -49,8 +50,9 @@ def print_(
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """The month's notes as a printable document for supervisor review: every part, signature,
-    late flag, and both versions of amended notes."""
+    """Write a month's notes as a printable page for supervisor review.
+
+    Every part, signature, late flag, and both versions of amended notes."""
     from peercli.cli import runtime
     from peercli.cli.documents import notes_html
     from peercli.cli.output import document_path, write_document
@@ -100,8 +102,9 @@ def sign(
         metavar="ID...", help="Check-in ids (the newest version of each is signed).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Sign notes with your name and credential (peer config). A signed note is locked: later
-    changes are amendments, which need their own signature."""
+    """Sign notes with your name and credential (from peer config).
+
+    A signed note is locked: later changes are amendments, which need their own signature."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
     from peercli.core.ids import parse_id
@@ -144,7 +147,7 @@ def unsigned(
                                                    show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Notes waiting for your signature, oldest first, with the day each becomes late."""
+    """List notes waiting for your signature, oldest first, and when each is late."""
     from peercli.cli import runtime
     from peercli.cli.render import console, print_json
     from peercli.core.notes import business_days_between, signing_deadline
@@ -213,7 +216,9 @@ def group_session(
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a group session: one narrative, and a check-in (units, attendance) per attendee."""
+    """Record a group session: one narrative, one check-in per attendee.
+
+    Each attendee's check-in carries the units and, with --group, attendance."""
     from datetime import datetime, timedelta
 
     from peercli.cli import runtime

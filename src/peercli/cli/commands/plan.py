@@ -14,8 +14,9 @@ from typer.core import TyperGroup
 from peercli.cli.options import JsonOpt
 from peercli.core.errors import PeerError
 
-PLAN_HELP = ("The person's recovery plan: goals in their own words, steps, target dates, status "
-             "and reviews. 'peer plan NAME' shows it.")
+PLAN_HELP = ("The person's recovery plan: goals in their own words, steps, reviews.\n\n"
+             "Each goal and step has a target date and a status with its history. "
+             "'peer plan NAME' shows the plan.")
 
 
 class PlanGroup(TyperGroup):
@@ -120,7 +121,7 @@ def _print_plan(conn: Any, person: Any, as_json: bool) -> None:
 
 @app.command("show")
 def show(consumer: ConsumerArg, as_json: JsonOpt = False) -> None:
-    """Show the plan: goals with steps, status and targets, progress, and the next review."""
+    """Show the plan: goals and steps, status, targets, progress, next review."""
     conn, person = _person(consumer)
     _print_plan(conn, person, as_json)
 
@@ -202,7 +203,9 @@ def status(
     note: NoteOpt = None,
     target: TargetOpt = None,
 ) -> None:
-    """Set a goal's status (and optionally a new target date); the history keeps each change."""
+    """Set a goal's status, and optionally a new target date.
+
+    The history keeps each change."""
     from peercli.cli.render import info, success
     from peercli.core.plans import parse_goal_status
     from peercli.store.db import write
@@ -232,8 +235,9 @@ def reword(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The goal in the person's new words.")],
     target: TargetOpt = None,
 ) -> None:
-    """The person says the goal differently now: the old goal becomes 'changed' and a new goal
-    carries the new words (both kept)."""
+    """Reword a goal as the person says it now; the old words are kept.
+
+    The old goal becomes 'changed' and a new goal carries the new words."""
     from peercli.cli.render import success
     from peercli.store.db import write
     from peercli.store.plans import add_goal, get_goal, update_goal

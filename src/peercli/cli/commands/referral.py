@@ -48,7 +48,7 @@ def list_(
         "--status", help=f"Only this status: {', '.join(REFERRAL_STATUSES)}.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List referrals, most recently changed first, with how long since the last change."""
+    """List referrals, most recently changed first, with the time since each."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, table
     from peercli.store.lookup import resolve
@@ -101,7 +101,9 @@ def show(
     referral: Annotated[str, typer.Argument(help="Referral id.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one referral: who, where, why, and every status change with its time and note."""
+    """Show one referral: who, where, why, and every status change.
+
+    Each change with its time and note."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.store.referrals import referral_dict
@@ -125,7 +127,9 @@ def update(
     = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record what happened with a referral. The same status again just adds the note."""
+    """Record what happened with a referral: a new status, with a note.
+
+    The same status again just adds the note."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
     from peercli.store.db import write

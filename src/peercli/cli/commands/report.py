@@ -98,7 +98,11 @@ def report(
         "--format", help="table (default), csv or json.")] = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """The numbers a programme reports: contacts, minutes, units, people, referrals, mood."""
+    """The numbers a programme reports: contacts, minutes, units, referrals.
+
+    Also people served, new people, mood change, notes signed, plan reviews and BARC-10, with
+    tables by service code, mode and referral status. --format csv or json for a
+    spreadsheet or a script."""
     from peercli.cli import runtime
     from peercli.core.reports import report_to_dict
     from peercli.store.reports import report_for
@@ -133,8 +137,10 @@ def calendar(
         "--output", "-o", help="The .ics file to write, or - for stdout.")],
     force: ForceOpt = False,
 ) -> None:
-    """Write an iCalendar (.ics) file of the meetings of a person's active referrals, ready to
-    add to a phone: recurring events with time zone and place or link."""
+    """Write a person's referred groups as an iCalendar (.ics) file for a phone.
+
+    The meetings of their active referrals, as recurring events with time zone and place or
+    link."""
     from datetime import UTC
     from pathlib import Path
 
@@ -179,8 +185,9 @@ def export(
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Export every table as CSV and JSON (plus groups.native.csv, which peer group import reads
-    back). Spreadsheet formulas are neutralised; every file is private (0600). Exports are
+    """Export every table as CSV and JSON.
+
+    Plus groups.native.csv, which peer group import reads back. Spreadsheet formulas are neutralised; every file is private (0600). Exports are
     plaintext, even from an encrypted database."""
     from pathlib import Path
 

@@ -15,7 +15,10 @@ def timeline(
     consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """The story so far: intake, consent, check-ins, referrals, attendance, and the mood trend."""
+    """One person's story so far, with the mood trend.
+
+    Intake, consent, check-ins, referrals, attendance and plan goals; the mood, WHO-5 and
+    BARC-10 trends and progress per goal."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.core.timeline import trend_to_dict
