@@ -20,10 +20,10 @@ import difflib
 import os
 import re
 import shlex
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [ROOT / "README.md", ROOT / "docs" / "notes-and-plans.md"]
@@ -48,21 +48,40 @@ def commands_of(body: str) -> list[str]:
 
 
 def run(command: str, env: dict[str, str]) -> str:
+    """Run one `$ peer ...` line in this process (as a fresh `peer` would run: the database is
+    opened anew and no key is kept) and return what a terminal would show."""
+    from typer.testing import CliRunner
+
+    from peercli.cli.app import app
+    from peercli.store import keys
+
     argv = shlex.split(command[2:].replace("\\\n", " "), comments=True)
     if not argv or argv[0] != "peer":
         raise SystemExit(f"only peer commands can run in an example: {command!r}")
-    proc = subprocess.run([sys.executable, "-m", "peercli", *argv[1:]], check=False, cwd=ROOT,
-                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=120)
-    return "\n".join(line.rstrip() for line in proc.stdout.rstrip("\n").splitlines())
+    keys._SESSION.clear()
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("PEER_")}
+    result = CliRunner().invoke(app, argv[1:], prog_name="peer", env={**unset, **env},
+                                terminal_width=80)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise SystemExit(f"{command!r} raised {result.exception!r}")
+    return "\n".join(line.rstrip() for line in result.output.rstrip("\n").splitlines())
 
 
 def environment(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PEER_")}
-    env.update(PEER_DB=str(home / "data" / "peer.db"), PEER_NOW=NOW, COLUMNS="80", LINES="24",
-               NO_COLOR="1", TERM="dumb", HOME=str(home), XDG_DATA_HOME=str(home / "data-home"),
-               XDG_CONFIG_HOME=str(home / "config"), TZ="America/Los_Angeles")
-    return env
+    """The per-block settings: a database and home of its own, the clock fixed."""
+    return {"PEER_DB": str(home / "data" / "peer.db"), "PEER_NOW": NOW, "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data-home"), "XDG_CONFIG_HOME": str(home / "config")}
+
+
+def pin_terminal() -> None:
+    """What every example shares: an 80-column terminal without colour, one time zone, run
+    from the repository root. Set once, before peer reads any of it."""
+    import time
+
+    os.environ.update(COLUMNS="80", LINES="24", NO_COLOR="1", TERM="dumb",
+                      TZ="America/Los_Angeles")
+    time.tzset()
+    os.chdir(ROOT)
 
 
 def regenerate(text: str, state: dict[str, Path]) -> str:
@@ -71,7 +90,7 @@ def regenerate(text: str, state: dict[str, Path]) -> str:
         if not body.startswith("$ peer"):
             return match.group(0)
         if match["marker"]:
-            state["home"] = Path(tempfile.mkdtemp(prefix="peer-example-"))
+            state["home"] = Path(tempfile.mkdtemp(dir=state["scratch"]))
         env = environment(state["home"])
         parts = []
         for command in commands_of(body):
@@ -82,23 +101,63 @@ def regenerate(text: str, state: dict[str, Path]) -> str:
     return BLOCK.sub(replace, text)
 
 
+def command_table() -> str:
+    """The README's command table, from the commands themselves: each command's usage, the
+    one-line summary of its help, and the first example its help shows."""
+    from peercli.cli.app import COMMANDS, load_command
+    from peercli.cli.helptext import EXAMPLES, argument_name, summary
+
+    rows = ["| Command | What it does | Example |", "|---|---|---|"]
+
+    def add(path: str, command: Any) -> None:
+        subs = getattr(command, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                add(f"{path} {name}", sub)
+            return
+        args = [argument_name(p) if p.required else f"[{argument_name(p)}]"
+                for p in command.params if p.param_type_name == "argument"]
+        args = [a + ("..." if p.nargs != 1 else "") for a, p in zip(
+            args, [p for p in command.params if p.param_type_name == "argument"], strict=True)]
+        usage = " ".join(["peer", path, *args])
+        example = re.sub(r"\\\n\s*", "", EXAMPLES[path][0])
+        cells = [f"`{usage}`", summary(command.help), f"`{example}`"]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+
+    for name in COMMANDS:
+        add(name, load_command(name))
+    return "\n".join(rows) + "\n"
+
+
+TABLE = re.compile(r"(<!-- commands: .*?-->\n).*?(<!-- /commands -->)", re.DOTALL)
+
+
 def main(argv: list[str]) -> int:
+    import shutil
+
     check = "--check" in argv
-    state = {"home": Path(tempfile.mkdtemp(prefix="peer-example-"))}
+    pin_terminal()
+    scratch = Path(tempfile.mkdtemp(prefix="peer-examples-"))
+    state = {"scratch": scratch, "home": Path(tempfile.mkdtemp(dir=scratch))}
     stale = []
-    for path in FILES:
-        old = path.read_text(encoding="utf-8")
-        new = regenerate(old, state)
-        if new == old:
-            continue
-        if check:
-            stale.append(path)
-            sys.stdout.writelines(difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True),
-                str(path.relative_to(ROOT)), f"{path.relative_to(ROOT)} (regenerated)"))
-        else:
-            path.write_text(new, encoding="utf-8")
-            print(f"updated {path.relative_to(ROOT)}")
+    try:
+        for path in FILES:
+            old = path.read_text(encoding="utf-8")
+            new = regenerate(old, state)
+            if path.name == "README.md":
+                new = TABLE.sub(lambda m: m[1] + command_table() + m[2], new)
+            if new == old:
+                continue
+            if check:
+                stale.append(path)
+                sys.stdout.writelines(difflib.unified_diff(
+                    old.splitlines(keepends=True), new.splitlines(keepends=True),
+                    str(path.relative_to(ROOT)), f"{path.relative_to(ROOT)} (regenerated)"))
+            else:
+                path.write_text(new, encoding="utf-8")
+                print(f"updated {path.relative_to(ROOT)}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if stale:
         print("\nexamples are stale: run `python scripts/readme_examples.py` and commit the result",
               file=sys.stderr)
