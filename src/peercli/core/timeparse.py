@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from peercli.core.errors import PeerError
 
@@ -71,13 +72,14 @@ PART_MERIDIEM: dict[str, str | None] = {
 # Spellings seen in real listings (folded: lower case, no accents). Two-letter forms are the
 # RRULE codes and common abbreviations; "we" only counts when written "WE" (see _day_word).
 _DAY_SPELLINGS: tuple[tuple[str, ...], ...] = (
-    ("monday", "mon", "mo", "mons", "lunes", "lun"),
-    ("tuesday", "tue", "tues", "tu", "tuesay", "martes", "mar"),
-    ("wednesday", "wed", "we", "weds", "wedn", "wednes", "miercoles", "mie", "mier", "mierc"),
-    ("thursday", "thu", "thur", "thurs", "thr", "th", "jueves", "jue", "juev"),
-    ("friday", "fri", "fr", "viernes", "vie", "vier"),
-    ("saturday", "sat", "sa", "sabado", "sabados", "sab"),
-    ("sunday", "sun", "su", "domingo", "domingos", "dom"),
+    ("monday", "mon", "mo", "mons", "lunes", "lun", "lundi"),
+    ("tuesday", "tue", "tues", "tu", "tuesay", "martes", "mar", "mardi"),
+    ("wednesday", "wed", "we", "weds", "wedn", "wednes", "miercoles", "mie", "mier", "mierc",
+     "mercredi"),
+    ("thursday", "thu", "thur", "thurs", "thr", "th", "jueves", "jue", "juev", "jeudi"),
+    ("friday", "fri", "fr", "viernes", "vie", "vier", "vendredi"),
+    ("saturday", "sat", "sa", "sabado", "sabados", "sab", "samedi"),
+    ("sunday", "sun", "su", "domingo", "domingos", "dom", "dimanche"),
 )
 _DAY_WORDS: dict[str, int] = {
     spelling: day for day, spellings in enumerate(_DAY_SPELLINGS) for spelling in spellings
@@ -116,7 +118,7 @@ _PART_WORDS: dict[str, str] = {
     "tonight": "evening",
     "night": "evening", "nights": "evening", "nite": "evening", "nites": "evening",
     "noche": "evening", "noches": "evening", "nighttime": "night", "overnight": "night",
-    "lunchtime": "lunchtime", "lunch": "lunchtime",
+    "lunchtime": "lunchtime", "lunch": "lunchtime", "aft": "afternoon", "arvo": "afternoon",
     "daytime": "daytime", "daytimes": "daytime",
     "am": "morning",
 }
@@ -229,6 +231,13 @@ class ClockTime:
     zero_padded: bool = False  # "09:00", "0930", "1830": plainly a 24-hour time
 
     @property
+    def twelve_like(self) -> bool:
+        """"10:00", "11:30", "12:15": two digits that read the same on a 12-hour clock, so an
+        am/pm written on the other end of a range applies to them too."""
+        return (self.meridiem is None and self.keyword is None and 10 <= self.hour <= 12
+                and re.fullmatch(r"1[0-2]\s?[:.h]\s?\d{2}", fold(self.text).strip()) is not None)
+
+    @property
     def ambiguous(self) -> bool:
         """True when am/pm is not settled by the time itself (a bare 1-12)."""
         return (
@@ -260,6 +269,7 @@ _ATOM = re.compile(
     |(?:(?P<h>\d{1,2})\s?[:.h]\s?(?P<m>\d+)(?::(?P<s>\d+))?|(?P<hhmm>\d{3,4})|(?P<bare>\d{1,2}))
      (?:\s*(?P<mer>[ap])\.?\s?m\.?|(?P<mer2>[ap])\.?|\s*(?P<hrs>hrs?|horas?|h)\.?)?
      (?:\s*o'?clock)?)
+    (?:\s?-?ish)?
     """
 )
 
@@ -363,6 +373,10 @@ def resolve_span(
     backwards range is never stretched into twelve hours or a whole day)."""
     if a.hour == 24 and a.meridiem is None:
         raise TimeTextError(a.text, "24:00 can only end a range")
+    if a.twelve_like and b.meridiem:  # "10:00-11:00 PM": the pm is both ends'
+        a = replace(a, zero_padded=False)
+    if b.twelve_like and a.meridiem:  # "10:00 PM - 11:00"
+        b = replace(b, zero_padded=False)
     guessed = False
     if (a.hour, a.minute, a.meridiem, a.keyword) == (b.hour, b.minute, b.meridiem, b.keyword):
         raise TimeTextError(fragment, "the start and the end are the same time; give the end "
@@ -382,10 +396,7 @@ def resolve_span(
     ):
         start = a.minutes("am")  # rule 6: "10-1", "9-5", "8-12"
     elif b.zero_padded or (b.meridiem is None and b.keyword is None and b.hour >= 13):
-        end = resolve_end(b.minutes())
-        start, guessed = resolve_clock(a)
-        if start >= end:
-            start = a.minutes("am")
+        start, guessed = _start_before(a, resolve_end(b.minutes()))
     else:
         start, guessed = resolve_clock(a)
     end = _first_after(b, start)
@@ -396,6 +407,16 @@ def resolve_span(
             "expected a range such as 18:00-20:00 within one day",
         )
     return start, end, guessed
+
+
+def _start_before(a: ClockTime, end: int) -> tuple[int, bool]:
+    """The reading of start `a` before a literal `end`: when only one of am/pm comes before it,
+    that one ("9:30-10:15" is 09:30, no guess); otherwise the rules (a guess by rule 7)."""
+    fits = [v for v in (a.minutes("am"), a.minutes("pm")) if v < end]
+    if len(fits) == 1:
+        return fits[0], False
+    start, guessed = resolve_clock(a)
+    return (start, guessed) if start < end or not fits else (fits[0], False)
 
 
 def resolve_range(a: ClockTime, b: ClockTime, fragment: str) -> tuple[int, int]:
@@ -424,6 +445,8 @@ class Token:
     start: int
     end: int
     value: object = None
+    #: How a doubtful spelling was read ("Wendesday" as Wednesday): a warning for the grammar.
+    note: str | None = None
 
 
 _TOKEN = re.compile(
@@ -436,7 +459,7 @@ _TOKEN = re.compile(
     |(?P<date>\d{4}-\d{2}-\d{2})
     |(?P<duration>
         (?:(?:for|por|durante)\s+(?:about\s+|approx\.?\s+|unas?\s+)?)?
-        (?:\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos|tres)
+        (?:\d+\s+1/2|\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos|tres)
         \s*-?\s*(?:hours?|hrs?|h|horas?|minutes?|mins?|minutos?)\b\.?(?:\s+long)?
         (?:\s+(?:and|y)\s+(?:a\s+)?half|\s+y\s+media)?)
     |(?P<interval>
@@ -455,18 +478,21 @@ _TOKEN = re.compile(
     |(?P<days>
         every\s*day\b | each\s+day\b | all\s+week\b | (?:7|seven)\s+days(?:\s+a\s+week)?\b
       | daily\b | nightly\b | (?:every|each)\s+(?:night|evening)\b | week\s*days?\b
-      | work\s*days?\b | week\s*nights?\b | week\s*ends?\b | weekend\s+days\b
+      | work\s*days?\b(?!\s+shift) | week\s*nights?\b | week\s*ends?\b | weekend\s+days\b
+      | wk\s*ends?\b | wknds?\b | wk\s*days?\b | wk\s*nights?\b | during\s+the\s+week\b
       | todos\s+los\s+dias\b | cada\s+dia\b | diari[oa](?:mente)?\b | a\s+diario\b
       | todas\s+las\s+noches\b | entre\s+semana\b | (?:los\s+)?fin(?:es)?\s+de\s+semana\b
       | dias\s+(?:de\s+semana|habiles|laborables)\b)
+    |(?P<season>school[\s-]+years?\b)
     |(?P<time>
-        (?:noon|midday|midnight|mediodia|medianoche)\b
+        (?:noon|midday|midnight|mediodia|medianoche)(?:-?ish)?\b
       | (?:\d{1,2}\s?[:.h]\s?\d{2}(?::\d{2})?|\d{3,4}|\d{1,2})
-        (?:\s*[ap]\.?\s?m\b\.?|[ap]\b\.?|\s*(?:hrs?|horas?)\b\.?)?(?:\s*o'?clock)?(?![\w:]))
+        (?:\s*[ap]\.?\s?m\b\.?|[ap]\b\.?|\s*(?:hrs?|horas?)\b\.?)?(?:\s*o'?clock)?(?:-?ish)?
+        (?![\w:]))
     |(?P<dash>-+|–|—|~|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill?\b|\bhasta\b)
-    |(?P<sep>,|&|\+|/|\band\b|\bor\b|\bplus\b|\by\b|\be\b|\bo\b)
+    |(?P<sep>,|&|\+|/|\band\b|\bor\b|\bplus\b|\by\b|\be\b|\bo\b|\bn\b)
     |(?P<stop>[.!?:](?=\s|$))
-    |(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*\.?)
+    |(?P<word>b4(?!\w)|[^\W\d_]+(?:['’][^\W\d_]+)*\.?)
     |(?P<junk>\d\w*|\S)
     """
 )
@@ -514,12 +540,16 @@ def _ordinal_value(text: str) -> int:
 
 def _days_value(t: str) -> tuple[frozenset[int], str | None]:
     t = re.sub(r"\s+", "", t)
+    if t.startswith("wk"):
+        t = "week" + t[2:]
+    if t.startswith("during"):
+        return WEEKDAYS, None
     if "night" in t or "evening" in t or "noches" in t:
         days = WEEKDAYS if t.startswith("week") else ALL_DAYS
         return days, "evening"
     if t.startswith(("weekday", "workday", "entresemana", "dias")):
         return WEEKDAYS, None
-    if t.startswith(("weekend", "fin", "losfin")):
+    if t.startswith(("weekend", "weeknd", "fin", "losfin")):
         return WEEKEND, None
     return ALL_DAYS, None
 
@@ -530,13 +560,16 @@ _UNITS_HOURS = ("hour", "hr", "h", "hora")
 def _duration_value(t: str) -> int | None:
     """Minutes of a duration ("90 minutes", "1.5 hrs", "an hour and a half"); None for "19 hrs",
     which is a 24-hour clock time."""
-    m = re.search(r"(\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos|tres)"
+    m = re.search(r"(\d+\s+1/2|\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos"
+                  r"|tres)"
                   r"\s*-?\s*(hours?|hrs?|h|horas?|minutes?|mins?|minutos?)", t)
     assert m is not None
     raw = m[1].replace(",", ".").replace(" ", "")
     words = {"a": 1.0, "an": 1.0, "one": 1.0, "un": 1.0, "una": 1.0, "two": 2.0, "dos": 2.0,
              "three": 3.0, "tres": 3.0, "media": 0.5}
-    if raw.startswith("half"):
+    if raw.endswith("1/2"):
+        amount = float(raw[:-3]) + 0.5
+    elif raw.startswith("half"):
         amount = 0.5
     elif "½" in raw:
         amount = float(raw.replace("½", "") or 0) + 0.5
@@ -592,58 +625,119 @@ def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens; a malformed clock time raises TimeTextError quoting it.
 
     Unknown words come out as kind "word" (and stray characters as "junk"): the grammar decides
-    whether they are allowed, so that it can quote them whole in its own error.
+    whether they are allowed, so that it can quote them whole in its own error. Vietnamese and
+    Chinese day names ("Thứ Hai", "星期一") and parts of the day ("buổi tối", "晚上") are read
+    first; the rest goes through the main pattern.
     """
+    return list(_tokenize_cached(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[Token, ...]:
     folded = fold(text)
     tokens: list[Token] = []
-    for m in _TOKEN.finditer(folded):
+    pos = 0
+    for fm in _FOREIGN.finditer(text):
+        _scan(text, folded, pos, fm.start(), tokens)
+        tokens.append(_foreign_token(fm))
+        pos = fm.end()
+    _scan(text, folded, pos, len(text), tokens)
+    return tuple(_post_pass(tokens))
+
+
+def _scan(text: str, folded: str, pos: int, endpos: int, tokens: list[Token]) -> None:
+    for m in _TOKEN.finditer(folded, pos, endpos):
         kind = m.lastgroup
         assert kind is not None
-        if kind == "ws":
-            continue
-        raw = text[m.start() : m.end()]
-        low = m.group()
-        value: object = None
-        if kind == "time":
-            value = read_clock(raw)
-        elif kind == "date":
-            try:
-                value = date.fromisoformat(raw)
-            except ValueError:
-                raise TimeTextError(raw, "expected a date such as 2027-01-15") from None
-        elif kind == "duration":
-            value = _duration_value(low)
-            if value is None:  # "19 hrs": a time
-                kind, value = "time", read_clock(raw)
-            elif value <= 0:
-                raise TimeTextError(raw, "a meeting lasts at least a minute")
-        elif kind == "interval":
-            value = _interval_value(low)
-        elif kind == "ordinal":
-            value = _ordinal_value(low)
-        elif kind == "days":
-            value = _days_value(low)
-        elif kind == "word":
-            kind, value = _classify_word(raw, low)
-            if kind == "skip":
-                continue
-            if kind == "letters":
-                assert isinstance(value, list)
-                for i, day in enumerate(value):
-                    tokens.append(Token("day", raw, m.start(), m.end(), day))
-                    if i < len(value) - 1:
-                        tokens.append(Token("sep", "", m.end(), m.end()))
-                continue
-        elif kind == "junk" and raw == ".":
+        if kind == "ws" or (kind == "junk" and m.group() == "."):
             continue  # "Tues." and "Mon. 6pm": a full stop after an abbreviation is harmless
+        raw = text[m.start() : m.end()]
+        if kind == "word":
+            _word_tokens(raw, m.group(), m.start(), m.end(), tokens)
+            continue
+        kind, value = _token_value(kind, raw, m.group())
         tokens.append(Token(kind, raw, m.start(), m.end(), value))
-    return _post_pass(tokens)
+
+
+def _token_value(kind: str, raw: str, low: str) -> tuple[str, object]:
+    if kind == "time":
+        return kind, read_clock(raw)
+    if kind == "date":
+        try:
+            return kind, date.fromisoformat(raw)
+        except ValueError:
+            raise TimeTextError(raw, "expected a date such as 2027-01-15") from None
+    if kind == "duration":
+        minutes = _duration_value(low)
+        if minutes is None:  # "19 hrs": a time
+            return "time", read_clock(raw)
+        if minutes <= 0:
+            raise TimeTextError(raw, "a meeting lasts at least a minute")
+        return kind, minutes
+    if kind == "interval":
+        return kind, _interval_value(low)
+    if kind == "ordinal":
+        return kind, _ordinal_value(low)
+    if kind == "days":
+        return kind, _days_value(low)
+    if kind == "season":
+        return kind, SCHOOL_YEAR
+    return kind, None
+
+
+def _word_tokens(raw: str, low: str, start: int, end: int, tokens: list[Token]) -> None:
+    kind, value = _classify_word(raw, low)
+    if kind == "skip":
+        return
+    if kind == "letters":
+        assert isinstance(value, list)
+        for i, day in enumerate(value):
+            tokens.append(Token("day", raw, start, end, day))
+            if i < len(value) - 1:
+                tokens.append(Token("sep", "", end, end))
+        return
+    note = None
+    if kind == "fuzzy":
+        assert isinstance(value, int)
+        kind, note = "day", f'read "{raw}" as {DAY_NAMES[value]}'
+    tokens.append(Token(kind, raw, start, end, value, note))
+
+
+_FOREIGN = re.compile(
+    r"(?i)(?P<vi>th[ứư]\s*(?:hai|ba|t[ưu]|n[ăa]m|s[áa]u|b[ảa]y|[2-7])(?!\w)|ch[ủu]\s*nh[ậa]t)"
+    r"|(?P<zh>(?:星期|周|週|礼拜|禮拜)[一二三四五六日天])|(?P<zhend>周末|週末)"
+    r"|(?P<part>晚上|早上|上午|下午|中午|buổi\s*(?:sáng|chiều|tối|trưa))"
+)
+_VI_DAYS = {"hai": 0, "2": 0, "ba": 1, "3": 1, "tu": 2, "4": 2, "nam": 3, "5": 3, "sau": 4,
+            "6": 4, "bay": 5, "7": 5}
+_ZH_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_FOREIGN_PARTS = {"晚上": "evening", "早上": "morning", "上午": "morning", "下午": "afternoon",
+                  "中午": "lunchtime", "sang": "morning", "chieu": "afternoon", "toi": "evening",
+                  "trua": "lunchtime"}
+#: "school year": September to May.
+SCHOOL_YEAR: tuple[int, ...] = (9, 10, 11, 12, 1, 2, 3, 4, 5)
+
+
+def _foreign_token(m: re.Match[str]) -> Token:
+    raw = m.group()
+    folded = fold(raw)
+    if m["vi"]:
+        day = 6 if folded.startswith("chu") else _VI_DAYS[re.sub(r"^thu\s*", "", folded)]
+        return Token("day", raw, m.start(), m.end(), day)
+    if m["zh"]:
+        return Token("day", raw, m.start(), m.end(), _ZH_DAYS[raw[-1]])
+    if m["zhend"]:
+        return Token("days", raw, m.start(), m.end(), (WEEKEND, None))
+    key = raw if raw in _FOREIGN_PARTS else folded.split()[-1]
+    return Token("part", raw, m.start(), m.end(), _FOREIGN_PARTS[key])
 
 
 def _classify_word(raw: str, low: str) -> tuple[str, object]:
     w = low.rstrip(".")
     if w in ("o", "clock"):
         return "skip", None
+    if w == "b4":
+        return "word", "before"
     day = _day_word(raw, low)
     if day is not None:
         return "day", day
@@ -657,11 +751,67 @@ def _classify_word(raw: str, low: str) -> tuple[str, object]:
         return "month", month
     if w in SEASONS or (w.endswith("s") and w[:-1] in SEASONS):
         return "season", SEASONS.get(w, SEASONS.get(w[:-1]))
+    fuzzy = _near_day_name(w)
+    if fuzzy is not None:
+        return "fuzzy", fuzzy
     return "word", w
+
+
+_ENGLISH_DAYS = tuple(name.lower() for name in DAY_NAMES)
+
+
+def _near_day_name(word: str) -> int | None:
+    """An English day name misspelt by one slip ("Wendesday", "thrusday", "tuesdy", "moday"):
+    one letter missing, added, changed, or two neighbours swapped. Only words that still look
+    like a day name (five letters or more, ending in "day"/"dy") are tried."""
+    w = word[:-1] if word.endswith("s") and len(word) > 6 else word
+    if len(w) < 5 or not w.endswith(("day", "dy")):
+        return None
+    hits = {day for day, name in enumerate(_ENGLISH_DAYS) if _one_slip(w, name)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
+            a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+_HOUR_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "una": 1, "dos": 2,
+               "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+               "diez": 10, "doce": 12}
+_BEFORE_HOUR = {"after", "before", "at", "from", "by", "around", "about", "past", "since",
+                "starting", "las", "la", "til", "till"}
+
+
+def _number_words(tokens: list[Token]) -> list[Token]:
+    """Hours written as words where a time is expected: "after five", "at seven pm", "from six
+    to eight", "a las siete"."""
+    out = list(tokens)
+    for i, tok in enumerate(out):
+        if tok.kind != "word" or tok.value not in _HOUR_WORDS:
+            continue
+        before = out[i - 1] if i else None
+        after = out[i + 1] if i + 1 < len(out) else None
+        if (before is not None and (before.kind == "dash" or (
+                before.kind == "word" and before.value in _BEFORE_HOUR))) or (
+                after is not None and after.kind == "part" and fold(after.text) in ("am", "pm")):
+            clock = ClockTime(_HOUR_WORDS[str(tok.value)], 0, None, None, tok.text)
+            out[i] = Token("time", tok.text, tok.start, tok.end, clock)
+    return out
 
 
 def _post_pass(tokens: list[Token]) -> list[Token]:
     """Context rules that need neighbours: "12 noon", "7 de la tarde", "de 6 a 8", "Mar-Oct"."""
+    tokens = _number_words(tokens)
     out: list[Token] = []
     i = 0
     n = len(tokens)
@@ -690,7 +840,23 @@ def _post_pass(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(tok)
         i += 1
-    return _spanish_dashes(_months_in_ranges(out))
+    return _day_chains(_spanish_dashes(_months_in_ranges(out)))
+
+
+def _day_chains(tokens: list[Token]) -> list[Token]:
+    """Three or more days joined by dashes ("M-W-F") are a list, not a range."""
+    out = list(tokens)
+    i = 0
+    while i < len(out):
+        j = i
+        while (j + 2 < len(out) and out[j].kind == "day" and out[j + 1].kind == "dash"
+               and out[j + 2].kind == "day"):
+            j += 2
+        if out[i].kind == "day" and j - i >= 4:
+            for k in range(i + 1, j, 2):
+                out[k] = Token("sep", out[k].text, out[k].start, out[k].end)
+        i = max(j, i + 1)
+    return out
 
 
 def _meridiem_words(words: list[Token]) -> int:

@@ -1,0 +1,517 @@
+"""The grammar of free time as people say it: days and time specs in any order ("Tue, Thu 6-9pm",
+"evenings on weekdays", "anytime but Monday", "not before noon", "I work 2nd shift",
+"lunes y miércoles después de las 6"). Tokens come from the shared lexer in `timeparse`; the
+windows and their echo are in `availability_windows`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from peercli.core.availability_windows import (
+    WHOLE_DAY,
+    AvailabilityError,
+    Window,
+    subtract_windows,
+)
+from peercli.core.timeparse import (
+    ALL_DAYS,
+    END_OF_DAY,
+    PART_MERIDIEM,
+    PARTS_OF_DAY,
+    WEEKDAYS,
+    ClockTime,
+    TimeTextError,
+    Token,
+    ambiguity_warning,
+    day_span,
+    days_value,
+    format_hhmm,
+    resolve_clock,
+    resolve_end,
+    resolve_span,
+)
+
+EXPECTED = (
+    "expected days (Mon, Tuesday, weekdays, weekends), times (9am-noon, 17:00-21:00, after 6pm) "
+    "or parts of the day (morning, afternoon, evening)"
+)
+#: A single time ("Tuesdays at 7", "a las 7") is read as a window this long.
+SINGLE_TIME_MINUTES = 120
+#: The usual hours of the shifts people name ("I work 2nd shift"): what they are busy with.
+SHIFTS: dict[int, tuple[tuple[int, int], ...]] = {
+    1: ((7 * 60, 15 * 60),),
+    2: ((15 * 60, 23 * 60),),
+    3: ((0, 7 * 60), (23 * 60, END_OF_DAY)),
+}
+_SHIFT_NAMES = {1: "1st", 2: "2nd", 3: "3rd"}
+_SHIFT_HOURS = {1: "07:00-15:00", 2: "15:00-23:00", 3: "23:00-07:00"}
+_SHIFT_WORDS = {"day": 1, "morning": 1, "swing": 2, "evening": 2, "afternoon": 2, "night": 3,
+                "graveyard": 3, "overnight": 3, "nighttime": 3}
+_FILLER = {"on", "at", "in", "the", "every", "each", "during", "free", "available", "only", "any",
+           "all", "s", "de", "la", "las", "los", "el", "en", "por", "todos", "todas", "i'm",
+           "im", "i", "am", "is", "are", "they're", "can", "do", "usually", "mostly", "days",
+           "day", "time", "times", "libre", "disponible", "puede", "puedo", "a", "around",
+           "about", "generally", "just", "pretty", "much", "most", "well", "fine", "ok", "okay",
+           "good", "works", "best", "nights", "week", "weeks", "cada", "usualmente",
+           "normalmente", "o", "mas", "more", "less", "or", "also", "tambien", "too", "then",
+           "and", "y", "from", "prob", "probably", "r", "are", "pls", "please", "guess",
+           "retired", "literally", "really", "maybe", "prefer", "preferably", "ideally",
+           "solo", "nomas", "me", "for", "to", "like", "would", "be", "great", "usually",
+           "normally", "tend", "mainly", "mostly", "only", "sure", "yes", "yeah", "u", "work"}
+_AFTER = {"after", "from", "since", "despues", "desde", "starting", "past", "later"}
+_BEFORE = {"before", "until", "till", "til", "hasta", "antes", "by", "up"}
+_ONWARDS = {"on", "onwards", "onward", "later", "adelante", "plus"}
+_AFTER_THINGS = {"work": 17 * 60, "school": 15 * 60, "trabajo": 17 * 60, "escuela": 15 * 60,
+                 "class": 15 * 60, "classes": 15 * 60, "lunch": 13 * 60, "almuerzo": 13 * 60}
+_EXCEPT = {"but", "except", "excepto", "menos", "salvo", "excluding", "sin", "busy", "cant",
+           "can't", "cannot", "unavailable", "ocupado", "ocupada"}
+_BETWEEN = {"between", "entre", "btwn", "btw", "betw"}
+_LINKS = {"de", "las", "la", "the", "about", "around", "at", "a", "del", "el"}
+_WORK = {"work", "working", "trabajo"}
+
+
+@dataclass
+class _Spec:
+    """One time spec of a group: kind range/after/before/part/window/at/shift."""
+
+    kind: str
+    first: Token
+    second: Token | None = None
+    part: str | None = None
+    spans: tuple[tuple[int, int], ...] = ()  # fixed hours (a part, "anytime", a shift)
+    narrows: bool = False  # an after/before right after a part narrows that part
+    fragment: str = ""
+
+
+def _part_spec(tok: Token, part: str) -> _Spec:
+    return _Spec("part", tok, part=part, spans=(PARTS_OF_DAY[part],))
+
+
+@dataclass
+class _Group:
+    days: set[int] = field(default_factory=set)
+    specs: list[_Spec] = field(default_factory=list)
+
+
+class AvailabilityGrammar:
+    """Reads the tokens of one phrase into windows (`run`) and warnings (`warnings`)."""
+
+    def __init__(self, phrase: str, tokens: list[Token]) -> None:
+        self.phrase = phrase
+        self.tokens = tokens
+        self.i = 0
+        self.windows: list[Window] = []
+        self.cuts: list[Window] = []
+        self.group = _Group()
+        self.held: _Group | None = None  # "Mon 9-12, 2-5": may take the next times
+        self.excluding = False
+        self.busy = False  # "I work ...": what follows is when they are not free
+        self.busy_days_guessed = False
+        self.shifts: list[int] = []
+        self.weekly: list[str] = []  # "1st & 3rd", "every other": read as every week
+        self.after_sep = False
+        self.warnings: list[str] = [t.note for t in tokens if t.note]
+
+    def error(self, fragment: str, reason: str = EXPECTED) -> AvailabilityError:
+        return AvailabilityError(fragment, reason, self.phrase)
+
+    def peek(self, offset: int = 0) -> Token | None:
+        j = self.i + offset
+        return self.tokens[j] if 0 <= j < len(self.tokens) else None
+
+    def peek_word(self, offset: int) -> str | None:
+        tok = self.peek(offset)
+        return str(tok.value) if tok is not None and tok.kind == "word" else None
+
+    # -- groups ---------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        g, held = self.group, self.held
+        self.group, self.held = _Group(), None
+        if held is not None:
+            if g.days:
+                self.emit(held)
+            else:  # "Mon 9-12, 2-5": the later times belong to Monday too
+                held.specs += g.specs
+                g = held
+        self.emit(g)
+
+    def emit(self, g: _Group) -> None:
+        if not g.days and not g.specs:
+            return
+        spans = self.resolve(g)
+        days = set(g.days)
+        if not days and self.busy and self.excluding:
+            days, self.busy_days_guessed = set(WEEKDAYS), True
+        target = self.cuts if self.excluding else self.windows
+        for day in sorted(days or ALL_DAYS):
+            for start, end in spans or [WHOLE_DAY]:
+                target.append(Window(day, start, end))
+
+    def add_spec(self, spec: _Spec, was_sep: bool) -> None:
+        g = self.group
+        if was_sep and g.days and g.specs and self.held is None:
+            self.held, self.group = g, _Group()  # "after 5 on weekdays, anytime weekends"
+        self.group.specs.append(spec)
+
+    def add_days(self, days: Iterable[int], was_sep: bool) -> None:
+        # A day after a complete "days + times" group starts a new group ("Tue evening, Thu
+        # morning"); so does one after times joined by "and"/"," ("evenings and weekends"), while
+        # "evenings on weekdays" and "9-5 Mon-Fri" attach the days to the times before them.
+        g = self.group
+        if g.specs and (g.days or was_sep):
+            self.flush()
+        self.group.days.update(days)
+
+    # -- times ----------------------------------------------------------------------------
+
+    def resolve(self, g: _Group) -> list[tuple[int, int]]:
+        hint = next((PART_MERIDIEM[s.part] for s in g.specs
+                     if s.part and PART_MERIDIEM.get(s.part)), None)
+        specs = _effective_specs(g.specs)
+        spans: list[tuple[int, int]] = []
+        for spec in specs:
+            for span in self.resolve_spec(spec, hint):
+                if spec.narrows and spans:
+                    start, end = spans.pop()
+                    span = (max(start, span[0]), min(end, span[1]))
+                    if span[0] >= span[1]:
+                        raise self.error(spec.fragment or spec.first.text,
+                                         "that leaves no time in that part of the day")
+                spans.append(span)
+        return spans
+
+    def resolve_spec(self, spec: _Spec, hint: str | None) -> tuple[tuple[int, int], ...]:
+        if spec.spans:
+            return spec.spans
+        a = spec.first.value
+        assert isinstance(a, ClockTime)
+        try:
+            start, end, guessed = self.clock_span(spec, a, hint)
+        except TimeTextError as exc:
+            raise self.error(exc.fragment, exc.reason) from None
+        if guessed:
+            self.warnings.append(ambiguity_warning(a, start if spec.kind != "before" else end,
+                                                   self.phrase))
+        return ((start, end),)
+
+    def clock_span(self, spec: _Spec, a: ClockTime, hint: str | None) -> tuple[int, int, bool]:
+        if spec.kind == "range":
+            assert spec.second is not None and isinstance(spec.second.value, ClockTime)
+            frag = self.phrase[spec.first.start : spec.second.end]
+            return resolve_span(a, spec.second.value, frag, hint)
+        if spec.kind == "before":
+            end, guessed = resolve_clock(a, hint) if a.hour != 24 else (END_OF_DAY, False)
+            return 0, resolve_end(end), guessed
+        start, guessed = resolve_clock(a, hint)
+        if start >= END_OF_DAY:
+            raise TimeTextError(a.text, "nothing is left of the day after that")
+        if spec.kind != "at":
+            return start, END_OF_DAY, guessed
+        end = min(start + SINGLE_TIME_MINUTES, END_OF_DAY)
+        self.warnings.append(
+            f'read the single time "{a.text.strip()}" as free from {format_hhmm(start)} to '
+            f"{format_hhmm(end)}; give a range such as {format_hhmm(start)}-{format_hhmm(end)} "
+            "to be sure"
+        )
+        return start, end, guessed
+
+    # -- the walk -------------------------------------------------------------------------
+
+    def run(self) -> list[Window]:
+        while (tok := self.peek()) is not None:
+            self.step(tok)
+        self.flush()
+        if self.excluding and not self.windows:
+            self.windows = [Window(d, 0, END_OF_DAY) for d in ALL_DAYS]
+        self.finish_warnings()
+        return subtract_windows(self.windows, self.cuts)
+
+    def finish_warnings(self) -> None:
+        if self.weekly:
+            said = " ".join(dict.fromkeys(self.weekly))
+            self.warnings.append(f'free time is kept week by week: "{said}" in '
+                                 f'"{self.phrase.strip()}" is read as every week')
+        if self.busy:
+            days = " on weekdays" if self.busy_days_guessed else ""
+            shifts = "".join(f" ({_SHIFT_NAMES[n]} shift, {_SHIFT_HOURS[n]})"
+                             for n in dict.fromkeys(self.shifts))
+            self.warnings.append(
+                f'read "{self.phrase.strip()}" as the hours they work{shifts}{days}, and the rest of '
+                "the week as free; to be sure, say when they are free (e.g. weekdays after 4)"
+            )
+
+    def step(self, tok: Token) -> None:
+        kind = tok.kind
+        was_sep, self.after_sep = self.after_sep, False
+        if kind == "dash" and self.group.specs and self.group.specs[-1].kind == "part" and (
+            (nxt := self.peek(1)) is not None and nxt.kind == "part"
+        ):
+            kind = "sep"  # "tarde-noche"
+        if kind in ("sep", "semi", "stop", "lparen", "rparen") or (
+            kind == "junk" and tok.text in ("@", "!", "?", "*", "~")
+        ):
+            self.i += 1
+            if kind in ("semi", "stop"):
+                self.flush()
+            self.after_sep = True
+        elif self.busy and self.read_shift(tok, was_sep):
+            return
+        elif kind in ("day", "days"):
+            days, part = self.read_days()
+            self.add_days(days, was_sep)
+            if part:
+                self.group.specs.append(_part_spec(tok, part))
+        elif kind in ("ordinal", "interval"):
+            self.i += 1
+            self.weekly.append(tok.text.strip())
+        elif kind == "time":
+            self.add_spec(self.read_time(), was_sep)
+        elif kind == "part":
+            self.i += 1
+            self.add_spec(_part_spec(tok, str(tok.value)), was_sep)
+        elif kind == "dash" and tok.text.strip().lower() in ("until", "till", "til", "to",
+                                                              "hasta"):
+            self.read_bound(tok, "before", 1)
+        elif kind == "word":
+            self.read_word(tok, was_sep)
+        else:
+            raise self.error(tok.text, _reason_for(tok))
+
+    def read_days(self) -> tuple[list[int], str | None]:
+        tok = self.tokens[self.i]
+        self.i += 1
+        if tok.kind == "days":
+            days, part = days_value(tok)
+            return sorted(days), part
+        assert isinstance(tok.value, int)
+        dash, last = self.peek(), self.peek(1)
+        if dash is not None and dash.kind == "dash" and last is not None and last.kind == "day":
+            self.i += 2
+            assert isinstance(last.value, int)
+            return day_span(tok.value, last.value), None
+        return [tok.value], None
+
+    def read_time(self) -> _Spec:
+        first = self.tokens[self.i]
+        dash, second = self.peek(1), self.peek(2)
+        joins = dash is not None and (dash.kind == "dash" or (
+            dash.kind == "sep" and dash.text.strip().lower() in ("and", "y")))
+        if joins and second is not None and second.kind == "time":
+            self.i += 3
+            return _Spec("range", first, second)
+        if (joins and second is not None and second.kind == "word"
+                and second.value in ("las", "la")
+                and (third := self.peek(3)) is not None and third.kind == "time"):
+            self.i += 4
+            return _Spec("range", first, third)
+        self.i += 1
+        assert isinstance(first.value, ClockTime)
+        if self.onwards():
+            return _Spec("after", first)
+        if first.value.keyword == "noon":
+            return _part_spec(first, "lunchtime")
+        return _Spec("at", first)
+
+    def onwards(self) -> bool:
+        """"5pm on", "6 or later", "5 and up": from that time to the end of the day."""
+        offset = 0
+        sep = self.peek()
+        if sep is not None and sep.kind == "sep" and sep.text.strip().lower() in ("or", "and"):
+            offset = 1
+        after = self.peek(offset)
+        if after is None or after.kind != "word" or (
+            after.value not in _ONWARDS and after.value != "up"
+        ):
+            return False
+        following = self.peek(offset + 1)
+        if following is not None and following.kind in ("day", "days"):
+            return False
+        self.i += offset + 1
+        return True
+
+    def read_bound(self, tok: Token, kind: str, skip: int) -> None:
+        """"after 6", "before noon", "después de las 6", "hasta las 8": the time follows."""
+        j = self.i + skip
+        while j < len(self.tokens) and self.tokens[j].kind == "word" and (
+            self.tokens[j].value in _LINKS
+        ):
+            j += 1
+        nxt = self.tokens[j] if j < len(self.tokens) else None
+        if nxt is None or nxt.kind != "time":
+            raise self.error(tok.text)
+        self.i = j + 1
+        prev_part = bool(self.group.specs) and self.group.specs[-1].kind == "part"
+        self.group.specs.append(_Spec(kind, nxt, narrows=prev_part,
+                                      fragment=self.phrase[tok.start : nxt.end]))
+
+    # -- words ----------------------------------------------------------------------------
+
+    def read_word(self, tok: Token, was_sep: bool) -> None:
+        for handler in (self.word_except, self.word_bound, self.word_whole, self.word_part):
+            if handler(tok, was_sep):
+                return
+        word = str(tok.value)
+        if word in _WORK and self.starts_busy():
+            self.i += 1
+            self.start_except(busy=True)
+            return
+        if word in _FILLER or word in _BETWEEN:
+            self.i += 1
+            self.after_sep = was_sep
+            return
+        raise self.error(tok.text, _reason_for(tok))
+
+    def starts_busy(self) -> bool:
+        """"I work ...", "I'm working ...", "work 2nd shift": the times that follow are busy."""
+        before = self.peek_word(-1)
+        return self.i == 0 or before in ("i", "im", "i'm", "am")
+
+    def word_except(self, tok: Token, was_sep: bool) -> bool:
+        word, nxt_word = str(tok.value), self.peek_word(1)
+        if word in ("not", "no"):
+            # "not before noon" = from noon; "not after 8" = until 8; "not Mondays" = except
+            if nxt_word in _AFTER or nxt_word in _BEFORE:
+                self.i += 1
+                self.read_bound(tok, "before" if nxt_word in _AFTER else "after", 1)
+                return True
+            self.i += 1
+            self.start_except()
+            return True
+        if word in _EXCEPT:
+            self.i += 1
+            self.start_except()
+            return True
+        return False
+
+    def word_bound(self, tok: Token, was_sep: bool) -> bool:
+        word = str(tok.value)
+        if word in ("after", "despues"):
+            thing = self.after_thing()
+            if thing is not None:
+                self.add_spec(_Spec("window", tok, spans=((thing, END_OF_DAY),)), was_sep)
+                return True
+        nxt = self.peek(1)
+        if word in ("after", "despues", "desde", "since", "past") or (
+            word == "from" and nxt is not None and nxt.kind == "time"
+            and not ((n2 := self.peek(2)) is not None and n2.kind == "dash")
+        ) or (word == "starting" and self.peek_word(1) in ("at", "from")):
+            self.read_bound(tok, "after", 1)
+            return True
+        if word in ("before", "antes", "by"):
+            self.read_bound(tok, "before", 1)
+            return True
+        return False
+
+    def after_thing(self) -> int | None:
+        """"after work" (17:00), "after school" (15:00), "after lunch" (13:00), "después del
+        trabajo": the hour it starts, consuming the words; None if no such thing follows."""
+        j = self.i + 1
+        while (t := self.peek(j - self.i)) is not None and t.kind == "word" and (
+            t.value in ("de", "del", "el", "la", "my", "mi")
+        ):
+            j += 1
+        t = self.peek(j - self.i)
+        if t is None:
+            return None
+        key = "lunch" if t.kind == "part" and t.value == "lunchtime" else (
+            str(t.value) if t.kind == "word" else None)
+        if key not in _AFTER_THINGS:
+            return None
+        self.i = j + 1
+        return _AFTER_THINGS[key]
+
+    def word_whole(self, tok: Token, was_sep: bool) -> bool:
+        """"anytime", "any time", "all day", "todo el día", "any day", "any Tuesday"."""
+        word, nxt_word, nxt = str(tok.value), self.peek_word(1), self.peek(1)
+        size = 0
+        if word in ("anytime", "whenever", "flexible", "siempre"):
+            size = 1
+        elif (word in ("any", "cualquier") and nxt_word in ("time", "hora", "moment")) or (
+            word in ("all", "todo") and nxt_word in ("day", "dia")
+        ):
+            size = 2
+        elif word == "todo" and nxt_word == "el" and self.peek_word(2) == "dia":
+            size = 3
+        if size:
+            self.i += size
+            self.add_spec(_Spec("window", tok, spans=(WHOLE_DAY,)), was_sep)
+            return True
+        if word in ("any", "cualquier") and nxt is not None and nxt.kind in ("day", "days"):
+            self.i += 1
+            return True
+        if word in ("any", "cualquier") and nxt_word in ("day", "dia"):
+            self.i += 2
+            self.add_days(ALL_DAYS, was_sep)
+            return True
+        return False
+
+    def word_part(self, tok: Token, was_sep: bool) -> bool:
+        """"early mornings", "late nights", "late at night", "during the day"."""
+        word = str(tok.value)
+        offset = 2 if self.peek_word(1) == "at" else 1
+        nxt = self.peek(offset)
+        if word in ("early", "late", "temprano") and nxt is not None and nxt.kind == "part":
+            self.i += offset + 1
+            part = str(nxt.value)
+            if word in ("early", "temprano") and part == "morning":
+                part = "early morning"
+            elif word == "late" and part == "evening":
+                part = "night"
+            self.add_spec(_part_spec(tok, part), was_sep)
+            return True
+        if word == "during" and self.peek_word(1) == "the" and self.peek_word(2) in (
+            "day", "daytime"
+        ):
+            self.i += 3
+            self.add_spec(_part_spec(tok, "daytime"), was_sep)
+            return True
+        return False
+
+    def read_shift(self, tok: Token, was_sep: bool) -> bool:
+        """After "I work": "2nd shift", "night shift", "graveyard", "nights"."""
+        number: int | None = None
+        word = (str(tok.value) if tok.kind in ("word", "part") else "").replace("nighttime",
+                                                                                 "night")
+        raw = tok.text.strip().lower()
+        if self.peek_word(1) == "shift":
+            if tok.kind == "ordinal" and tok.value in SHIFTS:
+                number = int(str(tok.value))
+            elif raw.rstrip("s") in _SHIFT_WORDS or word in _SHIFT_WORDS:
+                number = _SHIFT_WORDS.get(raw.rstrip("s"), _SHIFT_WORDS.get(word))
+        elif tok.kind == "part" and raw.startswith(("night", "nite", "overnight")):
+            number = 3
+        elif raw in ("graveyard", "overnights"):
+            number = 3
+        if number is None:
+            return False
+        self.i += 2 if self.peek_word(1) == "shift" else 1
+        self.shifts.append(number)
+        self.add_spec(_Spec("shift", tok, spans=SHIFTS[number]), was_sep)
+        return True
+
+    def start_except(self, *, busy: bool = False) -> None:
+        """Everything after "except"/"but"/"not"/"I work" is taken out of what came before."""
+        self.flush()
+        if not self.excluding and not self.windows:
+            self.windows = [Window(d, 0, END_OF_DAY) for d in ALL_DAYS]
+        self.excluding = True
+        self.busy = self.busy or busy
+
+
+def _effective_specs(specs: list[_Spec]) -> list[_Spec]:
+    """A stated time wins over what it sits in: "anytime after 5" is after 5, and "Sunday
+    afternoon 2-5" is 2-5 (the part of the day only settles am/pm)."""
+    if len(specs) < 2:
+        return specs
+    out = [s for s in specs if not (s.kind == "window" and s.spans == (WHOLE_DAY,))] or specs
+    if any(s.kind in ("range", "at") for s in out) and not any(s.narrows for s in out):
+        out = [s for s in out if s.kind != "part"] or out
+    return out
+
+
+def _reason_for(tok: Token) -> str:
+    if tok.kind == "word" and len(tok.text) >= 3 and tok.text.lower().rstrip("s.").endswith("day"):
+        return "not a day of the week; expected Mon..Sun, weekdays or weekends"
+    return EXPECTED
