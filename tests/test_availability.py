@@ -105,8 +105,7 @@ def test_parts_of_day_have_documented_hours() -> None:
         ("Tue 10pm-1am", "10pm-1am"),
         ("Tue 7:75pm-9pm", "7:75pm"),
         ("Mon 13pm-14pm", "13pm"),
-        ("1st Tue", "1st"),
-        ("Tuesday evening please", "please"),
+        ("Tuesday evening blah", "blah"),
         ("mornings after 1pm", "after 1pm"),
     ],
 )

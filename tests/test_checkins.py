@@ -155,8 +155,8 @@ def test_start_end_minutes():
     assert core.minutes_between("2pm", "3:15pm") == (time(14, 0), 75)
     with pytest.raises(ValueError, match="the start '15:00' is not before the end '14:00'"):
         core.minutes_between("15:00", "14:00")
-    with pytest.raises(ValueError, match="cannot read the time 'noonish'"):
-        core.minutes_between("noonish", "14:00")
+    with pytest.raises(ValueError, match="cannot read the time 'lunchtime'"):
+        core.minutes_between("lunchtime", "14:00")
 
 
 def test_minutes_bounds():

@@ -23,9 +23,11 @@ def test_parse_clock_reads_what_schedules_read(text: str, expected: time) -> Non
 
 
 def test_ambiguous_contact_times_are_read_by_rule_and_reported() -> None:
-    begin, length, warnings = checkins.read_between("10", "11:30")
-    assert (begin, length) == (time(10), 90)
+    begin, length, warnings = checkins.read_between("10", "11")
+    assert (begin, length) == (time(10), 60)
     assert warnings and "10:00" in warnings[0] and "10pm" in warnings[0]
+    # a literal end leaves one reading of the start: no guess
+    assert checkins.read_between("10", "11:30") == (time(10), 90, [])
     assert checkins.read_between("2", "3pm") == (time(14), 60, [])
     assert checkins.read_between("noon", "1") == (time(12), 60, [])
 

@@ -55,10 +55,10 @@ _FILLER = {"on", "at", "in", "the", "every", "each", "during", "free", "availabl
            "about", "generally", "just", "pretty", "much", "most", "well", "fine", "ok", "okay",
            "good", "works", "best", "nights", "week", "weeks", "cada", "usualmente",
            "normalmente", "o", "mas", "more", "less", "or", "also", "tambien", "too", "then",
-           "and", "y", "from", "prob", "probably", "r", "are", "pls", "please", "guess",
+           "and", "y", "from", "prob", "probably", "r", "pls", "please", "guess",
            "retired", "literally", "really", "maybe", "prefer", "preferably", "ideally",
-           "solo", "nomas", "me", "for", "to", "like", "would", "be", "great", "usually",
-           "normally", "tend", "mainly", "mostly", "only", "sure", "yes", "yeah", "u", "work"}
+           "solo", "nomas", "me", "for", "to", "like", "would", "be", "great",
+           "normally", "tend", "mainly", "sure", "yes", "yeah", "u", "work"}
 _AFTER = {"after", "from", "since", "despues", "desde", "starting", "past", "later"}
 _BEFORE = {"before", "until", "till", "til", "hasta", "antes", "by", "up"}
 _ONWARDS = {"on", "onwards", "onward", "later", "adelante", "plus"}
@@ -480,9 +480,9 @@ class AvailabilityGrammar:
                 number = int(str(tok.value))
             elif raw.rstrip("s") in _SHIFT_WORDS or word in _SHIFT_WORDS:
                 number = _SHIFT_WORDS.get(raw.rstrip("s"), _SHIFT_WORDS.get(word))
-        elif tok.kind == "part" and raw.startswith(("night", "nite", "overnight")):
-            number = 3
-        elif raw in ("graveyard", "overnights"):
+        elif (tok.kind == "part" and raw.startswith(("night", "nite", "overnight"))) or (
+            raw in ("graveyard", "overnights")
+        ):
             number = 3
         if number is None:
             return False

@@ -258,7 +258,20 @@ def parse_at(text: str, now: datetime) -> datetime:
     """When a contact happened: "2026-11-20 14:30", "yesterday 3pm", "today 9:15", "3pm",
     "2 hours ago", "monday 10am" (the most recent one). Never in the future.
     """
+    return read_at(text, now)[0]
+
+
+def _clock_of(text: str) -> tuple[time, list[str]]:
+    """A time of day after a day word ("3pm", "at 3pm", "@ 9:15") and its warnings."""
+    clock, warning = read_clock_time(re.sub(r"^(?:at|@)\s*", "", text.strip()))
+    return clock, [warning] if warning else []
+
+
+def read_at(text: str, now: datetime) -> tuple[datetime, list[str]]:
+    """`parse_at` and the warnings for a time read by rule ("yesterday 9:15" is 09:15, read by
+    the rule for a bare 7-11)."""
     raw = re.sub(r"\s+", " ", text.strip().lower())
+    warnings: list[str] = []
     if not raw:
         raise ValueError("empty: give a date and time like '2026-11-20 14:30' or 'yesterday 3pm'")
     result: datetime | None = None
@@ -282,10 +295,14 @@ def parse_at(text: str, now: datetime) -> datetime:
             back = (now.weekday() - _WEEKDAYS[head.rstrip(",")]) % 7
             day = now.date() - timedelta(days=back)
         if day is not None:
-            clock = parse_clock(rest) if rest else (now.time() if day == now.date() else time(12))
+            if rest:
+                clock, warnings = _clock_of(rest)
+            else:
+                clock = now.time() if day == now.date() else time(12)
             result = datetime.combine(day, clock)
         elif _is_clock(raw):
-            result = datetime.combine(now.date(), parse_clock(raw))
+            clock, warnings = _clock_of(raw)
+            result = datetime.combine(now.date(), clock)
         else:
             result = _parse_datetime(text, now)
     if result.tzinfo is not None:  # "2026-11-20T10:00:00+05:00": the same moment, local time
@@ -297,7 +314,7 @@ def parse_at(text: str, now: datetime) -> datetime:
     if result > now:
         raise ValueError(f"'{text}' is {result.isoformat(sep=' ', timespec='minutes')}, in the "
                          "future: log a contact after it happens")
-    return result
+    return result, warnings
 
 
 def _is_clock(raw: str) -> bool:
@@ -399,8 +416,9 @@ def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
     who5 = _flag_value("--who5", parse_who5, flags.who5) if flags.who5 is not None else None
     next_on = (_flag_value("--next", lambda s: parse_next(s, now.date()), flags.next)
                if flags.next is not None else None)
-    when = (_flag_value("--at", lambda s: parse_at(s, now), flags.at)
-            if flags.at is not None else now)
+    when, at_warnings = (_flag_value("--at", lambda s: read_at(s, now), flags.at)
+                         if flags.at is not None else (now, []))
+    warnings += [f"--at: {w}" for w in at_warnings]
     if start_time is not None:
         when = datetime.combine(when.date(), start_time)
         if when > now:

@@ -55,6 +55,14 @@ _FILLER = {
     "aproximadamente", "sharp", "pm", "am", "est", "cst", "mst", "pst", "et", "ct", "mt", "pt",
     "edt", "cdt", "mdt", "pdt", "local", "group", "groups", "session", "sessions", "is", "are",
     "held", "usually", "generally", "typically", "also", "then", "ish", "por", "y",
+    "form",  # a common slip for "from" ("the third Tuesday of each month form 10-11 am")
+}
+# Words after which a bare number is a time ("at 7"); after any other word it belongs to the
+# aside ("Room 204", "Suite 3", "Building 12").
+_TIME_INTRO = {
+    "at", "from", "starting", "starts", "start", "begins", "around", "about", "approximately",
+    "approx", "until", "till", "til", "by", "las", "la", "a", "de", "desde", "hasta", "meets",
+    "meet", "on", "and", "y", "or", "then", "to",
 }
 _MONTH_WORDS = {"month", "months", "monthly", "mes", "meses", "mensual", "mensualmente"}
 # A schedule cell that says there is no fixed time ("call for times", "by appointment").
@@ -99,6 +107,7 @@ class _Clause:
     pending: list[int] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     ordinal_text: str = ""
+    every_nth: str = ""  # "every second Tuesday": US sheets mean the 2nd Tuesday of the month
     times: list[_TimeSpec] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     duration: int | None = None
@@ -196,6 +205,9 @@ class _Grammar:
             assert isinstance(tok.value, int)
             c.pending.append(tok.value)
             c.ordinal_text = c.ordinal_text or tok.text
+            before = self.peek(-2)  # the word before the ordinal just read
+            if before is not None and before.kind == "word" and before.value in ("every", "each"):
+                c.every_nth = c.every_nth or f"{before.text} {tok.text}"
         elif kind == "day":
             self.touch(tok)
             self.read_day(tok)
@@ -271,13 +283,22 @@ class _Grammar:
 
     def read_aside(self, *, boundary_only: bool) -> None:
         """Words the grammar does not know: a note when they stand apart (at the end, after a
-        comma or dash, in brackets) or state a season; an error when they sit inside a meeting."""
+        comma or dash, in brackets) or state a season; an error when they sit inside a meeting.
+        The note starts at the filler words just before it ("meets on major holidays",
+        "starting January 2027")."""
         start = self.i
+        while start > 0 and self.tokens[start - 1].kind == "word" and (
+            str(self.tokens[start - 1].value) in _FILLER
+        ):
+            start -= 1
         while (t := self.peek()) is not None and t.kind not in ("semi", "stop", "lparen"):
-            if not boundary_only and self.starts_schedule(self.i, in_aside=True):
+            if not boundary_only and self.starts_schedule(self.i, in_aside=True) and (
+                not self.aside_number(self.i)
+            ):
                 break
             self.i += 1
         run = self.tokens[start : self.i]
+        bounded = bool(run) and run[-1].kind in ("sep", "dash")
         while run and run[-1].kind in ("sep", "dash"):
             run = run[:-1]
         if not run:
@@ -288,12 +309,24 @@ class _Grammar:
         words = [t for t in run if t.kind == "word"]
         if any(str(t.value) in _UNKNOWN_MARKERS for t in words):
             self.markers = True
-        if stopped_inside and not seasonal:
+        if stopped_inside and not seasonal and not bounded:
             bad = next((t for t in run if t.kind in ("word", "junk")), run[0])
             raise self.error(bad.text)
-        note = self.text[run[0].start : run[-1].end].strip(" ,-–—:")
+        note = self.text[run[0].start : run[-1].end].strip(" ,-–—:.")
         if note:
             self.notes.append(note)
+
+    def aside_number(self, j: int) -> bool:
+        """A bare number after an ordinary word is part of the aside ("Room 204")."""
+        tok, before = self.tokens[j], self.tokens[j - 1] if j else None
+        if tok.kind != "time" or before is None:
+            return False
+        clock = tok.value
+        assert isinstance(clock, ClockTime)
+        if clock.meridiem or clock.keyword or not tok.text.strip().isdigit():
+            return False
+        return (before.kind == "word" and str(before.value) not in _TIME_INTRO) or (
+            before.kind == "junk" and before.text == "#")
 
     def starts_schedule(self, j: int, *, in_aside: bool = False) -> bool:
         """Whether token j begins schedule content (an ordinal only when a day follows:
@@ -611,9 +644,14 @@ def read_schedule(
     warnings: list[str] = []
     meetings: list[Meeting] = []
     durations = [c.duration for c in clauses if c.duration]
+    warnings.extend(t.note for t in tokens if t.note)
     for c in clauses:
         if not c.has_days and not c.has_when and c.interval is None and not c.pending:
             continue  # only a duration or words
+        if c.every_nth and not c.month_hint and c.interval is None:
+            warnings.append(
+                f'read "{c.every_nth}" in "{text.strip()}" as that week of each month; if '
+                'every other week was meant, write "every other" and the day')
         if c.pending and not c.has_days:
             raise ScheduleError(c.ordinal_text, "an ordinal needs a day after it (1st Thu)", text)
         if not c.has_days and not (c.interval is not None and c.interval[1] == "day"):

@@ -763,11 +763,13 @@ _ENGLISH_DAYS = tuple(name.lower() for name in DAY_NAMES)
 def _near_day_name(word: str) -> int | None:
     """An English day name misspelt by one slip ("Wendesday", "thrusday", "tuesdy", "moday"):
     one letter missing, added, changed, or two neighbours swapped. Only words that still look
-    like a day name (five letters or more, ending in "day"/"dy") are tried."""
+    like a day name (five letters or more, ending in "day"/"dy", first letter right: "Funday"
+    is no day) are tried."""
     w = word[:-1] if word.endswith("s") and len(word) > 6 else word
     if len(w) < 5 or not w.endswith(("day", "dy")):
         return None
-    hits = {day for day, name in enumerate(_ENGLISH_DAYS) if _one_slip(w, name)}
+    hits = {day for day, name in enumerate(_ENGLISH_DAYS)
+            if name[0] == w[0] and _one_slip(w, name)}
     return hits.pop() if len(hits) == 1 else None
 
 
