@@ -72,8 +72,8 @@ def test_cancelling_writes_nothing(peer, terminal, query):
          "online", "--languages", "en", "--consent", "store")
     terminal.send_text("Bo" + ENTER + "\x03")  # name typed, Ctrl-C at the interests prompt
     result = peer("consumer", "add", ok=False)
-    assert result.exit_code == 1
-    assert "cancelled" in result.stderr
+    assert result.exit_code == 130
+    assert result.stderr == "Cancelled — nothing was saved.\n" and result.stdout == ""
     assert [r["name"] for r in query("SELECT name FROM consumers")] == ["Ana"]
 
 

@@ -134,16 +134,20 @@ def test_forget_needs_yes_off_a_terminal(peer, people, db_path, query):
     assert query("SELECT count(*) AS n FROM consumers")[0]["n"] == 2
 
 
-@pytest.mark.parametrize("answer, erased", [("y", True), ("n", False)])
-def test_forget_asks_at_a_terminal(peer, people, query, monkeypatch, answer, erased):
+@pytest.mark.parametrize("answer, erased", [
+    ("zebedee  QUARTERMAIN", True), ("#{id}", True), ("y", False), ("Zebedee", False), ("", False)])
+def test_forget_asks_to_type_the_name_at_a_terminal(peer, people, query, monkeypatch, answer,
+                                                   erased):
+    """Erasing cannot be undone, so a y is not enough: the whole name or the id, typed."""
     monkeypatch.setattr(runtime, "can_prompt", lambda: True)
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-        pipe.send_text(answer)
-        result = peer("consumer", "forget", "Zebedee", ok=erased)
+        pipe.send_text(answer.format(id=people["zeb"]) + "\r")
+        result = peer("consumer", "forget", "Zebedee")
     remaining = query("SELECT count(*) AS n FROM consumers WHERE id = ?", people["zeb"])[0]["n"]
     assert remaining == (0 if erased else 1)
     if not erased:
-        assert "nothing was erased" in result.stderr
+        assert result.stdout.startswith("Nothing changed")
+        assert "Erased" not in result.stderr
 
 
 def test_export_writes_every_table_private_and_neutralised(peer, people, tmp_path, db_path):

@@ -19,7 +19,8 @@ from peercli.core.errors import PeerError
 
 class PeerGroup(TyperGroup):
     """The root group: commands load lazily from COMMANDS, and PeerError (and foreseeable
-    database errors) become a red line on stderr and exit 1, in this one place."""
+    database errors) become a red line on stderr and exit 1, in this one place; Ctrl-C / Ctrl-D
+    become "Cancelled — nothing was saved." and exit 130."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -51,6 +52,11 @@ class PeerGroup(TyperGroup):
             raise typer.Exit(1) from None
         except (typer.exceptions.TyperException, typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C / Ctrl-D at a prompt, or Ctrl-C during long work
+            from peercli.cli.render import cancelled
+
+            cancelled()  # every write was one transaction, rolled back on the way out
+            raise typer.Exit(130) from None
         except OSError as exc:  # a file or folder peer could not read or write
             from peercli.cli.render import error
 

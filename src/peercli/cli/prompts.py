@@ -1,8 +1,16 @@
 """Interactive prompts (questionary), in one place, imported only when a person is at a terminal.
 
 Callers must check ``runtime.can_prompt()`` first. Every prompt validates with the same parser the
-flags use, so what a person types is held to the same rules as a flag; Ctrl-C cancels the whole
-command without writing anything.
+flags use, so what a person types is held to the same rules as a flag.
+
+Conventions every prompt here keeps (docs/prompts.md tells the user):
+- Ctrl-C or Ctrl-D at any prompt raises ``KeyboardInterrupt``; the app turns it into one line,
+  "Cancelled — nothing was saved.", and exit 130. Nothing is written before the last answer.
+- A list (``select``) takes a number or letter typed as its shortcut, or the arrow keys; Enter
+  picks the item the pointer is on.
+- A multi-select (``checkbox``) ends by echoing what was ticked ("Attended: Grief Circle"), not a
+  count.
+- A validation message wraps at the terminal's edge instead of being cut off.
 """
 
 from __future__ import annotations
@@ -11,6 +19,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from peercli.core.errors import PeerError
+
+#: questionary assigns shortcut keys in this order; a list longer than this has none.
+SHORTCUT_KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
+SELECT_HINT = "(type its number, or use the arrows; Enter picks)"
+CHECKBOX_HINT = "(Space ticks, Enter goes on)"
 
 
 def _validator(parse: Callable[[str], Any], *, required: bool) -> Callable[[str], bool | str]:
@@ -26,21 +39,67 @@ def _validator(parse: Callable[[str], Any], *, required: bool) -> Callable[[str]
     return validate
 
 
+def _cancel_keys(question: Any) -> None:
+    """Ctrl-D cancels every prompt, as Ctrl-C does (questionary binds only Ctrl-C on lists)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
+    extra = KeyBindings()
+
+    @extra.add(Keys.ControlD, eager=True)
+    def _(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, extra])
+
+
+def _wrap_validation_errors(question: Any) -> None:
+    """prompt_toolkit shows a validation error in a one-line window, cut at the terminal's edge:
+    let that window grow and wrap, so the whole sentence is read."""
+    from prompt_toolkit.layout.containers import Window
+
+    for window in question.application.layout.find_all_windows():
+        text = getattr(window.content, "text", None)
+        if isinstance(window, Window) and "ValidationToolbar" in getattr(text, "__qualname__", ""):
+            from prompt_toolkit.filters import to_filter
+
+            window.height = None
+            window.wrap_lines = to_filter(True)
+
+
 def _ask(question: Any) -> Any:
-    answer = question.ask()  # returns None on Ctrl-C / Ctrl-D
-    if answer is None:
-        raise PeerError("cancelled; nothing was saved")
+    """Run one question; Ctrl-C / Ctrl-D become KeyboardInterrupt (the app's one cancel line)."""
+    _cancel_keys(question)
+    try:
+        answer = question.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise KeyboardInterrupt from None
+    if answer is None:  # a question closed without an answer
+        raise KeyboardInterrupt
     return answer
 
 
+def say_answer(label: str, answer: str) -> None:
+    """A finished prompt's line, styled like questionary's own: "? Attended: Grief Circle"."""
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from questionary.constants import DEFAULT_STYLE
+
+    print_formatted_text(FormattedText([
+        ("class:qmark", "?"), ("class:question", f" {label} "), ("class:answer", answer)]),
+        style=DEFAULT_STYLE)
+
+
 def _last_item_completer(words: Iterable[str]) -> Any:
-    """Completes the item after the last comma against a vocabulary (for "grief, walk|")."""
+    """Completes the item after the last comma against a vocabulary (for "grief, walk|").
+    Words keep the order given (the caller puts the user's language first)."""
     from prompt_toolkit.completion import Completer, Completion
 
     unique: dict[str, str] = {}
     for word in words:
         unique.setdefault(word.lower(), word)
-    vocabulary = sorted(unique.values(), key=str.lower)
+    vocabulary = list(unique.values())
 
     class LastItemCompleter(Completer):
         def get_completions(self, document: Any, complete_event: Any) -> Any:
@@ -65,19 +124,27 @@ def text(message: str, *, parse: Callable[[str], Any] | None = None, required: b
         kwargs["completer"] = _last_item_completer(completions)
         kwargs["complete_while_typing"] = True
     validate = _validator(parse or (lambda s: s), required=required)
-    return str(_ask(questionary.text(message, default=default, validate=validate,
-                                     instruction=instruction, **kwargs))).strip()
+    question = questionary.text(message, default=default, validate=validate,
+                                instruction=instruction, **kwargs)
+    _wrap_validation_errors(question)
+    return str(_ask(question)).strip()
 
 
-def checkbox(message: str, choices: Sequence[tuple[str, str]], *, checked: Iterable[str] = ()
-             ) -> list[str]:
-    """Pick several: choices are (value, title); returns the values picked."""
+def checkbox(message: str, choices: Sequence[tuple[str, str]], *, checked: Iterable[str] = (),
+             label: str | None = None) -> list[str]:
+    """Pick several: choices are (value, title); returns the values picked, and leaves the line
+    "? LABEL: title, title" (or "none") on the screen."""
     import questionary
 
     ticked = set(checked)
     items = [questionary.Choice(title, value=value, checked=value in ticked)
              for value, title in choices]
-    return list(_ask(questionary.checkbox(message, choices=items)))
+    question = questionary.checkbox(message, choices=items, instruction=CHECKBOX_HINT)
+    question.application.erase_when_done = True  # replaced by the echo below
+    picked = [str(v) for v in _ask(question)]
+    titles = [title for value, title in choices if value in picked]
+    say_answer(label or message.split("(")[0].strip(), ", ".join(titles) or "none")
+    return picked
 
 
 def confirm(message: str, *, default: bool = False) -> bool:
@@ -86,12 +153,24 @@ def confirm(message: str, *, default: bool = False) -> bool:
     return bool(_ask(questionary.confirm(message, default=default)))
 
 
-def select(message: str, choices: Sequence[tuple[str, str]], *, default: str | None = None) -> str:
+def select(message: str, choices: Sequence[tuple[str, str] | tuple[str, str, str]], *,
+           default: str | None = None) -> str:
+    """Pick one: choices are (value, title) or (value, title, shortcut key). Up to 36 items get
+    a shortcut (1-9, 0, then letters) unless given one; typing it moves to the item."""
     import questionary
 
-    items = [questionary.Choice(title, value=value) for value, title in choices]
+    shortcuts = len(choices) <= len(SHORTCUT_KEYS)
+    items = []
+    for choice in choices:
+        value, title = choice[0], choice[1]
+        key: str | bool = choice[2] if len(choice) > 2 else shortcuts
+        items.append(questionary.Choice(title, value=value, shortcut_key=key if shortcuts
+                                        else None))
     chosen = next((c for c in items if c.value == default), None)
-    return str(_ask(questionary.select(message, choices=items, default=chosen)))
+    question = questionary.select(message, choices=items, default=chosen,
+                                  use_shortcuts=shortcuts, use_jk_keys=not shortcuts,
+                                  instruction=SELECT_HINT if shortcuts else None)
+    return str(_ask(question))
 
 
 def passphrase(message: str) -> str:

@@ -69,6 +69,15 @@ def error(message: str) -> None:
     err_console().print(f"[bold red]Error:[/] {escape(message)}")
 
 
+CANCELLED = "Cancelled — nothing was saved."
+
+
+def cancelled() -> None:
+    """The one line for Ctrl-C / Ctrl-D (at a prompt or during long work), on stderr."""
+    sys.stderr.write(CANCELLED + "\n")
+    sys.stderr.flush()
+
+
 def warn(message: str) -> None:
     from rich.markup import escape
 

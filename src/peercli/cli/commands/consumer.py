@@ -348,13 +348,11 @@ def archive(
     target = "active" if undo else "archived"
     if row["status"] == target:
         raise PeerError(f"consumer #{row['id']} is already {target}")
-    if not undo and not yes:
-        if not runtime.can_prompt():
-            raise PeerError("archiving needs confirmation: add --yes (not prompting)")
-        from peercli.cli.prompts import confirm
+    if not undo:
+        from peercli.cli.confirm import proceed_or_stop
 
-        if not confirm(f"Archive #{row['id']} {row['name']}?"):
-            raise PeerError("not archived")
+        proceed_or_stop(f"Archive #{row['id']} {row['name']}?", yes=yes, as_json=as_json,
+                        refusal="archiving needs confirmation: add --yes (not prompting)")
     with write(conn):
         set_status(conn, row["id"], target)
     if as_json:

@@ -60,20 +60,17 @@ def forget(
     contain them. Leaves an audit line with the id only. Asks first, or --yes."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
-    from peercli.core.errors import PeerError
     from peercli.store.erasure import forget_consumer
     from peercli.store.lookup import resolve
 
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
-    if not yes:
-        if not runtime.can_prompt():
-            raise PeerError("erasing needs confirmation: add --yes (not prompting)")
-        from peercli.cli.prompts import confirm
+    from peercli.cli.confirm import typed_or_stop
 
-        if not confirm(f"Erase #{row['id']} {row['name']} and all their records for good? "
-                       "This cannot be undone (older backups still hold them)."):
-            raise PeerError("nothing was erased")
+    typed_or_stop(f"this erases #{row['id']} {row['name']} and every record of theirs for good; "
+                  "it cannot be undone (older backups still hold them).",
+                  name=row["name"], record_id=row["id"], yes=yes, as_json=as_json,
+                  refusal="erasing needs confirmation: add --yes (not prompting)")
     result = forget_consumer(conn, row["id"])
     from peercli.store.backup import copies_holding
 

@@ -11,7 +11,10 @@ from peercli.cli.registry import add_group
 from peercli.cli.render import echo
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from peercli.store.keys import DbKey, Secret
+    from peercli.store.snapshot import Count, Summary
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -67,28 +70,40 @@ def restore(
     from pathlib import Path
 
     from peercli.cli import runtime
+    from peercli.cli.confirm import proceed_or_stop
     from peercli.cli.render import print_json, success, warn
     from peercli.core.errors import PeerError
+    from peercli.store import cipher
     from peercli.store.backup import backup_stamp, restore_database
     from peercli.store.clock import now
 
     db_path = runtime.RUNTIME.db_path
     src = Path(file).expanduser()
-    if not yes:
-        if not runtime.can_prompt():
-            raise PeerError("restoring replaces the database: add --yes (not prompting)")
-        from peercli.cli.prompts import confirm
-
-        if not confirm(f"Replace {db_path} with {src}? (the current file is kept aside)"):
-            raise PeerError("not restored")
-    from peercli.store import cipher
-
     current = None
+    now_holds = None
     if db_path.exists():
         try:
-            current = cipher.key_of(runtime.conn())
+            conn = runtime.conn()
+            current = cipher.key_of(conn)
+            if not yes:
+                from peercli.store.snapshot import summarize
+
+                now_holds = summarize(conn)
         except PeerError:
             current = None  # a damaged or foreign file: restoring over it is the cure
+
+    def show_what_changes() -> None:
+        from peercli.store.keys import know
+        from peercli.store.snapshot import summarize_backup
+
+        holds, key = summarize_backup(src, current, runtime.passphrase_asker())
+        if key is not None:
+            know(src, key)  # the restore below opens it again without asking
+        _echo_restore_plan(src, holds, db_path, now_holds)
+
+    proceed_or_stop("Replace the database with this backup?", yes=yes, as_json=as_json,
+                    before=show_what_changes,
+                    refusal="restoring replaces the database: add --yes (not prompting)")
     runtime.RUNTIME.close()  # nothing of ours may hold the file while it is swapped
     result = restore_database(db_path, src, backup_stamp(now()), current=current,
                               ask=runtime.passphrase_asker())
@@ -109,6 +124,25 @@ def restore(
              "on again with 'peer db encrypt'")
     if result.set_aside:
         warn(f"the previous database is kept at {result.set_aside}")
+
+
+def _echo_restore_plan(src: Path, holds: Summary, db_path: Path, now_holds: Summary | None
+                       ) -> None:
+    """Before the restore question: what the backup holds and what it would replace (stderr)."""
+    from peercli.cli.render import echo
+
+    def cell(c: Count) -> str:
+        when = c.last_change.replace("T", " ")[:16] if c.last_change else "never"
+        return f"{c.count:>6}  last {when}"
+
+    rows = [("people", "people"), ("check-ins", "checkins"), ("referrals", "referrals"),
+            ("groups", "groups")]
+    echo(f"Restore from {src}", err=True)
+    echo(f"  {'':<10} {'the backup holds':<25}  {'now in the database':<25}", err=True)
+    for label, kind in rows:
+        now_cell = cell(getattr(now_holds, kind)) if now_holds else "(unreadable)"
+        echo(f"  {label:<10} {cell(getattr(holds, kind)):<25}  {now_cell}", err=True)
+    echo(f"  The database now at {db_path} is kept aside, not deleted.", err=True)
 
 
 @app.command("check")
@@ -291,14 +325,12 @@ def decrypt(
     db_path = runtime.RUNTIME.db_path
     if cipher.key_of(runtime.conn()) is None:
         raise PeerError(f"the database at {db_path} is not encrypted")
-    if not yes:
-        if not runtime.can_prompt():
-            raise PeerError("decrypting leaves every record readable on disk: add --yes "
-                            "(not prompting)")
-        from peercli.cli.prompts import confirm
+    from peercli.cli.confirm import proceed_or_stop
 
-        if not confirm("Store every record unencrypted? Anyone with this disk could read it."):
-            raise PeerError("nothing was changed")
+    proceed_or_stop("Store every record unencrypted? Anyone with this disk could read it.",
+                    yes=yes, as_json=as_json,
+                    refusal="decrypting leaves every record readable on disk: add --yes "
+                            "(not prompting)")
     _convert(None, False, as_json, "Decrypted")
 
 

@@ -300,13 +300,11 @@ def retire(
     target = "active" if undo else "inactive"
     if row["status"] == target:
         raise PeerError(f"group #{row['id']} is already {target}")
-    if not undo and not yes:
-        if not runtime.can_prompt():
-            raise PeerError("retiring a group needs confirmation: add --yes (not prompting)")
-        from peercli.cli.prompts import confirm
+    if not undo:
+        from peercli.cli.confirm import proceed_or_stop
 
-        if not confirm(f"Retire group #{row['id']} {row['name']}?"):
-            raise PeerError("not retired")
+        proceed_or_stop(f"Retire group #{row['id']} {row['name']}?", yes=yes, as_json=as_json,
+                        refusal="retiring a group needs confirmation: add --yes (not prompting)")
     with write(conn):
         set_group_status(conn, row["id"], target)
     if as_json:

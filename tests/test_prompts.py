@@ -1,0 +1,253 @@
+"""The conventions every prompt keeps (docs/prompts.md), driven through prompt_toolkit pipe input:
+a "no" is not an error, irreversible actions ask for the name typed, Ctrl-C / Ctrl-D cancel with
+one line and exit 130 leaving the database byte-identical, and the same without a terminal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from peercli.cli import runtime
+
+ENTER, CTRL_C, CTRL_D, DOWN, SPACE = "\r", "\x03", "\x04", "\x1b[B", " "
+CANCELLED = "Cancelled — nothing was saved.\n"
+#: every intake flag, so adding a person at a "terminal" asks nothing
+FULL_INTAKE = ("--consent", "all", "--interests", "grief", "--available", "Tue evening",
+               "--formats", "in_person", "--languages", "en")
+
+
+def digest(path: Path) -> str:
+    h = hashlib.sha256(path.read_bytes())
+    for suffix in ("-wal", "-journal"):
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            h.update(extra.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """A person at a terminal, typing into a pipe."""
+    monkeypatch.setattr(runtime, "can_prompt", lambda: True)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        yield pipe
+
+
+@pytest.fixture
+def sam(peer, monkeypatch) -> int:
+    monkeypatch.setenv("PEER_NOW", "2026-11-21T10:00:00")
+    return int(peer.json("consumer", "add", "Sam Rivera", *FULL_INTAKE)["id"])
+
+
+@pytest.fixture
+def group(make_group) -> int:
+    return make_group("Tuesday Grief Circle")
+
+
+# -- a "no" is not an error -------------------------------------------------------------------
+
+DECLINABLE = [
+    ("consumer", "archive", "Sam"),
+    ("group", "retire", "Tuesday"),
+]
+
+
+@pytest.mark.parametrize("command", DECLINABLE, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("answer", ["n", ENTER])  # an explicit no, or Enter on the default (No)
+def test_declining_changes_nothing_and_exits_0(peer, terminal, sam, group, db_path, command,
+                                               answer):
+    before = digest(db_path)
+    terminal.send_text(answer)
+    result = peer(*command)
+    assert result.exit_code == 0
+    assert result.stdout == "Nothing changed.\n"
+    assert "Error" not in result.stderr
+    assert digest(db_path) == before
+
+
+@pytest.mark.parametrize("command", DECLINABLE, ids=lambda c: " ".join(c[:2]))
+def test_declining_with_json_says_so_in_json(peer, terminal, sam, group, db_path, command):
+    before = digest(db_path)
+    terminal.send_text("n")
+    result = peer(*command, "--json")
+    assert json.loads(result.stdout) == {"changed": False, "reason": "declined"}
+    assert digest(db_path) == before
+
+
+@pytest.mark.parametrize("command", [*DECLINABLE, ("consumer", "forget", "Sam")],
+                         ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("as_json", [False, True])
+def test_without_a_terminal_refuses_naming_yes(peer, sam, group, db_path, command, as_json):
+    before = digest(db_path)
+    result = peer(*command, *(["--json"] if as_json else []), ok=False)
+    assert result.exit_code == 1
+    assert result.stdout == ""  # the JSON contract: nothing but JSON on stdout, and no JSON here
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--yes" in lines[0]
+    assert digest(db_path) == before
+
+
+def test_yes_skips_every_question(peer, sam, group, query):
+    peer("consumer", "archive", "Sam", "--yes")
+    peer("group", "retire", "Tuesday", "--yes")
+    assert query("SELECT status FROM consumers")[0]["status"] == "archived"
+    assert query("SELECT status FROM groups")[0]["status"] == "inactive"
+    peer("consumer", "forget", str(sam), "--yes")
+    assert query("SELECT count(*) AS n FROM consumers")[0]["n"] == 0
+
+
+def test_yes_at_the_question_archives(peer, terminal, sam, query):
+    terminal.send_text("y")
+    result = peer("consumer", "archive", "Sam")
+    assert "Archived consumer" in result.stderr
+    assert query("SELECT status FROM consumers")[0]["status"] == "archived"
+
+
+# -- erasing asks for the name, typed ---------------------------------------------------------
+
+def test_forget_mismatch_says_so_and_keeps_the_person(peer, terminal, sam, db_path):
+    before = digest(db_path)
+    terminal.send_text("Sam Rivers" + ENTER)
+    result = peer("consumer", "forget", "Sam")
+    assert result.stdout.startswith("Nothing changed: ")
+    assert "neither the name nor the id" in result.stdout
+    assert "cannot be undone" in result.stderr  # the warning before the question
+    assert digest(db_path) == before
+
+
+def test_forget_mismatch_with_json(peer, terminal, sam):
+    terminal.send_text("y" + ENTER)
+    result = peer("consumer", "forget", "Sam", "--json")
+    assert json.loads(result.stdout) == {"changed": False, "reason": "not_confirmed"}
+
+
+@pytest.mark.parametrize("typed", ["Sam Rivera", "sam rivera", " Sam   Rivera ", "{id}", "#{id}"])
+def test_forget_erases_when_the_name_or_id_is_typed(peer, terminal, sam, query, typed):
+    terminal.send_text(typed.format(id=sam) + ENTER)
+    result = peer("consumer", "forget", "Sam")
+    assert "Erased consumer" in result.stderr
+    assert query("SELECT count(*) AS n FROM consumers")[0]["n"] == 0
+
+
+def test_typed_confirmation_rule():
+    from peercli.core.confirm import typed_confirmation
+
+    def verdict(answer: str) -> str:
+        return typed_confirmation(answer, name="Zoë  Ｏkafor", record_id=12)
+
+    assert verdict("zoë okafor") == "match"  # case, width and runs of spaces ignored
+    assert verdict("12") == verdict("#12") == verdict(" # 12 ") == "match"
+    assert verdict("") == verdict("   ") == "empty"
+    for wrong in ("Zoë", "y", "yes", "1", "123", "zoe okafor", "Zoë Okafor!"):
+        assert verdict(wrong) == "mismatch", wrong
+
+
+# -- Ctrl-C / Ctrl-D: one line, exit 130, the database byte-identical -------------------------
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
+@pytest.mark.parametrize("flow, keys", [
+    (("consumer", "add"), "Bo" + ENTER),                        # at a text prompt
+    (("consumer", "add", "Bo", "--interests", "art", "--available", "Mon"), ""),  # a checkbox
+    (("checkin", "Sam"), ""),                                   # a list (mode)
+    (("checkin", "Sam", "--mode", "phone"), ENTER),            # minutes, then the mood list
+    (("consumer", "archive", "Sam"), ""),                       # a y/N question
+    (("consumer", "forget", "Sam"), "Sam Ri"),                  # the typed confirmation
+], ids=["text", "checkbox", "select", "mood", "confirm", "typed"])
+def test_cancel_at_any_prompt(peer, terminal, sam, db_path, flow, keys, key):
+    before = digest(db_path)
+    terminal.send_text(keys + key)
+    result = peer(*flow, ok=False)
+    assert result.exit_code == 130
+    assert result.stderr.endswith(CANCELLED) and result.stdout == ""
+    assert result.stderr.count("Cancelled") == 1
+    assert not any(word in result.stderr for word in ("Error", "Aborted", "by user"))
+    assert digest(db_path) == before
+
+
+def test_cancel_late_in_the_checkin_saves_nothing(peer, terminal, sam, db_path, query):
+    """Every question answered but the last: still nothing saved."""
+    before = digest(db_path)
+    terminal.send_text(ENTER + ENTER + "4" + ENTER + "a note" + ENTER + ENTER + ENTER
+                       + "did" + ENTER + ENTER + ENTER + CTRL_C)
+    result = peer("checkin", "Sam", ok=False)
+    assert (result.exit_code, result.stderr) == (130, CANCELLED)
+    assert digest(db_path) == before
+    assert query("SELECT count(*) AS n FROM checkins")[0]["n"] == 0
+
+
+def test_ctrl_c_during_a_long_import_keeps_nothing(peer, db_path, tmp_path, monkeypatch, query):
+    peer("consumer", "add", "Ana", *FULL_INTAKE)
+    before = digest(db_path)
+    listing = tmp_path / "groups.csv"
+    listing.write_text("id,name,schedule\n" + "".join(
+        f"g{i},Group {i},Mon 18:00-19:00\n" for i in range(50)), encoding="utf-8")
+    from peercli.store import groups
+
+    real = groups._RowWriter.insert
+    calls = []
+
+    def interrupted(self, *args, **kwargs):  # the person presses Ctrl-C at row 20
+        calls.append(1)
+        if len(calls) == 20:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(groups._RowWriter, "insert", interrupted)
+    result = peer("group", "import", str(listing), ok=False)
+    assert result.exit_code == 130
+    assert result.stderr == CANCELLED and result.stdout == ""
+    assert digest(db_path) == before
+    assert query("SELECT count(*) AS n FROM groups")[0]["n"] == 0
+
+
+# -- restore says what the backup holds and what it replaces ----------------------------------
+
+def test_restore_prompt_shows_both_sides(peer, terminal, sam, db_path, tmp_path, monkeypatch):
+    peer("checkin", "Sam", "--mode", "phone", "--minutes", "10")
+    backup = tmp_path / "b.db"
+    peer("db", "backup", str(backup))
+    monkeypatch.setenv("PEER_NOW", "2026-11-25T16:45:00")
+    peer("consumer", "add", "Jo Park", *FULL_INTAKE)
+    peer("checkin", "Jo", "--mode", "phone", "--minutes", "10")
+    peer("checkin", "Jo", "--mode", "phone", "--minutes", "15")
+    before = digest(db_path)
+    terminal.send_text("n")
+    result = peer("db", "restore", str(backup))
+    assert result.stdout == "Nothing changed.\n"
+    assert digest(db_path) == before
+    rows = {line.split()[0]: line.split() for line in result.stderr.splitlines()
+            if line.startswith("  ") and line.split()[0] in ("people", "check-ins", "referrals")}
+    # label, backup count, "last", date, time, current count, "last", date, time
+    assert rows["people"][1] == "1" and rows["people"][5] == "2"
+    assert rows["people"][3:5] == ["2026-11-21", "10:00"]
+    assert rows["people"][7:9] == ["2026-11-25", "16:45"]
+    assert rows["check-ins"][1] == "1" and rows["check-ins"][5] == "3"
+    assert rows["referrals"][1:4] == ["0", "last", "never"]
+    assert "kept aside" in result.stderr
+
+
+def test_restore_prompt_yes_restores(peer, terminal, sam, db_path, tmp_path):
+    backup = tmp_path / "b.db"
+    peer("db", "backup", str(backup))
+    peer("consumer", "add", "Jo Park", *FULL_INTAKE)
+    terminal.send_text("y")
+    peer("db", "restore", str(backup))
+    names = [r[0] for r in sqlite3.connect(db_path).execute("SELECT name FROM consumers")]
+    assert names == ["Sam Rivera"]
+
+
+def test_restore_of_a_damaged_file_says_why_before_asking(peer, terminal, sam, db_path,
+                                                          tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    before = digest(db_path)
+    result = peer("db", "restore", str(bad), ok=False)
+    assert result.exit_code == 1 and "Error" in result.stderr
+    assert digest(db_path) == before
