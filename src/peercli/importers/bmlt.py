@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from peercli.importers.records import (
     ProgressCallback,
     RecordStream,
     RowError,
+    auto_source_key,
 )
 from peercli.importers.textio import file_stem
 
@@ -196,91 +198,94 @@ class _Converter:
         return self._zones[text]
 
     def convert(self, index: int, line: int, m: Any, source: str) -> Item:
-        from peercli.core.schedule import Meeting, ScheduleError
-        from peercli.core.timeparse import DAY_CODES
-
+        """One meeting object -> a GroupRecord, or a RowError naming what is missing."""
         label = f"meeting {index} (line {line})"
         if not isinstance(m, dict):
             return RowError(line, f"{label}: expected a JSON object, found {type(m).__name__}")
         raw = {str(k): "" if v is None else str(v) for k, v in m.items()}
         name = text_of(m.get("meeting_name"))
-        mid = text_of(m.get("id_bigint"))
         if not name:
             return RowError(line, f"{label}: missing meeting_name", raw)
+        meeting = self._meeting(m, line, label)
+        if isinstance(meeting, str):
+            return RowError(line, f"{label}: {meeting}", raw)
+        formats = self.resolve(m, line)
+        worlds = {f.world for f in formats if f.world}
+        fmt, status = self._format_and_status(m, worlds, line, label)
+        place = self._place(m, fmt, line, label)
+        link = text_of(m.get("virtual_meeting_link"))
+        mid = text_of(m.get("id_bigint"))
+        root = text_of(m.get("root_server_id"))
+        key = f"{root}:{mid}" if root and mid else mid
+        if not key:
+            key = auto_source_key(name, (meeting,), address=place.address, city=place.city,
+                                  postal_code=place.postal_code, online_url=link)
+        return GroupRecord(
+            source=source, source_key=key, name=name,
+            organization=text_of(m.get("service_body_name")),
+            topics=self.topic_slugs, unknown_topics=self.topic_unknown, meetings=(meeting,),
+            format=fmt, address=place.address, city=place.city, postal_code=place.postal_code,
+            latitude=place.latitude, longitude=place.longitude, online_url=link,
+            online_phone=text_of(m.get("phone_meeting_number")),
+            languages=_languages(formats, m), facilitation="mutual-aid",
+            audience=tuple(dict.fromkeys(AUDIENCE[w] for w in worlds if w in AUDIENCE)),
+            accessibility=tuple(dict.fromkeys(ACCESS[w] for w in worlds if w in ACCESS)),
+            open_to_newcomers=_newcomers(worlds),
+            phone=text_of(m.get("contact_phone_1")), email=text_of(m.get("contact_email_1"))
+            or text_of(m.get("email_contact")), notes=_notes(m, formats), status=status,
+            proof_of_attendance=signs_attendance(formats),
+        )
+
+    def _meeting(self, m: Mapping[str, Any], line: int, label: str) -> Any:
+        """The weekly ``Meeting`` (weekday, start, duration, zone), or why there is none."""
+        from peercli.core.schedule import Meeting, ScheduleError
+        from peercli.core.timeparse import DAY_CODES
+
         day_text = text_of(m.get("weekday_tinyint"))
         if day_text is None:
-            return RowError(line, f"{label}: missing weekday_tinyint (1 = Sunday ... 7 = "
-                            "Saturday)", raw)
+            return "missing weekday_tinyint (1 = Sunday ... 7 = Saturday)"
         try:
             day = int(float(day_text))
         except (ValueError, OverflowError):  # "inf", "1e999"
             day = -1
         if not 1 <= day <= 7:
-            return RowError(line, f"{label}: weekday_tinyint '{day_text}' is not 1-7 "
-                            "(1 = Sunday)", raw)
+            return f"weekday_tinyint '{day_text}' is not 1-7 (1 = Sunday)"
         start = _minutes(text_of(m.get("start_time")))
         if start is None or start >= 1440:
-            return RowError(line, f"{label}: start_time '{text_of(m.get('start_time')) or ''}' "
-                            "is not a time HH:MM:SS", raw)
-        dur_text = text_of(m.get("duration_time"))
-        duration = _minutes(dur_text)
-        if duration is None or duration == 0:
-            if dur_text not in (None, "00:00:00", "00:00", "0"):
-                self.warn(line, label, f"duration_time '{dur_text}' is not HH:MM:SS; read as "
-                          "1 hour")
-            elif "duration_time" in m:
-                self.warn(line, label, "no duration_time; read as the server default of 1 hour")
-            duration = DEFAULT_DURATION
-        end = start + duration
+            return f"start_time '{text_of(m.get('start_time')) or ''}' is not a time HH:MM:SS"
+        end = start + self._duration(m, line, label)
         if end > 1440:
             self.warn(line, label, "the meeting runs past midnight; its end is cut to 24:00")
             end = 1440
         zone = self.zone(text_of(m.get("time_zone")), line, label)
         weekday = (day + 5) % 7  # 1 = Sunday -> 6 (Monday = 0)
         try:
-            meeting = Meeting("WEEKLY", 1, (DAY_CODES[weekday],), start, end, zone)
+            return Meeting("WEEKLY", 1, (DAY_CODES[weekday],), start, end, zone)
         except ScheduleError as exc:
-            return RowError(line, f"{label}: {exc}", raw)
+            return str(exc)
 
-        formats = self.resolve(m, line)
-        worlds = {f.world for f in formats if f.world}
-        newcomers: bool | None = None
-        if "OPEN" in worlds or "BEG" in worlds:
-            newcomers = True
-        elif "CLOSED" in worlds:
-            newcomers = False
-        audience = tuple(dict.fromkeys(AUDIENCE[w] for w in worlds if w in AUDIENCE))
-        access = tuple(dict.fromkeys(ACCESS[w] for w in worlds if w in ACCESS))
-        languages: dict[str, None] = {}
-        for f in formats:
-            if f.world == "LANG":
-                for text in (f.key, f.name):
-                    try:
-                        codes, _ = V.parse_languages(text)
-                    except ValueError:
-                        continue
-                    languages.update(dict.fromkeys(codes))
-                    break
-        if not languages:
-            lang = text_of(m.get("lang_enum"))
-            if lang:
-                try:
-                    languages.update(dict.fromkeys(V.parse_languages(lang)[0]))
-                except ValueError:
-                    pass
-        other = [f.name or WORLD_NAMES.get(f.world, f.key) for f in formats
-                 if f.world not in _HANDLED]
+    def _duration(self, m: Mapping[str, Any], line: int, label: str) -> int:
+        """Minutes; the server default (an hour) when it is missing, zero or unreadable."""
+        dur_text = text_of(m.get("duration_time"))
+        duration = _minutes(dur_text)
+        if duration is not None and duration != 0:
+            return duration
+        if dur_text not in (None, "00:00:00", "00:00", "0"):
+            self.warn(line, label, f"duration_time '{dur_text}' is not HH:MM:SS; read as 1 hour")
+        elif "duration_time" in m:
+            self.warn(line, label, "no duration_time; read as the server default of 1 hour")
+        return DEFAULT_DURATION
 
+    def _format_and_status(self, m: Mapping[str, Any], worlds: set[str], line: int,
+                           label: str) -> tuple[str, str]:
+        """(format, status): venue_type when it is 1-3, else the formats and the links; a
+        temporarily closed (TC) meeting with a link is online, without one inactive; an
+        unpublished one is inactive."""
         link = text_of(m.get("virtual_meeting_link"))
         dial = text_of(m.get("phone_meeting_number"))
         venue = text_of(m.get("venue_type"))
-        if venue == "1":
-            fmt = "in_person"
-        elif venue == "2":
-            fmt = "online"
-        elif venue == "3":
-            fmt = "hybrid"
-        else:
+        fmt = _VENUES.get(venue or "")
+        if fmt is None:
             if venue is not None:
                 self.warn(line, label, f"venue_type '{venue}' is not 1, 2 or 3; read from its "
                           "formats")
@@ -299,7 +304,11 @@ class _Converter:
         if text_of(m.get("published")) == "0":
             status = "inactive"
             self.warn(line, label, "published is 0 (unpublished); imported as inactive")
+        return fmt, status
 
+    def _place(self, m: Mapping[str, Any], fmt: str, line: int, label: str) -> _Place:
+        """Address (venue name and street), city, postal code and, unless the meeting is
+        online, coordinates (0,0 and unreadable ones are dropped, the latter with a warning)."""
         venue_name = text_of(m.get("location_text"))
         street = text_of(m.get("location_street"))
         address = street
@@ -308,44 +317,71 @@ class _Converter:
         city = (text_of(m.get("location_municipality")) or text_of(m.get("location_neighborhood"))
                 or text_of(m.get("location_city_subsection"))
                 or text_of(m.get("location_sub_province")))
-        postal = text_of(m.get("location_postal_code_1"))
-        latitude = longitude = None
-        if fmt != "online":
-            lat_t, lon_t = text_of(m.get("latitude")), text_of(m.get("longitude"))
-            if lat_t and lon_t:
-                try:
-                    latitude = V.parse_coordinate(lat_t, "latitude")
-                    longitude = V.parse_coordinate(lon_t, "longitude")
-                except ValueError as exc:
-                    latitude = longitude = None
-                    self.warn(line, label, f"{exc}; coordinates ignored")
-                if latitude == 0 and longitude == 0:
-                    latitude = longitude = None
-        notes_parts = [text_of(m.get("location_info")), text_of(m.get("comments")),
-                       text_of(m.get("virtual_meeting_additional_info"))]
-        if other:
-            notes_parts.append("Formats: " + ", ".join(dict.fromkeys(other)))
-        notes = "\n".join(p for p in notes_parts if p) or None
-        root = text_of(m.get("root_server_id"))
-        key = f"{root}:{mid}" if root and mid else mid
-        if not key:
-            from peercli.importers.records import auto_source_key
+        place = _Place(address, city, text_of(m.get("location_postal_code_1")))
+        lat_t, lon_t = text_of(m.get("latitude")), text_of(m.get("longitude"))
+        if fmt == "online" or not (lat_t and lon_t):
+            return place
+        try:
+            place.latitude = V.parse_coordinate(lat_t, "latitude")
+            place.longitude = V.parse_coordinate(lon_t, "longitude")
+        except ValueError as exc:
+            place.latitude = place.longitude = None
+            self.warn(line, label, f"{exc}; coordinates ignored")
+        if place.latitude == 0 and place.longitude == 0:
+            place.latitude = place.longitude = None
+        return place
 
-            key = auto_source_key(name, (meeting,), address=address, city=city,
-                                  postal_code=postal, online_url=link)
-        return GroupRecord(
-            source=source, source_key=key, name=name,
-            organization=text_of(m.get("service_body_name")),
-            topics=self.topic_slugs, unknown_topics=self.topic_unknown, meetings=(meeting,),
-            format=fmt, address=address, city=city, postal_code=postal,
-            latitude=latitude, longitude=longitude, online_url=link,
-            online_phone=dial,
-            languages=tuple(languages), facilitation="mutual-aid", audience=audience,
-            accessibility=access, open_to_newcomers=newcomers,
-            phone=text_of(m.get("contact_phone_1")), email=text_of(m.get("contact_email_1"))
-            or text_of(m.get("email_contact")), notes=notes, status=status,
-            proof_of_attendance=signs_attendance(formats),
-        )
+
+_VENUES = {"1": "in_person", "2": "online", "3": "hybrid"}
+
+
+@dataclass
+class _Place:
+    address: str | None
+    city: str | None
+    postal_code: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _newcomers(worlds: set[str]) -> bool | None:
+    if "OPEN" in worlds or "BEG" in worlds:
+        return True
+    return False if "CLOSED" in worlds else None
+
+
+def _languages(formats: list[Format], m: Mapping[str, Any]) -> tuple[str, ...]:
+    """The languages of the LANG formats (by key, else name); else of lang_enum."""
+    languages: dict[str, None] = {}
+    for f in formats:
+        if f.world == "LANG":
+            for text in (f.key, f.name):
+                try:
+                    codes, _ = V.parse_languages(text)
+                except ValueError:
+                    continue
+                languages.update(dict.fromkeys(codes))
+                break
+    if not languages:
+        lang = text_of(m.get("lang_enum"))
+        if lang:
+            try:
+                languages.update(dict.fromkeys(V.parse_languages(lang)[0]))
+            except ValueError:
+                pass
+    return tuple(languages)
+
+
+def _notes(m: Mapping[str, Any], formats: list[Format]) -> str | None:
+    """Location info, comments, the virtual meeting's extra info, and the formats that have
+    no field of their own ("Formats: Basic Text, Candlelight")."""
+    parts = [text_of(m.get("location_info")), text_of(m.get("comments")),
+             text_of(m.get("virtual_meeting_additional_info"))]
+    other = [f.name or WORLD_NAMES.get(f.world, f.key) for f in formats
+             if f.world not in _HANDLED]
+    if other:
+        parts.append("Formats: " + ", ".join(dict.fromkeys(other)))
+    return "\n".join(p for p in parts if p) or None
 
 
 def open_bmlt(
