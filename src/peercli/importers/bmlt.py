@@ -505,5 +505,7 @@ def sniff_bmlt(sample: Sample) -> float:
 
 
 def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    from peercli.importers.jsondoc import MAX_JSON_BYTES
+
     return open_bmlt(path, source=options.source, progress=options.progress,
-                     formats=options.formats)
+                     formats=options.formats, max_bytes=min(options.max_bytes, MAX_JSON_BYTES))

@@ -277,5 +277,8 @@ def sniff_hsds_json(sample: Sample) -> float:
 
 
 def open_records(path: Path, options: ImportOptions) -> RecordStream:
+    from peercli.importers.jsondoc import MAX_JSON_BYTES
+
     return open_hsds_json(path, source=options.source, progress=options.progress,
-                          taxonomy=options.taxonomy)
+                          taxonomy=options.taxonomy,
+                          max_bytes=min(options.max_bytes, MAX_JSON_BYTES))

@@ -487,4 +487,5 @@ def sniff_ics(sample: Sample) -> float:
 
 
 def open_records(path: Path, options: ImportOptions) -> RecordStream:
-    return open_ics(path, source=options.source, progress=options.progress)
+    return open_ics(path, source=options.source, progress=options.progress,
+                    max_bytes=min(options.max_bytes, MAX_ICS_BYTES))

@@ -180,7 +180,7 @@ IMPORTERS: tuple[ImporterSpec, ...] = (
     ),
     ImporterSpec(
         "tsml-csv", "12 Step Meeting List CSV exports",
-        "peercli.importers.meetingguide", "sniff_tsml", "open_tsml_records",
+        "peercli.importers.tsml", "sniff_tsml", "open_tsml_records",
         aliases=("tsml",), options=frozenset({"delimiter", "fellowship"}),
     ),
     ImporterSpec(
