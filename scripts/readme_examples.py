@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # README first, then the docs in this order (a block builds on the blocks before it unless it
 # is marked fresh; every doc's first block is).
 FILES = [ROOT / "README.md", *(ROOT / "docs" / name for name in (
-    "notes-and-plans.md", "consumers.md", "followup.md", "groups.md"))]
+    "notes-and-plans.md", "consumers.md", "followup.md", "groups.md", "matching.md"))]
 NOW = "2026-11-21T10:00"
 BLOCK = re.compile(r"^(?P<marker>[ \t]*<!-- example: fresh -->\n)?(?P<indent>[ \t]*)```console\n"
                    r"(?P<body>.*?)^(?P=indent)```", re.DOTALL | re.MULTILINE)
