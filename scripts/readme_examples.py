@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # README first, then the docs in this order (a block builds on the blocks before it unless it
 # is marked fresh; every doc's first block is).
 FILES = [ROOT / "README.md", *(ROOT / "docs" / name for name in (
-    "notes-and-plans.md", "consumers.md", "followup.md", "groups.md", "matching.md"))]
+    "notes-and-plans.md", "consumers.md", "followup.md", "groups.md", "matching.md",
+    "stewardship.md"))]
 NOW = "2026-11-21T10:00"
 BLOCK = re.compile(r"^(?P<marker>[ \t]*<!-- example: fresh -->\n)?(?P<indent>[ \t]*)```console\n"
                    r"(?P<body>.*?)^(?P=indent)```", re.DOTALL | re.MULTILINE)
@@ -93,7 +94,8 @@ def run(command: str, env: dict[str, str], folder: Path) -> str:
                                 env={**unset, **env, **extra}, terminal_width=80)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise SystemExit(f"{command!r} raised {result.exception!r}")
-    return "\n".join(line.rstrip() for line in result.output.rstrip("\n").splitlines())
+    output = result.output.replace(str(folder.resolve()), "~").replace(str(folder), "~")
+    return "\n".join(line.rstrip() for line in output.rstrip("\n").splitlines())
 
 
 def _read_scratch_file(folder: Path, name: str) -> str:
@@ -105,7 +107,8 @@ def _read_scratch_file(folder: Path, name: str) -> str:
 
 def environment(home: Path) -> dict[str, str]:
     """The per-block settings: a database and home of its own, the clock fixed."""
-    return {"PEER_DB": str(home / ".peer" / "peer.db"), "PEER_NOW": NOW, "HOME": str(home),
+    return {"PEER_DB": str(home / ".local" / "share" / "peer" / "peer.db"), "PEER_NOW": NOW,
+            "HOME": str(home),
             "XDG_DATA_HOME": str(home / ".data-home"),
             "XDG_CONFIG_HOME": str(home / ".config")}
 
