@@ -3,14 +3,26 @@ changes nothing, and no example escapes the check."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import readme_examples  # noqa: E402
+
+
+def _load_script() -> Any:
+    spec = importlib.util.spec_from_file_location("readme_examples",
+                                                  ROOT / "scripts" / "readme_examples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+readme_examples = _load_script()
 
 
 def test_readme_examples_are_the_real_output():
