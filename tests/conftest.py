@@ -1,11 +1,25 @@
-"""Shared fixtures: every test gets its own database in tmp_path; none touches real user data."""
+"""Shared fixtures: every test gets its own database in tmp_path; none touches real user data.
+
+Speed: a new database is not migrated from scratch in every test. The first test that creates
+one runs the real migrations once (``open_db`` on a template file, plain and encrypted); every
+later new database is a copy of that template, made exactly where ``open_db`` would have created
+it, and then opened by the real ``open_db`` (schema check, pragmas, permissions). Tests that
+change the migrations (monkeypatching ``migrations``), modules in ``REAL_MIGRATIONS`` and tests
+marked ``real_migrations`` create their databases the slow, real way.
+
+Safety: for the whole session HOME and the XDG directories point into a temporary folder, and
+the user's real peer data and config folders are watched: a test that creates or changes them
+fails (see ``RealDirGuard``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +32,108 @@ ENCRYPTED_TOO = {"test_store", "test_backup", "test_export_forget", "test_harden
                  "test_hardening_backup", "test_consumers"}
 # a random raw key (no passphrase derivation: fast); passphrases are tested in test_encryption
 TEST_KEY_TEXT = "x'" + "5e" * 16 + "c1" * 16 + "'"
+# Modules whose new databases are always migrated for real (not copied from the template).
+REAL_MIGRATIONS = {"test_store"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The user's real folders: never touched by a test.
+
+_SESSION_ENV = ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+
+
+def real_user_dirs(env: dict[str, str]) -> list[Path]:
+    """peer's data and config folders as platformdirs names them under ``env``."""
+    import platformdirs
+
+    saved = {k: os.environ.get(k) for k in _SESSION_ENV}
+    try:
+        for k in _SESSION_ENV:
+            if env.get(k) is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = env[k]
+        return [platformdirs.user_data_path("peer"), platformdirs.user_config_path("peer")]
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _snapshot(directory: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """None when ``directory`` does not exist, else every entry under it (name, size, mtime)."""
+    if not os.path.lexists(directory):
+        return None
+    found: list[tuple[str, int, int]] = []
+    for root, dirs, files in os.walk(directory):
+        for name in dirs + files:
+            full = os.path.join(root, name)
+            try:
+                st = os.lstat(full)
+            except OSError:
+                continue
+            found.append((os.path.relpath(full, directory), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+class RealDirGuard:
+    """Watches the user's real peer folders; ``problem()`` names one that a test touched."""
+
+    def __init__(self, dirs: list[Path]) -> None:
+        self.dirs = dirs
+        self.before = {d: _snapshot(d) for d in dirs}
+
+    def problem(self) -> str | None:
+        for d in self.dirs:
+            now = _snapshot(d)
+            if now != self.before[d]:
+                what = "created" if self.before[d] is None else "changed"
+                self.before[d] = now  # report each change once
+                return (f"a test {what} the user's real peer folder {d}: tests must use "
+                        "tmp_path (PEER_DB, HOME and XDG_* are set by tests/conftest.py). "
+                        "Remove what the test left there.")
+        return None
+
+
+_GUARD: RealDirGuard | None = None
+_SESSION_HOME: str | None = None
+_SAVED_ENV: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before anything is collected: remember the real folders, then point HOME and the XDG
+    folders into a temporary one for the whole session (subprocesses inherit it)."""
+    global _GUARD, _SESSION_HOME
+    original = {k: v for k in _SESSION_ENV if (v := os.environ.get(k)) is not None}
+    _GUARD = RealDirGuard(real_user_dirs(original))
+    _SESSION_HOME = tempfile.mkdtemp(prefix="peer-test-home-")
+    for k in _SESSION_ENV:
+        _SAVED_ENV[k] = os.environ.get(k)
+    os.environ["HOME"] = _SESSION_HOME
+    for k in _SESSION_ENV[1:]:
+        os.environ[k] = os.path.join(_SESSION_HOME, k.lower())
+    config.addinivalue_line(
+        "markers", "real_migrations: new databases in this test are migrated for real "
+        "(not copied from the session's migrated template)")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    problem = _GUARD.problem() if _GUARD is not None else None
+    if problem:
+        session.config.get_terminal_writer().line(f"ERROR: {problem}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for k, v in _SAVED_ENV.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    if _SESSION_HOME:
+        shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 
 def sqlcipher_installed() -> bool:
@@ -74,10 +190,110 @@ def _route_to_sqlcipher(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite3, "connect", connect)
 
 
+# ---------------------------------------------------------------------------------------------
+# New databases: copies of one migrated template per session.
+
+class Templates:
+    """Migrated, empty databases made once per session by the real ``open_db``: one plain, one
+    encrypted with the test key. ``source(key)`` is the one a new database with ``key`` starts
+    from, or None when that new database must be created for real."""
+
+    def __init__(self, root: Path) -> None:
+        from peercli.store import migrations
+
+        self.root = root
+        # what the templates were migrated with: a test that changes any of it migrates for real
+        self.names = list(migrations.MIGRATION_NAMES)
+        self.version = migrations.SCHEMA_VERSION
+        self.functions = (migrations.ensure_current, migrations._migrate,
+                          migrations.run_migration, migrations._build)
+        self.steps = (dict(migrations._STATEMENTS), dict(migrations._PROCEDURES))
+        self.test_key = _test_raw_key()
+        self.files = {kind: self._build(kind) for kind in ("plain", "encrypted")
+                      if kind == "plain" or sqlcipher_installed()}
+
+    def migrations_unchanged(self) -> bool:
+        from peercli.store import migrations
+
+        return (migrations.MIGRATION_NAMES == self.names
+                and migrations.SCHEMA_VERSION == self.version
+                and (migrations.ensure_current, migrations._migrate, migrations.run_migration,
+                     migrations._build) == self.functions
+                and migrations._STATEMENTS == self.steps[0]
+                and migrations._PROCEDURES == self.steps[1])
+
+    def source(self, key: Any) -> Path | None:
+        if not self.migrations_unchanged():
+            return None
+        if key is None:
+            kind = "plain"
+        elif (self.test_key is not None and key.salt is None
+              and key.raw == self.test_key.raw):
+            kind = "encrypted"
+        else:
+            return None  # a passphrase or another key: created for real
+        return self.files.get(kind)
+
+    def _build(self, kind: str) -> Path:
+        from peercli.store import keys
+        from peercli.store.db import open_db
+
+        path = self.root / kind / "peer.db"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+            for name in ("PEER_PASSPHRASE", "PEER_NEW_PASSPHRASE", "PEER_KEY_FILE"):
+                mp.delenv(name, raising=False)
+            if kind == "encrypted":
+                key_file = self.root / "test.key"
+                key_file.write_text(TEST_KEY_TEXT + "\n")
+                key_file.chmod(0o600)
+                mp.setenv("PEER_KEY_FILE", str(key_file))
+            mp.setattr(keys, "_SESSION", {})
+            open_db(path).close()
+        for suffix in ("-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():  # closed cleanly: all in the main file
+                raise RuntimeError(f"template database left {path}{suffix}")
+        return path
+
+
+def _test_raw_key() -> Any:
+    from peercli.store.keys import Secret
+
+    return Secret(TEST_KEY_TEXT, "test key").raw_key()
+
+
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("db-templates"))
+
+
+def _connect_from_template(real: Callable[..., Any], templates: Templates) -> Callable[..., Any]:
+    """``store.db._connect`` that, when the database file does not exist yet (nor any journal
+    of it), first copies the migrated template there. ``open_db`` then goes on exactly as for
+    any existing database: schema check, pragmas, nothing to migrate, permissions."""
+
+    def connect(path: Path, key: Any = None) -> Any:
+        fresh = not any(os.path.lexists(f"{path}{suffix}")
+                        for suffix in ("", "-wal", "-shm", "-journal"))
+        if fresh:
+            source = templates.source(key)
+            if source is not None:
+                shutil.copyfile(source, path)
+        return real(path, key)
+
+    return connect
+
+
+# ---------------------------------------------------------------------------------------------
+# Every test: its own database and folders.
+
 @pytest.fixture(autouse=True)
-def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_mode: str) -> None:
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_mode: str,
+             request: pytest.FixtureRequest, db_templates: Templates) -> Iterator[None]:
     """Point peer, platformdirs and HOME into tmp_path and pin the terminal for stable output.
-    No test reaches the user's keyring: the keyring backend is one that holds nothing."""
+    No test reaches the user's keyring: the keyring backend is one that holds nothing.
+    New databases start as copies of the session's migrated template (see the module doc)."""
+    from peercli.store import db as store_db
     from peercli.store import keys
 
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -90,6 +306,10 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_mode: str) -> N
         key_file.chmod(0o600)
         monkeypatch.setenv("PEER_KEY_FILE", str(key_file))
         _route_to_sqlcipher(monkeypatch)
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    if module not in REAL_MIGRATIONS and request.node.get_closest_marker("real_migrations") is None:
+        monkeypatch.setattr(store_db, "_connect",
+                            _connect_from_template(store_db._connect, db_templates))
     monkeypatch.setenv("PEER_DB", str(tmp_path / "data" / "peer.db"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
@@ -97,11 +317,37 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_mode: str) -> N
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("PEER_NO_INPUT", raising=False)
+    yield
+    problem = _GUARD.problem() if _GUARD is not None else None
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return Path(os.environ["PEER_DB"])
+
+
+def _cached_root_command() -> None:
+    """CliRunner.invoke builds the root click command from the Typer app on every call (Typer
+    evaluates every annotation again): build it once per session instead. The sub-commands are
+    cached by peer itself (cli.app.load_command), and click keeps no state in a command."""
+    import typer.main
+    import typer.testing
+
+    if getattr(typer.testing, "_get_command", None) is not typer.main.get_command:
+        return  # another Typer: leave it alone (only speed is lost)
+    built: dict[int, tuple[Any, Any]] = {}
+
+    def get_command(app: Any) -> Any:
+        if id(app) not in built:
+            built[id(app)] = (app, typer.main.get_command(app))  # keeps app alive: id stays
+        return built[id(app)][1]
+
+    typer.testing._get_command = get_command  # type: ignore[attr-defined]
+
+
+_cached_root_command()
 
 
 class Peer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -118,3 +119,43 @@ def test_two_processes_creating_a_new_database_both_succeed(tmp_path: Path):
         conn = sqlite3.connect(path)
         assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == 4
         conn.close()
+
+
+def _everything(path: Path) -> dict[str, object]:
+    """A database's schema, settings and rows (the migration records without their times)."""
+    conn = sqlite3.connect(path)
+    try:
+        dump: dict[str, object] = {
+            pragma: conn.execute(f"PRAGMA {pragma}").fetchone()[0]
+            for pragma in ("user_version", "journal_mode", "page_size", "auto_vacuum",
+                           "encoding", "application_id")}
+        dump["schema"] = sorted((tuple(r) for r in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master")), key=repr)
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+            "'CREATE VIRTUAL TABLE%'")]
+        for table in tables:
+            rows = [tuple(r) for r in conn.execute(f'SELECT * FROM "{table}"')]
+            if table == "_sqlite_migrations":
+                rows = [r[:-1] for r in rows]  # (id, migration_set, name, applied_at)
+            dump[table] = sorted(rows, key=repr)
+        dump["mode"] = oct(path.stat().st_mode & 0o777)
+        return dump
+    finally:
+        conn.close()
+
+
+def test_the_test_suites_template_database_is_what_migrating_makes(tmp_path: Path, db_templates):
+    """Most tests get their new database as a copy of a template that the real migrations made
+    once per session (tests/conftest.py); that copy must be exactly a newly migrated database."""
+    from peercli.store import cipher
+
+    real = tmp_path / "real" / "peer.db"
+    store.open_db(real).close()  # this module always migrates for real
+    kind = "plain" if cipher.file_kind(real) == "plain" else "encrypted"
+    copied = tmp_path / "copy" / "peer.db"
+    copied.parent.mkdir()
+    shutil.copyfile(db_templates.files[kind], copied)
+    store.open_db(copied).close()
+    assert cipher.file_kind(copied) == cipher.file_kind(real)
+    assert _everything(copied) == _everything(real)

@@ -11,6 +11,7 @@ one that has shipped.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Callable
@@ -613,7 +614,10 @@ _MIGRATIONS_TABLE = "_sqlite_migrations"
 _MIGRATIONS_COLUMNS = {"migration_set", "name"}
 
 
+@functools.lru_cache(maxsize=1024)
 def _normalize_sql(sql: str) -> str:
+    """``sql`` with runs of whitespace collapsed and none around parentheses and commas.
+    Cached: every open compares the same few dozen definitions."""
     text = re.sub(r"\s+", " ", sql.strip())
     return re.sub(r"\s*([(),])\s*", r"\1", text)
 

@@ -1,0 +1,80 @@
+"""The test suite's own safety net and speed-up (tests/conftest.py): no test may touch the
+user's real peer folders, and new databases are copies of a really migrated template."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+
+CONFTEST = Path(__file__).with_name("conftest.py")
+
+
+def test_no_test_sees_the_real_home(tmp_path: Path):
+    assert Path(os.environ["HOME"]).is_relative_to(tmp_path)
+    for where in (platformdirs.user_data_path("peer"), platformdirs.user_config_path("peer")):
+        assert where.is_relative_to(tmp_path)
+
+
+def test_the_guard_fails_a_test_that_writes_into_the_real_data_folder(tmp_path: Path):
+    """Run a small suite under this conftest with a stand-in for the user's real home: the test
+    that points HOME back at it and runs peer fails, naming the folder; the others pass."""
+    real_home = tmp_path / "real-home"
+    real_home.mkdir()
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "conftest.py").write_text(CONFTEST.read_text(encoding="utf-8"), encoding="utf-8")
+    (suite / "test_inner.py").write_text(f'''
+import os
+
+HOME_WHILE_COLLECTING = os.environ["HOME"]
+
+
+def test_leaks_into_the_real_data_folder(peer, monkeypatch):
+    monkeypatch.delenv("PEER_DB")
+    monkeypatch.setenv("HOME", {str(real_home)!r})
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    peer("consumer", "list")
+
+
+def test_stays_in_tmp_path(peer):
+    peer("consumer", "list")
+
+
+def test_collection_did_not_see_the_real_home():
+    assert HOME_WHILE_COLLECTING != {str(real_home)!r}
+''', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PEER_", "XDG_", "PYTEST_"))}
+    env["HOME"] = str(real_home)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "-rA", str(suite)],
+        check=False, cwd=suite, env=env, capture_output=True, text=True, timeout=120)
+    out = proc.stdout + proc.stderr
+    data_dir = real_home / ".local" / "share" / "peer"
+    assert data_dir.exists()  # the leak really happened ...
+    assert proc.returncode == 1, out  # ... and failed the run
+    assert "ERROR at teardown of test_leaks_into_the_real_data_folder" in out, out
+    assert f"a test created the user's real peer folder {data_dir}" in out, out
+    assert "PASSED test_inner.py::test_stays_in_tmp_path" in out, out
+    assert "PASSED test_inner.py::test_collection_did_not_see_the_real_home" in out, out
+    assert "1 error" in out, out
+
+
+def test_a_new_database_is_a_copy_of_the_migrated_template(peer, db_path: Path, db_templates):
+    peer("consumer", "list")
+    def applied(path: Path) -> list[tuple[str, str]]:
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute("SELECT name, applied_at FROM _sqlite_migrations").fetchall()
+        finally:
+            conn.close()
+
+    assert applied(db_path) == applied(db_templates.files["plain"])
+    assert oct(db_path.stat().st_mode & 0o777) == "0o600"
