@@ -163,7 +163,8 @@ def test_export_writes_every_table_private_and_neutralised(peer, people, tmp_pat
     names = sorted(p.name for p in out.iterdir())
     tables = ["attendance", "audit", "change_alerts", "checkins", "consents",
               "consumer_availability", "consumer_interests", "consumers", "goal_events",
-              "goal_steps", "group_changes", "group_sessions", "group_topics", "groups",
+              "goal_steps", "group_changes", "group_links", "group_sessions", "group_topics",
+              "groups",
               "meetings", "plan_goals", "plan_reviews", "referral_events", "referrals",
               "release_events", "releases", "settings", "sources"]
     assert names == sorted([f"{t}.csv" for t in tables] + [f"{t}.json" for t in tables]

@@ -227,7 +227,18 @@ class ImportResultDict(TypedDict):
     dry_run: bool
     written: bool
     retire_skipped: bool
+    #: listings recognised as a group another source already lists (linked, not inserted)
+    same_group: int
+    same_groups: list[dict[str, Any]]  # SameGroupDict each
     changes: NotRequired[list[dict[str, Any]]]  # on a re-import: ChangeDict each
+
+
+class SameGroupDict(TypedDict):
+    group_id: int  # the group it was linked to
+    name: str  # as this source names it
+    listed_by: str  # the source that listed the group first
+    source_key: str  # this source's key for the listing
+    reason: str  # "same name, schedule and address"
 
 
 class ChangeDict(TypedDict):

@@ -134,9 +134,10 @@ def list_group_rows(
             clause = f"({clause} OR g.languages = '[]')"
         where.append(clause)
         params.append(language)
-    if source is not None:
-        where.append("g.source = ?")
-        params.append(source)
+    if source is not None:  # its own groups and the ones it lists too (group_links)
+        where.append("(g.source = ? OR g.id IN (SELECT group_id FROM group_links "
+                     "WHERE source = ?))")
+        params.extend((source, source))
     return conn.execute(
         f"SELECT g.* FROM groups g WHERE {' AND '.join(where)} ORDER BY g.name COLLATE NOCASE, g.id",
         params,

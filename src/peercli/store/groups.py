@@ -85,6 +85,10 @@ class ImportSummary:
     #: what, before, after, message. Empty on a source's first import.
     changes: list[dict[str, Any]] = field(default_factory=list)
     reimport: bool = False
+    #: Listings recognised as a group another source already lists (linked to it, not
+    #: inserted): dicts with group_id, name (as this source has it), listed_by, source_key,
+    #: reason. See store/group_links.py.
+    same_groups: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def unknown_topics_count(self) -> int:
@@ -105,6 +109,8 @@ class ImportSummary:
             "dry_run": self.dry_run,
             "written": self.written,
             "retire_skipped": self.retire_skipped,
+            "same_group": len(self.same_groups),
+            "same_groups": list(self.same_groups),
         }
         if self.reimport:
             result["changes"] = list(self.changes)
@@ -268,11 +274,11 @@ def import_records(
     if dry_run:
         next_new = _next_group_id(conn)
         for record, digest in run.items(stream):
-            found = run.existing.get(record.source_key)
-            kind = _classify(run.summary, found, record, digest)
-            gid = found[0] if found is not None else next_new
-            next_new += found is None
-            run.note_changes(conn, kind, gid, record)
+            kind, gid = run.route(record, digest)
+            if kind == "inserted":
+                gid, next_new = next_new, next_new + 1
+            if gid is not None:
+                run.note_changes(conn, kind, gid, record)
         run.finish_counts(retire_missing, conn)
         run.changes_out(conn)
         return run.summary
@@ -293,13 +299,55 @@ class _ImportRun:
         self.source = source
         self.summary = ImportSummary(source=source, dry_run=dry_run)
         self.existing = _existing(conn, source)
+        from peercli.store.group_links import SameGroupIndex, links_of
+
+        self.links = links_of(conn, source)
+        self.index = SameGroupIndex(conn, source, {gid for gid, _ in self.links.values()})
+        #: (kind, source_key, group id, name, digest, reason) of link rows to write
+        self.link_ops: list[tuple[str, str, int, str, str | None, str]] = []
         self.seen: set[str] = set()
         self.unknown: dict[str, None] = {}
         self.progress = progress
         self.on_reject = on_reject
-        self.summary.reimport = bool(self.existing)
+        self.summary.reimport = bool(self.existing or self.links)
         self.found_changes: list[tuple[int, Any]] = []
         self.names: dict[int, str] = {}
+        self.dropped_links: list[str] = []
+        self.handed_over: list[int] = []
+
+    def route(self, record: GroupRecord, digest: str) -> tuple[str, int | None]:
+        """Where a record goes, counted: ("inserted", None), ("updated"/"unchanged", its group),
+        or, for the same group as another source's, ("linked", that group) — a link made,
+        updated or left as it was."""
+        found = self.existing.get(record.source_key)
+        if found is not None:
+            return _classify(self.summary, found, record, digest), found[0]
+        summary = self.summary
+        link = self.links.get(record.source_key)
+        if link is not None:
+            gid, old = link
+            if old == digest:
+                summary.unchanged += 1
+                return "linked", gid
+            if self.index.still_same(record, gid):
+                summary.updated += 1
+                self.link_ops.append(("update", record.source_key, gid, record.name, digest, ""))
+                return "linked", gid
+            summary.inserted += 1  # no longer the same group: its own group from now on
+            self.link_ops.append(("delete", record.source_key, gid, record.name, None, ""))
+            return "inserted", None
+        hit = self.index.find(record)
+        if hit is None:
+            summary.inserted += 1
+            return "inserted", None
+        known, reason = hit
+        self.index.taken.add(known.group_id)
+        summary.same_groups.append({"group_id": known.group_id, "name": record.name,
+                                    "listed_by": known.source, "source_key": record.source_key,
+                                    "reason": reason})
+        self.link_ops.append(("insert", record.source_key, known.group_id, record.name, digest,
+                              reason))
+        return "linked", known.group_id
 
     def note_changes(self, conn: sqlite3.Connection, kind: str, group_id: int,
                      record: GroupRecord) -> None:
@@ -358,6 +406,15 @@ class _ImportRun:
             return []
         gone = [gid for key, (gid, _, status) in self.existing.items()
                 if key not in self.seen and status == "active"]
+        self.dropped_links = [key for key in self.links if key not in self.seen]
+        if gone and conn is not None:
+            # a group another source still lists is handed over to it, not retired
+            listed = {gid for (gid,) in conn.execute(
+                "SELECT DISTINCT group_id FROM group_links WHERE group_id IN "
+                "(SELECT value FROM json_each(?)) AND source != ?",
+                (json.dumps(gone), self.source))}
+            self.handed_over = [gid for gid in gone if gid in listed]
+            gone = [gid for gid in gone if gid not in listed]
         summary.retired = len(gone)
         if conn is not None and summary.reimport:
             from peercli.core.changes import gone_group
@@ -380,21 +437,21 @@ def _write_import(conn: sqlite3.Connection, run: _ImportRun,
         stamp = now_iso()
         next_id = _next_group_id(conn)
         for record, digest in run.items(stream):
-            found = run.existing.get(record.source_key)
-            kind = _classify(summary, found, record, digest)
+            kind, gid = run.route(record, digest)
             if summary.errors and not skip_invalid:
                 continue  # refused anyway: keep reading only to report every bad row
             if kind == "inserted":
                 run.note_changes(conn, kind, next_id, record)
                 writer.insert(next_id, run.source, record, digest, stamp)
                 next_id += 1
-            elif kind == "updated" and found is not None:
-                run.note_changes(conn, kind, found[0], record)
-                writer.update(found[0], record, digest, stamp)
+            elif kind == "updated" and gid is not None:
+                run.note_changes(conn, kind, gid, record)
+                writer.update(gid, record, digest, stamp)
         gone = run.finish_counts(retire_missing, conn)
         if summary.errors and not skip_invalid:
             raise _Refused
         writer.flush()
+        _write_links(conn, run, stamp)
         if gone:
             conn.executemany(
                 "UPDATE groups SET status = 'inactive', content_hash = NULL, updated_at = ? "
@@ -407,6 +464,31 @@ def _write_import(conn: sqlite3.Connection, run: _ImportRun,
         audit(conn, "import", "group", run.source,
               [name for name in ("inserted", "updated", "unchanged", "retired")
                if getattr(summary, name)])
+
+
+def _write_links(conn: sqlite3.Connection, run: _ImportRun, stamp: str) -> None:
+    """The link rows of an import: made, updated, removed (a listing no longer the same group,
+    or no longer in the source with --retire-missing), and groups handed over."""
+    from peercli.store.group_links import hand_over
+
+    source = run.source
+    for op, key, gid, name, digest, reason in run.link_ops:
+        if op == "insert":
+            conn.execute(
+                "INSERT INTO group_links (source, source_key, group_id, name, content_hash, "
+                "reason, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (source, key, gid, name, digest, reason, stamp))
+        elif op == "update":
+            conn.execute("UPDATE group_links SET content_hash = ?, name = ? "
+                         "WHERE source = ? AND source_key = ?", (digest, name, source, key))
+        else:
+            conn.execute("DELETE FROM group_links WHERE source = ? AND source_key = ?",
+                         (source, key))
+    if run.dropped_links:
+        conn.executemany("DELETE FROM group_links WHERE source = ? AND source_key = ?",
+                         [(source, key) for key in run.dropped_links])
+    if run.handed_over:
+        hand_over(conn, run.handed_over, stamp)
 
 
 def _classify(summary: ImportSummary, found: tuple[int, str | None, str] | None,

@@ -34,6 +34,7 @@ MIGRATION_NAMES: list[str] = [
     "m006_directory_sources",
     "m007_notes_plans_releases",
     "m008_meeting_time_not_listed",
+    "m009_group_links",
 ]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
@@ -517,6 +518,25 @@ def _statements_m008() -> list[str]:
     ]
 
 
+def _statements_m009() -> list[str]:
+    # The same group listed by two sources (docs/groups.md "The same group from two sources"):
+    # the second source's listing is linked to the group row the first one made, keyed by its
+    # own (source, source_key), with its own content hash for re-imports; one group row.
+    return [
+        """CREATE TABLE group_links (
+            source TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            content_hash TEXT,
+            reason TEXT NOT NULL,
+            linked_at TEXT NOT NULL,
+            PRIMARY KEY (source, source_key)
+        )""",
+        "CREATE INDEX group_links_group ON group_links(group_id)",
+    ]
+
+
 _STATEMENTS: dict[str, Callable[[], list[str]]] = {
     "m001_initial_schema": _statements_m001,
     "m002_groups_fts": _statements_m002,
@@ -525,6 +545,7 @@ _STATEMENTS: dict[str, Callable[[], list[str]]] = {
     "m006_directory_sources": _statements_m006,
     "m007_notes_plans_releases": _statements_m007,
     "m008_meeting_time_not_listed": _statements_m008,
+    "m009_group_links": _statements_m009,
 }
 # Migrations that need more than a list of statements: a function of the connection.
 _PROCEDURES: dict[str, Callable[[sqlite3.Connection], None]] = {

@@ -218,6 +218,10 @@ def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     imported, and what changed last time."""
     counts = {r[0]: (r[1], r[2]) for r in conn.execute(
         "SELECT source, count(*), sum(status = 'active') FROM groups GROUP BY source")}
+    # listings linked to a group another source listed first (docs/groups.md)
+    linked = {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT l.source, count(*), sum(g.status = 'active') FROM group_links l "
+        "JOIN groups g ON g.id = l.group_id GROUP BY l.source")}
     out = []
     for r in conn.execute("SELECT * FROM sources ORDER BY name"):
         try:
@@ -225,9 +229,12 @@ def list_sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         except ValueError:
             last = {}
         total, active = counts.get(r["name"], (0, 0))
+        same, same_active = linked.get(r["name"], (0, 0))
+        total, active = total + same, (active or 0) + (same_active or 0)
         out.append({
             "name": r["name"], "location": r["location"], "kind": r["kind"],
             "format": r["format"], "groups": total, "active_groups": active or 0,
+            "same_group_links": same,
             "fetched_at": r["fetched_at"], "checked_at": r["checked_at"],
             "imported_at": r["imported_at"], "etag": r["etag"],
             "last_modified": r["last_modified"],

@@ -159,7 +159,10 @@ def show(
     moment = now()
     saved = group_dict(conn, row["id"], moment)
     upcoming = _upcoming(conn, row["id"], moment) if saved["status"] == "active" else []
-    record: dict[str, Any] = {**saved, "upcoming": upcoming}
+    from peercli.store.group_links import also_listed_by
+
+    record: dict[str, Any] = {**saved, "upcoming": upcoming,
+                              "also_listed_by": also_listed_by(conn, row["id"])}
     if as_json:
         print_json(record)
         return
@@ -211,6 +214,8 @@ def _render_group(r: Mapping[str, Any]) -> None:
     line("website", r["website"])
     line("notes", r["notes"])
     line("source", f"{r['source']} ({r['source_key']})")
+    for other in r.get("also_listed_by", ()):
+        line("also listed", f"{other['source']} ({other['source_key']}), as \"{other['name']}\"")
     line("verified", r["last_verified"])
     if r["upcoming"]:
         out.print("  [dim]next meetings[/]")

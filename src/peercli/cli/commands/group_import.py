@@ -292,6 +292,19 @@ def _report_refusal(summary: Any, dry_run: bool) -> None:
           "--skip-invalid to import the good rows and get the bad ones in a rejects file.")
 
 
+def _report_same_groups(same: list[dict[str, Any]], dry_run: bool) -> None:
+    from peercli.cli.render import info
+
+    n = len(same)
+    verb = "would be linked" if dry_run else "linked"
+    info(f"{n} {'listing is a group' if n == 1 else 'listings are groups'} another source "
+         f"already lists ({verb} to it, not added twice):")
+    for item in same[:10]:
+        info(f"  {item['name']} = #{item['group_id']} of {item['listed_by']} ({item['reason']})")
+    if n > 10:
+        info(f"  ... and {n - 10} more (all of them with --json)")
+
+
 def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
                    label: str | None = None) -> None:
     from peercli.cli.render import info, success, warn
@@ -303,6 +316,8 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
         info(f"Dry run of {where}: would be {counts}. Nothing was written.")
     else:
         success(f"Imported {where}: {counts}.")
+    if summary.same_groups:
+        _report_same_groups(summary.same_groups, summary.dry_run)
     if summary.unknown_topics:
         shown = ", ".join(summary.unknown_topics[:5])
         more = f" and {len(summary.unknown_topics) - 5} more" if len(summary.unknown_topics) > 5 \
