@@ -23,10 +23,14 @@ def terminal(monkeypatch):
 def test_interactive_intake_asks_for_missing_fields(peer, terminal, query):
     terminal.send_text(
         "Riley Park" + ENTER                      # name
+        + "555-0142" + ENTER                      # phone
+        + "02139" + ENTER                         # postal code
+        + "\x15English, Spanish" + ENTER          # languages (Ctrl-U clears the default)
         + "bereavement, walking" + ENTER          # interests
         + "Tue evening; Sat 10-14" + ENTER        # availability
         + DOWN + SPACE + ENTER                    # formats: in person (default) + online
-        + "\x15English, Spanish" + ENTER          # languages (Ctrl-U clears the default)
+        + "Make one friend" + ENTER               # goal
+        + "2w" + ENTER                            # follow-up cadence
         + DOWN + SPACE + DOWN + SPACE + ENTER     # consent: store (default) + contact + share
     )
     result = peer("consumer", "add", "--json")
@@ -42,13 +46,18 @@ def test_interactive_intake_asks_for_missing_fields(peer, terminal, query):
     assert record["formats"] == ["in_person", "online"]
     assert record["languages"] == ["en", "es"]
     assert {k for k, v in record["consent"].items() if v["granted"]} == {"store", "contact", "share"}
+    assert (record["phone"], record["postal_code"], record["cadence_days"]) == (
+        "555-0142", "02139", 14)
+    assert record["goals"] == "Make one friend"
 
 
 def test_interactive_asks_only_what_flags_leave_out(peer, terminal):
     terminal.send_text(
-        "Sat morning" + ENTER   # availability
-        + ENTER                 # formats: accept default (in person)
+        ENTER + ENTER           # phone, postal code: skipped
         + ENTER                 # languages: accept default English
+        + "Sat morning" + ENTER   # availability
+        + ENTER                 # formats: accept default (in person)
+        + ENTER + ENTER         # goal, cadence: skipped
         + ENTER                 # consent: accept default (store)
     )
     record = peer.json("consumer", "add", "Ana", "--interests", "art")
@@ -57,11 +66,12 @@ def test_interactive_asks_only_what_flags_leave_out(peer, terminal):
     assert record["formats"] == ["in_person"]
     assert record["languages"] == ["en"]
     assert record["consent"]["store"]["granted"] is True
+    assert (record["phone"], record["postal_code"], record["cadence_days"]) == (None, None, 7)
 
 
 def test_invalid_availability_is_asked_again(peer, terminal):
     terminal.send_text(
-        "Funday 9-5" + ENTER + "\x15" + "Mon 9-5" + ENTER + ENTER + ENTER + ENTER
+        ENTER * 3 + "Funday 9-5" + ENTER + "\x15" + "Mon 9-5" + ENTER + ENTER * 4
     )
     record = peer.json("consumer", "add", "Ana", "--interests", "art")
     assert record["availability"] == [{"day": "MO", "start": "09:00", "end": "17:00"}]

@@ -22,7 +22,7 @@ def terminal(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def test_enter_at_free_time_saves_the_person_without_free_time(peer, terminal) -> None:  # type: ignore[no-untyped-def]
-    terminal.send_text(ENTER + ENTER + ENTER + ENTER)  # free time skipped, then the defaults
+    terminal.send_text(ENTER * 8)  # phone, postal code, languages, free time skipped, defaults
     record = peer.json("consumer", "add", "Ana", "--interests", "art")
     assert record["name"] == "Ana" and record["availability"] == []
     assert record["warnings"] == []

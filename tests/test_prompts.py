@@ -251,3 +251,137 @@ def test_restore_of_a_damaged_file_says_why_before_asking(peer, terminal, sam, d
     result = peer("db", "restore", str(bad), ok=False)
     assert result.exit_code == 1 and "Error" in result.stderr
     assert digest(db_path) == before
+
+
+# -- an ambiguous name: a pick list at a terminal, the one-line error without ---------------
+
+@pytest.fixture
+def two_jos(peer, sam) -> tuple[int, int]:
+    park = peer.json("consumer", "add", "Jo Park", *FULL_INTAKE, "--postal-code", "02139")["id"]
+    smith = peer.json("consumer", "add", "Joanna Smith", *FULL_INTAKE)["id"]
+    return park, smith
+
+
+def test_ambiguous_name_offers_a_pick_list(peer, terminal, two_jos, query):
+    _, smith = two_jos
+    terminal.send_text("2" + ENTER)  # the second in the list (by name: Jo Park, Joanna Smith)
+    peer("checkin", "Jo", "--mode", "phone", "--minutes", "10")
+    assert [r["consumer_id"] for r in query("SELECT consumer_id FROM checkins")] == [smith]
+
+
+@pytest.mark.parametrize("command", [
+    ("consumer", "show", "Jo"), ("timeline", "Jo"), ("consumer", "edit", "Jo", "--phone", "555"),
+    ("match", "Jo"), ("plan", "show", "Jo")])
+def test_every_command_that_names_a_person_offers_the_list(peer, terminal, two_jos, command):
+    terminal.send_text(DOWN + DOWN + ENTER)  # the arrows work too: "none of these" cancels
+    result = peer(*command, ok=False)
+    assert (result.exit_code, result.stderr) == (130, CANCELLED)
+
+
+def test_ambiguous_name_without_a_terminal_lists_the_ids(peer, two_jos, db_path):
+    park, smith = two_jos
+    before = digest(db_path)
+    result = peer("checkin", "Jo", "--mode", "phone", "--minutes", "10", ok=False)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"#{park} Jo Park" in lines[0] and f"#{smith} Joanna" in lines[0]
+    assert digest(db_path) == before
+
+
+def test_pick_list_shows_facts_that_tell_people_apart_never_notes(peer, two_jos, monkeypatch):
+    from peercli.store import lookup
+    from peercli.store.db import open_db
+
+    park, smith = two_jos
+    peer("consumer", "edit", str(park), "--note", "SECRET NOTE")
+    peer("checkin", str(park), "--mode", "phone", "--minutes", "10")
+    seen = []
+    conn = open_db(Path(__import__("os").environ["PEER_DB"]))
+    try:
+        with lookup.choosing(lambda noun, text, cands: seen.extend(cands) or park):
+            assert lookup.resolve(conn, "consumer", "jo")["id"] == park
+    finally:
+        conn.close()
+    facts = {c.id: c.facts for c in seen}
+    assert facts[park][:2] == ("postal code 02139", "last contact 2026-11-21")
+    assert facts[smith][0] == "no contact yet"
+    assert "SECRET" not in repr(seen)
+
+
+# -- a second person with the same name -------------------------------------------------------
+
+def test_same_name_warns_in_json_and_adds(peer, sam):
+    record = peer.json("consumer", "add", "sam  RIVERA", "--consent", "store")
+    assert {"field": "name", "message": f"#{sam} already has this name; tell them apart by id "
+            "(or add an initial to the name)"} in record["warnings"]
+    result = peer("consumer", "add", "Sam Rivera", "--consent", "store")
+    assert f"#{sam}" in result.stderr and "already has this name" in result.stderr
+
+
+def test_same_name_asks_at_a_terminal(peer, terminal, sam, db_path, query):
+    before = digest(db_path)
+    terminal.send_text("n")
+    result = peer("consumer", "add", "Sam Rivera", *FULL_INTAKE)
+    assert result.stdout == "Nothing changed.\n"
+    assert digest(db_path) == before
+    terminal.send_text("y")
+    peer("consumer", "add", "Sam Rivera", *FULL_INTAKE)
+    assert query("SELECT count(*) AS n FROM consumers")[0]["n"] == 2
+
+
+def test_same_name_yes_does_not_ask(peer, terminal, sam, query):
+    record = peer.json("consumer", "add", "Sam Rivera", *FULL_INTAKE, "--yes")
+    assert record["warnings"][0]["field"] == "name"
+
+
+# -- Tab completion: the user's language first -------------------------------------------------
+
+def _completions(words, typed):
+    from prompt_toolkit.document import Document
+
+    from peercli.cli.prompts import _last_item_completer
+
+    return [c.text for c in _last_item_completer(words).get_completions(Document(typed), None)]
+
+
+@pytest.mark.parametrize("language, first", [("en", "depression"), ("es", "depresión")])
+def test_topic_completion_puts_the_language_first(language, first):
+    from peercli.core.completion import order_for_language
+    from peercli.importers.userfiles import load_vocabulary
+
+    words = order_for_language(load_vocabulary(shipped_only=True).completions(), language)
+    found = [w for w in _completions(words, "grief, dep") if w.lower().startswith("depres")]
+    assert found[0].lower() == first
+
+
+def test_completion_language_rule():
+    from peercli.core.completion import completion_language, locale_language, word_language
+
+    assert completion_language(["es", "en"], "en", {"LANG": "en_US.UTF-8"}) == "es"
+    assert completion_language([], "es", {"LANG": "en_US.UTF-8"}) == "es"
+    assert completion_language([], None, {"LANG": "es_MX.UTF-8"}) == "es"
+    assert completion_language([], None, {"LC_ALL": "fr_CA", "LANG": "es_MX"}) == "fr"
+    assert completion_language([], None, {"LANG": "C.UTF-8"}) == "en"
+    assert completion_language([], None, {}) == "en"
+    assert locale_language({"LANG": "POSIX"}) is None
+    assert [word_language(w) for w in ("depresión", "duelo", "Depression", "grief")] == [
+        "es", "es", "en", "en"]
+
+
+def test_intake_completes_in_the_persons_language(peer, terminal, monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    seen = []
+    from peercli.cli import prompts
+
+    real = prompts.text
+
+    def spy(message, **kwargs):
+        if kwargs.get("completions"):
+            seen.append([w for w in kwargs["completions"] if w.lower().startswith("depres")])
+        return real(message, **kwargs)
+
+    monkeypatch.setattr(prompts, "text", spy)
+    terminal.send_text(ENTER * 2 + "\x15Spanish" + ENTER + "duelo" + ENTER + ENTER * 5)
+    record = peer.json("consumer", "add", "Ana")
+    assert record["languages"] == ["es"] and record["interests"] == ["grief"]
+    assert seen[0][0] == "depresión"

@@ -36,9 +36,11 @@ class PeerGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         from peercli.cli import runtime
+        from peercli.store.lookup import choosing
 
         try:
-            return super().invoke(ctx)
+            with choosing(runtime.choose_record):  # an ambiguous name: a pick list at a terminal
+                return super().invoke(ctx)
         except PeerError as exc:
             from peercli.cli.render import error
 

@@ -16,9 +16,12 @@ Conventions every prompt here keeps (docs/prompts.md tells the user):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peercli.core.errors import PeerError
+
+if TYPE_CHECKING:
+    from peercli.store.lookup import Candidate
 
 #: questionary assigns shortcut keys in this order; a list longer than this has none.
 SHORTCUT_KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
@@ -171,6 +174,20 @@ def select(message: str, choices: Sequence[tuple[str, str] | tuple[str, str, str
                                   use_shortcuts=shortcuts, use_jk_keys=not shortcuts,
                                   instruction=SELECT_HINT if shortcuts else None)
     return str(_ask(question))
+
+
+def pick_record(noun: str, text: str, candidates: Sequence[Candidate]) -> int:
+    """An ambiguous name: pick the record from a list that tells them apart (id and facts such
+    as postal code and last contact, never notes). "None of these" cancels."""
+    from peercli.core.safetext import terminal_safe
+
+    choices = [(str(c.id), terminal_safe(f"#{c.id} {c.name}" + (
+        f" — {', '.join(c.facts)}" if c.facts else ""))) for c in candidates]
+    picked = select(f"'{terminal_safe(text)}' fits {len(candidates)} {noun}s. Which one?",
+                    [*choices, ("none", "none of these (cancel)")])
+    if picked == "none":
+        raise KeyboardInterrupt
+    return int(picked)
 
 
 def passphrase(message: str) -> str:

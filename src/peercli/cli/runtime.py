@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peercli.store.lookup import Candidate
 
 
 @dataclass
@@ -56,6 +60,16 @@ def passphrase_asker() -> Callable[[str], str] | None:
     from peercli.cli.prompts import passphrase
 
     return passphrase
+
+
+def choose_record(noun: str, text: str, candidates: Sequence[Candidate]) -> int | None:
+    """store.lookup's chooser: at a terminal, a pick list for an ambiguous name; else None (the
+    one-line error listing the ids)."""
+    if not can_prompt():
+        return None
+    from peercli.cli.prompts import pick_record
+
+    return pick_record(noun, text, candidates)
 
 
 def can_prompt() -> bool:

@@ -1,4 +1,5 @@
-"""Reading a typed confirmation: the person types a record's name or id to erase it for good."""
+"""Reading names people type: a typed confirmation (the name or id of what is about to be erased)
+and whether two names are the same one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ Verdict = Literal["match", "mismatch", "empty"]
 
 def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two names a person would call the same: case, width and runs of spaces ignored."""
+    return bool(_folded(a)) and _folded(a) == _folded(b)
 
 
 def typed_confirmation(answer: str, *, name: str, record_id: int) -> Verdict:

@@ -55,6 +55,12 @@ def _policy(value: str) -> str:
     return key
 
 
+def _language(value: str) -> str:
+    from peercli.core.languages import normalize_language
+
+    return normalize_language(value)  # LanguageError is a ValueError
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -69,6 +75,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("phone", "how the people you support reach you (on handouts)", None, _text(40)),
     Setting("email", "your work email (on handouts)", None, _text(120)),
     Setting("program", "the programme's name (notes, handouts, release forms)", None, _text(120)),
+    Setting("language", "the language you work in: its topic words come first when Tab "
+            "completes (default: from LANG)", None, _language),
     Setting("service-code", "default service code on notes", "H0038", parse_service_code),
     Setting("group-service-code", "service code on group session notes", "H0038 HQ",
             parse_service_code),

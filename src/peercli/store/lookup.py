@@ -1,12 +1,73 @@
-"""Naming records on the command line: by id, or by an unambiguous case-insensitive name prefix."""
+"""Naming records on the command line: by id, or by an unambiguous case-insensitive name prefix.
+
+When a name fits several records, the command line installs a *chooser* (see :func:`choosing`):
+at a terminal it offers a pick list; without one (no chooser, or it declines by returning None)
+the error lists the candidates by id, as it always has.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from peercli.core.errors import PeerError
 
 _TABLES = {"consumer": "consumers", "group": "groups"}
+MAX_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One record a name fits, with the facts that tell it apart (never notes or health
+    details): for a person the postal code and the last contact; for a group its place,
+    format and status."""
+
+    id: int
+    name: str
+    facts: tuple[str, ...]
+
+
+#: (noun, what was typed, the candidates) -> the id picked, or None to fall back to the error.
+Chooser = Callable[[str, str, Sequence[Candidate]], "int | None"]
+_CHOOSER: ContextVar[Chooser | None] = ContextVar("peer_lookup_chooser", default=None)
+
+
+@contextmanager
+def choosing(chooser: Chooser | None) -> Iterator[None]:
+    """Within this block, an ambiguous name is first offered to ``chooser``."""
+    token = _CHOOSER.set(chooser)
+    try:
+        yield
+    finally:
+        _CHOOSER.reset(token)
+
+
+def _facts(conn: sqlite3.Connection, noun: str, rows: Sequence[sqlite3.Row]) -> list[Candidate]:
+    out = []
+    for row in rows:
+        facts: list[str] = []
+        if noun == "consumer":
+            if row["postal_code"]:
+                facts.append(f"postal code {row['postal_code']}")
+            last = conn.execute("SELECT max(at) FROM checkins WHERE consumer_id = ?",
+                                (row["id"],)).fetchone()[0]
+            facts.append(f"last contact {str(last)[:10]}" if last else "no contact yet")
+            facts.append(f"added {str(row['created_at'])[:10]}")
+        else:
+            place = row["city"] or row["postal_code"]
+            if place:
+                facts.append(str(place))
+            if row["format"]:
+                facts.append(str(row["format"]).replace("_", " "))
+            if row["organization"]:
+                facts.append(str(row["organization"]))
+        if row["status"] != "active":
+            facts.append(str(row["status"]))
+        out.append(Candidate(int(row["id"]), str(row["name"]), tuple(facts)))
+    return out
 
 
 def resolve(
@@ -49,8 +110,13 @@ def resolve(
     candidates = exact or rows
     if len(candidates) == 1:
         return candidates[0]
-    shown = ", ".join(f"#{r['id']} {r['name']}" for r in candidates[:20])
-    more = " ..." if len(candidates) > 20 else ""
+    chooser = _CHOOSER.get()
+    if chooser is not None and len(candidates) <= MAX_CANDIDATES:
+        picked = chooser(noun, text, _facts(conn, noun, candidates))
+        if picked is not None:
+            return next(r for r in candidates if r["id"] == picked)
+    shown = ", ".join(f"#{r['id']} {r['name']}" for r in candidates[:MAX_CANDIDATES])
+    more = " ..." if len(candidates) > MAX_CANDIDATES else ""
     raise PeerError(
         f"'{text}' matches several {noun}s: {shown}{more}. Use the id or more of the name."
     )
@@ -66,3 +132,12 @@ def resolve_active_consumer(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
             f"Reactivate it first: peer consumer archive {row['id']} --undo"
         )
     return row
+
+
+def same_name_ids(conn: sqlite3.Connection, noun: str, name: str) -> list[int]:
+    """The ids of every ``noun`` already called ``name`` (case, width and spaces ignored)."""
+    from peercli.core.confirm import same_name
+
+    table = _TABLES[noun]
+    return [int(r[0]) for r in conn.execute(f"SELECT id, name FROM {table} ORDER BY id")
+            if same_name(str(r[1]), name)]
