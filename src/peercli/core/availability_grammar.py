@@ -58,12 +58,14 @@ _FILLER = {"on", "at", "in", "the", "every", "each", "during", "free", "availabl
            "and", "y", "from", "prob", "probably", "r", "pls", "please", "guess",
            "retired", "literally", "really", "maybe", "prefer", "preferably", "ideally",
            "solo", "nomas", "me", "for", "to", "like", "would", "be", "great",
-           "normally", "tend", "mainly", "sure", "yes", "yeah", "u", "work"}
+           "normally", "tend", "mainly", "sure", "yes", "yeah", "u", "work", "my", "mi"}
 _AFTER = {"after", "from", "since", "despues", "desde", "starting", "past", "later"}
 _BEFORE = {"before", "until", "till", "til", "hasta", "antes", "by", "up"}
 _ONWARDS = {"on", "onwards", "onward", "later", "adelante", "plus"}
 _AFTER_THINGS = {"work": 17 * 60, "school": 15 * 60, "trabajo": 17 * 60, "escuela": 15 * 60,
-                 "class": 15 * 60, "classes": 15 * 60, "lunch": 13 * 60, "almuerzo": 13 * 60}
+                 "class": 15 * 60, "classes": 15 * 60, "lunch": 13 * 60, "almuerzo": 13 * 60,
+                 "church": 12 * 60, "misa": 12 * 60, "iglesia": 12 * 60, "dinner": 19 * 60,
+                 "cena": 19 * 60}
 _EXCEPT = {"but", "except", "excepto", "menos", "salvo", "excluding", "sin", "busy", "cant",
            "can't", "cannot", "unavailable", "ocupado", "ocupada"}
 _BETWEEN = {"between", "entre", "btwn", "btw", "betw"}
@@ -318,6 +320,11 @@ class AvailabilityGrammar:
         """"5pm on", "6 or later", "5 and up": from that time to the end of the day."""
         offset = 0
         sep = self.peek()
+        if sep is not None and sep.text.strip() == "+" and (
+            (nxt := self.peek(1)) is None or nxt.kind in ("sep", "semi", "stop")
+        ):
+            self.i += 1  # "7:30pm+"
+            return True
         if sep is not None and sep.kind == "sep" and sep.text.strip().lower() in ("or", "and"):
             offset = 1
         after = self.peek(offset)
@@ -390,6 +397,9 @@ class AvailabilityGrammar:
         if word in ("after", "despues"):
             thing = self.after_thing()
             if thing is not None:
+                self.warnings.append(
+                    f'took "{self.phrase[tok.start : self.tokens[self.i - 1].end]}" as from '
+                    f"{format_hhmm(thing)}; give a time (e.g. after 5:30pm) to be sure")
                 self.add_spec(_Spec("window", tok, spans=((thing, END_OF_DAY),)), was_sep)
                 return True
         nxt = self.peek(1)

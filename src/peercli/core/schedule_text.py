@@ -55,6 +55,7 @@ _FILLER = {
     "aproximadamente", "sharp", "pm", "am", "est", "cst", "mst", "pst", "et", "ct", "mt", "pt",
     "edt", "cdt", "mdt", "pdt", "local", "group", "groups", "session", "sessions", "is", "are",
     "held", "usually", "generally", "typically", "also", "then", "ish", "por", "y",
+    "open", "opens", "once",
     "form",  # a common slip for "from" ("the third Tuesday of each month form 10-11 am")
 }
 # Words after which a bare number is a time ("at 7"); after any other word it belongs to the
@@ -195,8 +196,8 @@ class _Grammar:
         if kind == "lparen":
             self.read_paren()
             return
-        if kind in _SCHEDULE_KINDS:
-            self.seen_schedule = True
+        if kind in _SCHEDULE_KINDS and kind not in ("interval", "ordinal"):
+            self.seen_schedule = True  # "twice a month", "every other week" alone: no schedule
         if kind == "ordinal":
             self.i += 1
             self.touch(tok)
@@ -648,6 +649,13 @@ def read_schedule(
     for c in clauses:
         if not c.has_days and not c.has_when and c.interval is None and not c.pending:
             continue  # only a duration or words
+        if c.month_hint and c.has_days and not any(nth for nth, _ in c.days) and (
+            c.interval is None or c.interval[1] != "month"
+        ):
+            warnings.append(f'"{_clause_text(text, c)}" says monthly but not which week of the '
+                            "month: kept as a note (give it as 1st Sat, last Sun...)")
+            grammar.markers = True
+            continue
         if c.every_nth and not c.month_hint and c.interval is None:
             warnings.append(
                 f'read "{c.every_nth}" in "{text.strip()}" as that week of each month; if '
@@ -681,9 +689,9 @@ def read_schedule(
     notes = tuple(dict.fromkeys(grammar.notes))
     if not meetings:
         if allow_unknown and (grammar.markers or not grammar.seen_schedule or notes):
-            return ScheduleReading((), notes or (text.strip(),), (
-                f'"{text.strip()}" gives no day or time: the schedule is recorded as unknown',
-            ), known=False)
+            why = tuple(dict.fromkeys(warnings)) or (
+                f'"{text.strip()}" gives no day or time: the schedule is recorded as unknown',)
+            return ScheduleReading((), notes or (text.strip(),), why, known=False)
         raise ScheduleError(text.strip(), "no day or time found; " + EXPECTED)
     meetings = _apply_season(meetings, grammar.season, today, warnings, text)
     return ScheduleReading(tuple(dict.fromkeys(meetings)), notes, tuple(dict.fromkeys(warnings)))

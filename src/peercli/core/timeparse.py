@@ -119,6 +119,7 @@ _PART_WORDS: dict[str, str] = {
     "night": "evening", "nights": "evening", "nite": "evening", "nites": "evening",
     "noche": "evening", "noches": "evening", "nighttime": "night", "overnight": "night",
     "lunchtime": "lunchtime", "lunch": "lunchtime", "aft": "afternoon", "arvo": "afternoon",
+    "morn": "morning", "morns": "morning",
     "daytime": "daytime", "daytimes": "daytime",
     "am": "morning",
 }
@@ -457,6 +458,8 @@ _TOKEN = re.compile(
     |(?P<rparen>[)\]}])
     |(?P<phone>\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}\b|\d{3}[.-]\d{4}\b)
     |(?P<date>\d{4}-\d{2}-\d{2})
+    |(?P<allday>24\s*/\s*7\b|24\s*(?:hours?|hrs?)(?:\s+a\s+day)?(?:,?\s+7\s+days(?:\s+a\s+week)?)?\b
+      |around\s+the\s+clock\b)
     |(?P<duration>
         (?:(?:for|por|durante)\s+(?:about\s+|approx\.?\s+|unas?\s+)?)?
         (?:\d+\s+1/2|\d+(?:[.,]\d+)?|\d*\s?½|an?|one|two|three|half\s+an?|una?|media|dos|tres)
@@ -484,6 +487,8 @@ _TOKEN = re.compile(
       | todas\s+las\s+noches\b | entre\s+semana\b | (?:los\s+)?fin(?:es)?\s+de\s+semana\b
       | dias\s+(?:de\s+semana|habiles|laborables)\b)
     |(?P<season>school[\s-]+years?\b)
+    |(?P<part>night[\s-]time\b|lunch\s+(?:hour|break|time)\b|day[\s-]time\b
+      |\b[ap]\.\s?m\.(?!\w))
     |(?P<time>
         (?:noon|midday|midnight|mediodia|medianoche)(?:-?ish)?\b
       | (?:\d{1,2}\s?[:.h]\s?\d{2}(?::\d{2})?|\d{3,4}|\d{1,2})
@@ -652,6 +657,9 @@ def _scan(text: str, folded: str, pos: int, endpos: int, tokens: list[Token]) ->
         if kind == "ws" or (kind == "junk" and m.group() == "."):
             continue  # "Tues." and "Mon. 6pm": a full stop after an abbreviation is harmless
         raw = text[m.start() : m.end()]
+        if kind == "allday":
+            tokens.extend(_allday_tokens(raw, m.start(), m.end()))
+            continue
         if kind == "word":
             _word_tokens(raw, m.group(), m.start(), m.end(), tokens)
             continue
@@ -682,7 +690,29 @@ def _token_value(kind: str, raw: str, low: str) -> tuple[str, object]:
         return kind, _days_value(low)
     if kind == "season":
         return kind, SCHOOL_YEAR
+    if kind == "part":
+        return kind, _multiword_part(low)
     return kind, None
+
+
+def _multiword_part(low: str) -> str:
+    if low.startswith("night"):
+        return "night"
+    if low.startswith("lunch"):
+        return "lunchtime"
+    if low.startswith("day"):
+        return "daytime"
+    return "morning" if low.startswith("a") else "afternoon"
+
+
+def _allday_tokens(raw: str, start: int, end: int) -> list[Token]:
+    """"24/7", "open 24 hours": every day, all day, read so with a word to say so."""
+    note = f'read "{raw}" as every day, all day (00:00-24:00)'
+    midnight = ClockTime(0, 0, None, None, "00:00", True)
+    return [Token("days", raw, start, end, (ALL_DAYS, None), note),
+            Token("time", raw, start, start, midnight),
+            Token("dash", "", start, start),
+            Token("time", raw, end, end, ClockTime(24, 0, None, None, "24:00", True))]
 
 
 def _word_tokens(raw: str, low: str, start: int, end: int, tokens: list[Token]) -> None:
@@ -842,6 +872,9 @@ def _post_pass(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(tok)
         i += 1
+    out = [Token("sep", t.text, t.start, t.end)
+           if t.kind == "stop" and t.text == ":" and i and out[i - 1].kind in ("day", "days")
+           else t for i, t in enumerate(out)]
     return _day_chains(_spanish_dashes(_months_in_ranges(out)))
 
 
