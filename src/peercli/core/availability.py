@@ -22,7 +22,11 @@ from peercli.core.availability_windows import (
     window_from_dict,
     window_to_dict,
 )
-from peercli.core.timeparse import PARTS_OF_DAY, TimeTextError, tokenize
+from peercli.core.phrase_lexer import tokenize
+from peercli.core.timeparse import (
+    PARTS_OF_DAY,
+    TimeTextError,
+)
 
 __all__ = ["PARTS_OF_DAY", "SINGLE_TIME_MINUTES", "AvailabilityError", "AvailabilityReading",
            "Window", "format_windows", "parse_availability", "parse_availability_many",

@@ -14,6 +14,8 @@ from peercli.core.availability_windows import (
     Window,
     subtract_windows,
 )
+from peercli.core.phrase_lexer import Token
+from peercli.core.phrase_words import days_value
 from peercli.core.timeparse import (
     ALL_DAYS,
     END_OF_DAY,
@@ -22,10 +24,8 @@ from peercli.core.timeparse import (
     WEEKDAYS,
     ClockTime,
     TimeTextError,
-    Token,
     ambiguity_warning,
     day_span,
-    days_value,
     format_hhmm,
     resolve_clock,
     resolve_end,

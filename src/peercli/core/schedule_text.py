@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from peercli.core.phrase_lexer import Token, tokenize
+from peercli.core.phrase_words import days_value
 from peercli.core.schedule import (
     DEFAULT_DURATION_MINUTES,
     Meeting,
@@ -29,15 +31,12 @@ from peercli.core.timeparse import (
     PARTS_OF_DAY,
     ClockTime,
     TimeTextError,
-    Token,
     ambiguity_warning,
     day_span,
-    days_value,
     format_hhmm,
     month_span,
     resolve_clock,
     resolve_span,
-    tokenize,
 )
 
 EXPECTED = (
