@@ -15,15 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from peercli.core.phrase_lexer import Token, tokenize
-from peercli.core.phrase_words import days_value
-from peercli.core.schedule import (
+from peercli.core.meeting import (
     DEFAULT_DURATION_MINUTES,
     Meeting,
     ScheduleError,
     ScheduleReading,
     byday_code,
+    describe_meeting,
 )
+from peercli.core.phrase_lexer import Token, tokenize
+from peercli.core.phrase_words import days_value
 from peercli.core.timeparse import (
     ALL_DAYS,
     END_OF_DAY,
@@ -750,8 +751,6 @@ def _check_cell(text: str, *, time_cell: bool) -> None:
 
 def describe_reading(reading: ScheduleReading) -> str:
     """A one-line echo of a reading, e.g. "Tue 19:00-20:00; Thu evening (time not listed)"."""
-    from peercli.core.schedule import describe_meeting
-
     if not reading.known:
         return "schedule unknown"
     return "; ".join(describe_meeting(m) for m in reading.meetings)
