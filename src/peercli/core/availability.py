@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from peercli.core.availability_grammar import EXPECTED, SINGLE_TIME_MINUTES, AvailabilityGrammar
+from peercli.core.availability_grammar import AvailabilityGrammar
 from peercli.core.availability_windows import (
     AvailabilityError,
     AvailabilityReading,
@@ -22,6 +22,7 @@ from peercli.core.availability_windows import (
     window_from_dict,
     window_to_dict,
 )
+from peercli.core.availability_words import EXPECTED, SINGLE_TIME_MINUTES
 from peercli.core.phrase_lexer import tokenize
 from peercli.core.timeparse import (
     PARTS_OF_DAY,

@@ -14,6 +14,23 @@ from peercli.core.availability_windows import (
     Window,
     subtract_windows,
 )
+from peercli.core.availability_words import (
+    AFTER,
+    AFTER_THINGS,
+    BEFORE,
+    BETWEEN,
+    EXCEPT,
+    EXPECTED,
+    FILLER,
+    LINKS,
+    ONWARDS,
+    SHIFT_HOURS,
+    SHIFT_NAMES,
+    SHIFT_WORDS,
+    SHIFTS,
+    SINGLE_TIME_MINUTES,
+    WORK,
+)
 from peercli.core.phrase_lexer import Token
 from peercli.core.phrase_words import days_value
 from peercli.core.timeparse import (
@@ -31,46 +48,6 @@ from peercli.core.timeparse import (
     resolve_end,
     resolve_span,
 )
-
-EXPECTED = (
-    "expected days (Mon, Tuesday, weekdays, weekends), times (9am-noon, 17:00-21:00, after 6pm) "
-    "or parts of the day (morning, afternoon, evening)"
-)
-#: A single time ("Tuesdays at 7", "a las 7") is read as a window this long.
-SINGLE_TIME_MINUTES = 120
-#: The usual hours of the shifts people name ("I work 2nd shift"): what they are busy with.
-SHIFTS: dict[int, tuple[tuple[int, int], ...]] = {
-    1: ((7 * 60, 15 * 60),),
-    2: ((15 * 60, 23 * 60),),
-    3: ((0, 7 * 60), (23 * 60, END_OF_DAY)),
-}
-_SHIFT_NAMES = {1: "1st", 2: "2nd", 3: "3rd"}
-_SHIFT_HOURS = {1: "07:00-15:00", 2: "15:00-23:00", 3: "23:00-07:00"}
-_SHIFT_WORDS = {"day": 1, "morning": 1, "swing": 2, "evening": 2, "afternoon": 2, "night": 3,
-                "graveyard": 3, "overnight": 3, "nighttime": 3}
-_FILLER = {"on", "at", "in", "the", "every", "each", "during", "free", "available", "only", "any",
-           "all", "s", "de", "la", "las", "los", "el", "en", "por", "todos", "todas", "i'm",
-           "im", "i", "am", "is", "are", "they're", "can", "do", "usually", "mostly", "days",
-           "day", "time", "times", "libre", "disponible", "puede", "puedo", "a", "around",
-           "about", "generally", "just", "pretty", "much", "most", "well", "fine", "ok", "okay",
-           "good", "works", "best", "nights", "week", "weeks", "cada", "usualmente",
-           "normalmente", "o", "mas", "more", "less", "or", "also", "tambien", "too", "then",
-           "and", "y", "from", "prob", "probably", "r", "pls", "please", "guess",
-           "retired", "literally", "really", "maybe", "prefer", "preferably", "ideally",
-           "solo", "nomas", "me", "for", "to", "like", "would", "be", "great",
-           "normally", "tend", "mainly", "sure", "yes", "yeah", "u", "work", "my", "mi"}
-_AFTER = {"after", "from", "since", "despues", "desde", "starting", "past", "later"}
-_BEFORE = {"before", "until", "till", "til", "hasta", "antes", "by", "up"}
-_ONWARDS = {"on", "onwards", "onward", "later", "adelante", "plus"}
-_AFTER_THINGS = {"work": 17 * 60, "school": 15 * 60, "trabajo": 17 * 60, "escuela": 15 * 60,
-                 "class": 15 * 60, "classes": 15 * 60, "lunch": 13 * 60, "almuerzo": 13 * 60,
-                 "church": 12 * 60, "misa": 12 * 60, "iglesia": 12 * 60, "dinner": 19 * 60,
-                 "cena": 19 * 60}
-_EXCEPT = {"but", "except", "excepto", "menos", "salvo", "excluding", "sin", "busy", "cant",
-           "can't", "cannot", "unavailable", "ocupado", "ocupada"}
-_BETWEEN = {"between", "entre", "btwn", "btw", "betw"}
-_LINKS = {"de", "las", "la", "the", "about", "around", "at", "a", "del", "el"}
-_WORK = {"work", "working", "trabajo"}
 
 
 @dataclass
@@ -237,7 +214,7 @@ class AvailabilityGrammar:
                                  f'"{self.phrase.strip()}" is read as every week')
         if self.busy:
             days = " on weekdays" if self.busy_days_guessed else ""
-            shifts = "".join(f" ({_SHIFT_NAMES[n]} shift, {_SHIFT_HOURS[n]})"
+            shifts = "".join(f" ({SHIFT_NAMES[n]} shift, {SHIFT_HOURS[n]})"
                              for n in dict.fromkeys(self.shifts))
             self.warnings.append(
                 f'read "{self.phrase.strip()}" as the hours they work{shifts}{days}, and the rest of '
@@ -329,7 +306,7 @@ class AvailabilityGrammar:
             offset = 1
         after = self.peek(offset)
         if after is None or after.kind != "word" or (
-            after.value not in _ONWARDS and after.value != "up"
+            after.value not in ONWARDS and after.value != "up"
         ):
             return False
         following = self.peek(offset + 1)
@@ -342,7 +319,7 @@ class AvailabilityGrammar:
         """"after 6", "before noon", "después de las 6", "hasta las 8": the time follows."""
         j = self.i + skip
         while j < len(self.tokens) and self.tokens[j].kind == "word" and (
-            self.tokens[j].value in _LINKS
+            self.tokens[j].value in LINKS
         ):
             j += 1
         nxt = self.tokens[j] if j < len(self.tokens) else None
@@ -360,11 +337,11 @@ class AvailabilityGrammar:
             if handler(tok, was_sep):
                 return
         word = str(tok.value)
-        if word in _WORK and self.starts_busy():
+        if word in WORK and self.starts_busy():
             self.i += 1
             self.start_except(busy=True)
             return
-        if word in _FILLER or word in _BETWEEN:
+        if word in FILLER or word in BETWEEN:
             self.i += 1
             self.after_sep = was_sep
             return
@@ -379,14 +356,14 @@ class AvailabilityGrammar:
         word, nxt_word = str(tok.value), self.peek_word(1)
         if word in ("not", "no"):
             # "not before noon" = from noon; "not after 8" = until 8; "not Mondays" = except
-            if nxt_word in _AFTER or nxt_word in _BEFORE:
+            if nxt_word in AFTER or nxt_word in BEFORE:
                 self.i += 1
-                self.read_bound(tok, "before" if nxt_word in _AFTER else "after", 1)
+                self.read_bound(tok, "before" if nxt_word in AFTER else "after", 1)
                 return True
             self.i += 1
             self.start_except()
             return True
-        if word in _EXCEPT:
+        if word in EXCEPT:
             self.i += 1
             self.start_except()
             return True
@@ -427,10 +404,10 @@ class AvailabilityGrammar:
             return None
         key = "lunch" if t.kind == "part" and t.value == "lunchtime" else (
             str(t.value) if t.kind == "word" else None)
-        if key not in _AFTER_THINGS:
+        if key not in AFTER_THINGS:
             return None
         self.i = j + 1
-        return _AFTER_THINGS[key]
+        return AFTER_THINGS[key]
 
     def word_whole(self, tok: Token, was_sep: bool) -> bool:
         """"anytime", "any time", "all day", "todo el día", "any day", "any Tuesday"."""
@@ -488,8 +465,8 @@ class AvailabilityGrammar:
         if self.peek_word(1) == "shift":
             if tok.kind == "ordinal" and tok.value in SHIFTS:
                 number = int(str(tok.value))
-            elif raw.rstrip("s") in _SHIFT_WORDS or word in _SHIFT_WORDS:
-                number = _SHIFT_WORDS.get(raw.rstrip("s"), _SHIFT_WORDS.get(word))
+            elif raw.rstrip("s") in SHIFT_WORDS or word in SHIFT_WORDS:
+                number = SHIFT_WORDS.get(raw.rstrip("s"), SHIFT_WORDS.get(word))
         elif (tok.kind == "part" and raw.startswith(("night", "nite", "overnight"))) or (
             raw in ("graveyard", "overnights")
         ):
