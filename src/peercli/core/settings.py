@@ -75,8 +75,8 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("phone", "how the people you support reach you (on handouts)", None, _text(40)),
     Setting("email", "your work email (on handouts)", None, _text(120)),
     Setting("program", "the programme's name (notes, handouts, release forms)", None, _text(120)),
-    Setting("language", "the language you work in: its topic words come first when Tab "
-            "completes (default: from LANG)", None, _language),
+    Setting("language", "your language: its topic words complete first",
+            None, _language),
     Setting("service-code", "default service code on notes", "H0038", parse_service_code),
     Setting("group-service-code", "service code on group session notes", "H0038 HQ",
             parse_service_code),
