@@ -30,6 +30,7 @@ check that every command has them and that each one parses.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -360,7 +361,7 @@ def usage_pieces(command: Any, ctx: Any) -> list[str]:
     for a command: arguments in capitals, optional ones in brackets, repeatable ones with ...."""
     if hasattr(command, "commands"):
         return ["[OPTIONS]", "COMMAND", "[ARGS]..."]
-    pieces = ["[OPTIONS]"] if any(p.param_type_name == "option" for p in command.params) else []
+    pieces = ["[OPTIONS]"]  # --help at least
     for param in command.params:
         if param.param_type_name == "argument":
             name = argument_name(param)
@@ -464,7 +465,13 @@ def _option_row(param: Any, ctx: Any) -> tuple[str, str] | None:
     if record is None:
         return None
     term, text = record
-    return term, " ".join(text.split())
+    text = " ".join(text.split())
+    extras = re.search(r" ?\[([^\[\]]*)\]$", text)
+    if extras and re.search(r"\bdefault\b", param.help or "", re.IGNORECASE):
+        # the help already says what the default is, in words: drop Typer's "[default: x]"
+        kept = [item for item in extras[1].split("; ") if not item.startswith("default:")]
+        text = text[:extras.start()] + (f" [{'; '.join(kept)}]" if kept else "")
+    return term, text
 
 
 def _definition_list(rows: Iterable[tuple[str, str]], width: int) -> list[str]:

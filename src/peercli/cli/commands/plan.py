@@ -176,7 +176,8 @@ def step(
 @app.command("done")
 def done(
     consumer: ConsumerArg,
-    step_ref: Annotated[str, typer.Argument(metavar="GOAL.STEP", help="e.g. 1.2")],
+    step_ref: Annotated[str, typer.Argument(
+        metavar="GOAL.STEP", help="The step, as peer plan shows it: 1.2 is step 2 of goal 1.")],
 ) -> None:
     """Mark a step done (today)."""
     from peercli.cli.render import success
