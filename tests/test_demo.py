@@ -25,14 +25,19 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_demo_walks_the_real_loop_and_leaves_nothing(peer, db_path, scratch, tmp_path):
+def test_demo_walks_the_real_loop_and_leaves_nothing(peer, db_path, scratch, tmp_path,
+                                                     monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
     cwd = os.getcwd()
     result = peer("demo")
     out = result.stdout + result.stderr
-    headings = re.findall(r"^▸ (\d+)/(\d+) (.+?): (peer .+)$", result.stdout, re.MULTILINE)
-    assert [h[3].split()[1] for h in headings] == [
+    headings = re.findall(r"^── (\d+)/9 (.+)\n\$ (peer .+)$", result.stdout, re.MULTILINE)
+    assert [h[2].split()[1] for h in headings] == [
         "group", "consumer", "match", "refer", "checkin", "group", "due", "timeline", "report"]
-    assert headings[0][3] == "peer group import groups.sample.csv"
+    assert headings[0][2] == "peer group import groups.sample.csv"
+    assert 'peer consumer add "Sam Rivera" --interests "bereavement, walking" \\' in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines() if line.startswith(
+        ("──", "$ peer", "    --")))
     assert "57 inserted" in out
     assert "Tuesday Grief Circle (#1)" in out                      # the match
     assert "Referral #1: Sam Rivera → Tuesday Grief Circle" in out  # the referral

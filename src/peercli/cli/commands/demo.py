@@ -38,9 +38,31 @@ class Step:
 
     @property
     def command_line(self) -> str:
-        import shlex
+        return "peer " + " ".join(_shell_word(word) for word in self.argv)
 
-        return "peer " + " ".join(shlex.quote(word) for word in self.argv)
+    def as_typed(self, width: int) -> str:
+        """`$ peer ...` as a specialist would type it, continued with a backslash onto the next
+        line (indented) where it would pass the terminal's edge."""
+        lines = ["$ peer"]
+        for word in map(_shell_word, self.argv):
+            if len(lines[-1]) + 1 + len(word) > width - 2:
+                lines[-1] += " \\"
+                lines.append("    " + word)
+            else:
+                lines[-1] += " " + word
+        return "\n".join(lines)
+
+
+def _shell_word(word: str) -> str:
+    """A word quoted for a POSIX shell, in double quotes where that is safe (as people write)."""
+    import re
+    import shlex
+
+    if re.fullmatch(r"[\w@%+=:,./-]+", word):
+        return word
+    if not re.search(r'["$`\\!]', word):
+        return f'"{word}"'
+    return shlex.quote(word)
 
 
 STEPS = (
@@ -73,11 +95,12 @@ def demo(
 
     Imports the bundled sample directory, adds a person, matches, refers, logs a check-in,
     refreshes the directory after a referred group moves (the alert shows in peer due), then
-    the timeline and the month's report. Each step is the real command, under a heading
-    saying what you would type. The database is deleted at the end unless --keep."""
+    the timeline and the month's report. Each step is the real command, under a one-line
+    heading, shown as you would type it. The database is deleted at the end unless --keep."""
     import shutil
     import tempfile
 
+    width = min(shutil.get_terminal_size().columns, 100)
     folder = Path(tempfile.mkdtemp(prefix="peer-demo-"))
     db = folder / "peer.db"
     outputs: list[dict[str, Any]] = []
@@ -91,7 +114,7 @@ def demo(
                     outputs.append({"title": step.title, "command": step.command_line,
                                     "output": _run_for_json(step)})
                 else:
-                    echo(f"\n▸ {number}/{len(STEPS)} {step.title}: {step.command_line}")
+                    echo(f"\n── {number}/{len(STEPS)} {step.title}\n{step.as_typed(width)}")
                     _run(step)
     finally:
         if not keep:
