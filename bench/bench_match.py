@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import child_env, load, precompile, run_timed
 
 TOPICS = [
     "grief", "anxiety", "depression", "bipolar", "alcohol-recovery", "drug-recovery", "trauma",
@@ -111,18 +112,7 @@ def build(path: Path, n_groups: int, n_consumers: int, seed: int = 7) -> None:
     conn.close()
 
 
-def timed(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    """Median wall time in ms (after one warm-up run)."""
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, capture_output=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sizes", default="10000,100000")
@@ -133,11 +123,12 @@ def main() -> None:
         sys.exit("the 'peer' command is not installed (pip install -e .)")
     work = args.keep or Path(tempfile.mkdtemp(prefix="peer-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PEER_NOW": "2026-11-21T10:00", "PEER_NO_INPUT": "1"}
-    env.pop("PEER_DB", None)
+    env = child_env({"PEER_NOW": "2026-11-21T10:00"})
+    precompile()
+    ok = True
     try:
-        base = timed([sys.executable, "-c", "pass"], args.runs, env)
-        print(f"python -c pass{'':<40}{base:8.1f} ms")
+        base = run_timed([sys.executable, "-c", "pass"], env, args.runs)
+        print(f"{'python -c pass':<48}{base}   ({load()})")
         for size in (int(s) for s in args.sizes.split(",")):
             db = work / f"match-{size}.db"
             if not db.exists():
@@ -146,25 +137,34 @@ def main() -> None:
                 print(f"built {db.name}: {size:,} groups, {args.consumers:,} consumers "
                       f"in {time.perf_counter() - t0:.1f} s")
             peer = [PEER, "--db", str(db)]
-            ref = timed([SQLITE_UTILS, "rows", str(db), "groups", "--limit", "10"], args.runs,
-                        env) if SQLITE_UTILS else float("nan")
-            rows = [
-                ("sqlite-utils rows groups --limit 10", ref),
-                ("peer match 1 --json", timed([*peer, "match", "1", "--json"], args.runs, env)),
-                ("peer match 1 --json --near-misses",
-                 timed([*peer, "match", "1", "--json", "--near-misses"], args.runs, env)),
-                ("peer match --group 1 --json (1,000 consumers)",
-                 timed([*peer, "match", "--group", "1", "--json"], args.runs, env)),
-            ]
             target = 300 if size <= 10_000 else 500
-            print(f"-- {size:,} groups (target for peer match: <= {target} ms)")
-            for label, ms in rows:
-                print(f"  {label:<48}{ms:8.1f} ms  {ms / ref:5.2f}x sqlite-utils  "
-                      f"{ms / base:5.2f}x python")
+            print(f"-- {size:,} groups (target for peer match: <= {target} ms)   ({load()})")
+            ref = run_timed([SQLITE_UTILS, "rows", str(db), "groups", "--limit", "10"], env,
+                            args.runs) if SQLITE_UTILS else None
+            rows = [
+                ("peer match 1 --json", [*peer, "match", "1", "--json"]),
+                ("peer match 1 --json --near-misses",
+                 [*peer, "match", "1", "--json", "--near-misses"]),
+                ("peer match --group 1 --json (1,000 consumers)",
+                 [*peer, "match", "--group", "1", "--json"]),
+            ]
+            if ref is not None:
+                print(f"  {'sqlite-utils rows groups --limit 10':<46}{ref}")
+            for i, (label, cmd) in enumerate(rows):
+                t = run_timed(cmd, env, args.runs)
+                ratio = f"  {t.wall_ms / ref.wall_ms:5.2f}x sqlite-utils" if ref else ""
+                verdict = ""
+                if i == 0:
+                    good = t.wall_ms <= target
+                    ok &= good
+                    verdict = "  ok" if good else "  MISSED"
+                print(f"  {label:<46}{t}{ratio}{verdict}")
+            print(f"   ({load()})")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
