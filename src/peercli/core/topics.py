@@ -93,8 +93,11 @@ class Normalized:
 
 def _fold(text: str) -> str:
     """Lowercase, strip accents and apostrophes, spell "&" as "and"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # nothing to decompose (the common case, and much cheaper)
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = _APOSTROPHES.sub("", stripped)
     return stripped.replace("&", " and ").casefold()
 

@@ -11,7 +11,6 @@ success and rolls back on any exception: a command's writes are all or nothing.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sqlite3
@@ -93,11 +92,13 @@ def database_key(path: Path, ask: Ask | None = None) -> DbKey | None:
     """The key for the database file at ``path``: None for a plain file (or a new one when no
     key is given or SQLCipher is missing); for an encrypted file the key that opens it (a key
     file, PEER_PASSPHRASE, the keyring, then ``ask``), else one clear PeerError."""
-    from peercli.store import cipher, keys
+    from peercli.store import cipher
 
     kind = cipher.file_kind(path)
     if kind == "plain":
-        return None
+        return None  # no key needed: nothing about keys (or the keyring) is even imported
+    from peercli.store import keys
+
     if kind in ("missing", "empty"):
         if not cipher.available():
             return None
@@ -360,6 +361,8 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def os_user() -> str:
     try:
+        import getpass
+
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name (containers): record the uid
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"

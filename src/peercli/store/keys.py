@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,6 +80,8 @@ class Secret:
 
     def new_key(self) -> DbKey:
         """The key for a new file (a fresh random salt)."""
+        import secrets
+
         return self.key_for(secrets.token_bytes(SALT_BYTES))
 
 
@@ -89,6 +89,8 @@ class Secret:
 def derive(passphrase: str, salt: bytes) -> bytes:
     """SQLCipher 4's key derivation. Cached in memory for this process only (a command that
     opens the database twice derives once)."""
+    import hashlib  # here, not at the top: a plain database never needs it
+
     return hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS,
                                KEY_BYTES)
 
