@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from peercli.core.matching import ConsumerProfile, Match, MatchOptions
     from peercli.core.topics import Vocabulary
+    from peercli.store.match_requests import ConsumerMatches
 
 
 # -- peer match -----------------------------------------------------------------------------
@@ -41,19 +42,16 @@ def _parse_format(fmt: str) -> str:
         raise PeerError(f"--format: {exc}") from None
 
 
-def _explain(conn: sqlite3.Connection, consumer_id: int, group_ref: str, options: MatchOptions,
-             as_json: bool) -> None:
+def _explain(conn: sqlite3.Connection, consumer_ref: str, group_ref: str,
+             options: MatchOptions, as_json: bool) -> None:
     from peercli.cli.commands.matchview import next_text
     from peercli.cli.render import console, print_json
     from peercli.core.contract import match_dict, when_text, where_text
-    from peercli.core.matching import score_group
     from peercli.store.clock import now
-    from peercli.store.lookup import resolve
-    from peercli.store.matching import load_consumer, load_group
+    from peercli.store.match_requests import explain_for
 
-    consumer = load_consumer(conn, consumer_id)
-    row = resolve(conn, "group", group_ref)
-    match = score_group(consumer, load_group(conn, row["id"]), now(), options)
+    found = explain_for(conn, consumer_ref, group_ref, options, now())
+    consumer, match = found.profile, found.match
     total = options.weights.total
     parts = {
         name: {"value": match.breakdown[name], "weight": weight,
@@ -84,20 +82,13 @@ def _explain(conn: sqlite3.Connection, consumer_id: int, group_ref: str, options
 def _group_match(conn: sqlite3.Connection, group_ref: str, options: MatchOptions,
                  as_json: bool) -> None:
     from peercli.cli.render import print_json, table, warn
-    from peercli.core.matching import rank_consumers
     from peercli.store.clock import now
-    from peercli.store.lookup import resolve
-    from peercli.store.matching import load_active_consumers, load_group
+    from peercli.store.match_requests import consumers_for
 
-    row = resolve(conn, "group", group_ref)
-    group = load_group(conn, row["id"])
-    if group.status != "active" and not as_json:
+    found = consumers_for(conn, group_ref, options, now())
+    group, matches = found.group, found.matches
+    if found.was_inactive and not as_json:
         warn(f"group #{group.id} is inactive; showing who it would suit if it met again")
-    if group.status != "active":
-        from dataclasses import replace
-
-        group = replace(group, status="active")
-    matches = rank_consumers(group, load_active_consumers(conn), now(), options)
     if as_json:
         print_json([{"consumer_id": m.consumer.id, "name": m.consumer.name,
                      "score": round(m.score, 3), "reasons": list(m.reasons),
@@ -206,7 +197,6 @@ def match(
     from peercli.core.matching import MatchOptions
     from peercli.core.matching.model import DEFAULT_MAX_KM
     from peercli.importers.userfiles import load_topic_relations, load_vocabulary
-    from peercli.store.lookup import resolve_active_consumer
 
     if group is not None and consumer is not None:
         raise PeerError("give either a consumer (peer match Sam) or --group G, not both")
@@ -230,18 +220,12 @@ def match(
         _group_match(conn, group, options, as_json)
         return
     assert consumer is not None
-    row = resolve_active_consumer(conn, consumer)
-    from dataclasses import replace
-
-    from peercli.store.matching import current_plan
-
-    options = replace(options, current=current_plan(conn, row["id"]))
     if explain is not None:
-        _explain(conn, row["id"], explain, options, as_json)
+        _explain(conn, consumer, explain, options, as_json)
         return
     wanted = _Wanted(topic=topic, fmt=fmt, day=day_value, options=options, vocabulary=vocabulary,
                      wide=wide)
-    _consumer_match(conn, row["id"], wanted, as_json)
+    _consumer_match(conn, consumer, wanted, as_json)
 
 
 @dataclass(frozen=True)
@@ -256,63 +240,26 @@ class _Wanted:
     wide: bool = False
 
 
-def _consumer_match(conn: sqlite3.Connection, consumer_id: int, wanted: _Wanted,
+def _consumer_match(conn: sqlite3.Connection, consumer_ref: str, wanted: _Wanted,
                     as_json: bool) -> None:
-    from dataclasses import replace
-
     from peercli.cli import runtime
     from peercli.cli.render import print_json
     from peercli.core.contract import match_dict
     from peercli.store.clock import now
-    from peercli.store.matching import (
-        load_consumer,
-        match_groups,
-        narrow_windows,
-        near_miss_groups,
-        restrict_formats,
-    )
+    from peercli.store.match_requests import match_for
 
-    profile = load_consumer(conn, consumer_id)
-    group_formats = None
-    if wanted.fmt is not None:
-        profile, group_formats = restrict_formats(profile, wanted.fmt)
-    if wanted.day is not None:
-        profile = replace(profile, windows=narrow_windows(profile.windows, wanted.day))
-        if not profile.windows:
-            from peercli.core.timeparse import DAY_NAMES
-
-            raise PeerError(f"--day: consumer #{profile.id} has no free time on "
-                            f"{DAY_NAMES[wanted.day]} (see peer consumer show {profile.id})")
-    options = wanted.options
-    topic_slug = None
-    if wanted.topic is not None:
-        topic_slug = wanted.vocabulary.normalize_one(wanted.topic)[0]
-        if not topic_slug:
-            raise PeerError(f"--topic: '{wanted.topic}' names no topic (see peer topics)")
-    options = replace(options, topic=topic_slug, group_formats=group_formats)
-    matches, _ = match_groups(conn, profile, now(), options)
-    fresh = [m for m in matches if m.current is None or options.include_current]
-    misses: list[Match] = []
-    changes: list[tuple[str, int]] = []
-    total = 0
-    if options.near_misses or not fresh:
-        shown = options.limit if options.near_misses else NEAR_MISS_LINES
-        misses, changes, total = near_miss_groups(conn, profile, now(), options, limit=shown)
+    found = match_for(conn, consumer_ref, wanted.options, now(), topic=wanted.topic,
+                      fmt=wanted.fmt, day=wanted.day, misses_when_empty=not as_json)
     if as_json:
-        extra = misses if options.near_misses else []
-        print_json([match_dict(m) for m in [*matches, *extra]])
+        extra = found.misses if found.options.near_misses else []
+        print_json([match_dict(m) for m in [*found.matches, *extra]])
         return
-    _show(profile, wanted, matches, misses, changes, total)
-    if matches and runtime.can_prompt():
-        _pick_and_refer(conn, profile, matches, wanted.vocabulary)
+    _show(found, wanted)
+    if found.matches and runtime.can_prompt():
+        _pick_and_refer(conn, found.profile, found.matches, wanted.vocabulary)
 
 
-#: How many near misses the "nothing fits" screen lists (with --near-misses: up to --limit).
-NEAR_MISS_LINES = 6
-
-
-def _show(profile: ConsumerProfile, wanted: _Wanted, matches: list[Match], misses: list[Match],
-          changes: list[tuple[str, int]], total: int) -> None:
+def _show(found: ConsumerMatches, wanted: _Wanted) -> None:
     from peercli.cli.commands.matchview import (
         render_compact,
         render_current,
@@ -320,9 +267,7 @@ def _show(profile: ConsumerProfile, wanted: _Wanted, matches: list[Match], misse
         render_near_misses,
     )
 
-    options = wanted.options
-    fresh = [m for m in matches if m.current is None or options.include_current]
-    plan = [m for m in matches if m not in fresh]
+    profile, fresh = found.profile, found.fresh
     title = f"Groups for #{profile.id} {profile.name}"
     if fresh:
         if wanted.wide:
@@ -331,13 +276,13 @@ def _show(profile: ConsumerProfile, wanted: _Wanted, matches: list[Match], misse
             render_compact(fresh, f"{title} — {_profile_line(profile)}")
     else:
         echo(f"No new group fits #{profile.id} {profile.name} ({_profile_line(profile)}).")
-    render_current(plan)
-    if misses or (changes and not fresh):
+    render_current(found.current)
+    if found.misses or (found.changes and not fresh):
         heading = ("Near misses (one thing rules each out):" if fresh
                    else "Closest groups, and the one thing that rules each out:")
-        render_near_misses(misses, changes, total, heading)
+        render_near_misses(found.misses, found.changes, found.near_total, heading)
     elif not fresh:
-        _no_match(profile, wanted)
+        _no_match(wanted)
 
 
 def _profile_line(profile: ConsumerProfile) -> str:
@@ -357,7 +302,7 @@ def _profile_line(profile: ConsumerProfile) -> str:
     return " · ".join(bits) or "no free time, formats or languages recorded"
 
 
-def _no_match(profile: ConsumerProfile, wanted: _Wanted) -> None:
+def _no_match(wanted: _Wanted) -> None:
     options = wanted.options
     hint = "" if options.any_topic else " Try --any-topic for groups on other topics."
     if options.proof_of_attendance:
