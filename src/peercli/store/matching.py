@@ -57,6 +57,9 @@ from peercli.store.meetings import MEETING_COLUMNS, meeting_from_row
 from peercli.store.places import centroids
 
 BATCH_SIZE = 2000
+#: The first batch is small and each next one twice as large (up to BATCH_SIZE): the search
+#: often stops after a few hundred candidates, and loads little it does not score.
+FIRST_BATCH = 128
 #: Near misses are looked for among at most this many groups touching the person's interests,
 #: the most promising first (shared interest, then score bound): a whole county directory is
 #: far smaller, and a 100,000-group database stays quick.
@@ -237,19 +240,24 @@ def _schedule_clause(windows: Sequence[Window], slack: int, today: str,
     return f"{current} AND ({' OR '.join(parts)})", [today, *params]
 
 
-def _component_bounds(consumer: ConsumerProfile, interests: Sequence[str]
-                      ) -> dict[str, tuple[str, list[Any]]]:
+def _shares_interest(interests: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL over `groups g`: g carries one of `interests` (exactly, as stored slugs)."""
+    sql = ("EXISTS (SELECT 1 FROM group_topics t WHERE t.group_id = g.id AND "
+           "t.topic IN (SELECT value FROM json_each(?)))")
+    return sql, [json.dumps(list(interests))]
+
+
+def _component_bounds(consumer: ConsumerProfile, interests: Sequence[str],
+                      shares: str | None = None) -> dict[str, tuple[str, list[Any]]]:
     """Per score component, an SQL expression over `groups g` that is >= the value the
     component can give g. A component not listed here is bounded by 1 (always safe: a new
-    component needs no SQL to keep the search exact, only to make it stop sooner)."""
+    component needs no SQL to keep the search exact, only to make it stop sooner).
+    `shares` names a column of g already holding `_shares_interest` (computed once)."""
     col = 0 if goal_is_social(consumer.goals) else 1
     peer = PEER_LED_VALUES
     if consumer.interests:
-        topics = (
-            ("(CASE WHEN EXISTS (SELECT 1 FROM group_topics t WHERE t.group_id = g.id AND "
-            "t.topic IN (SELECT value FROM json_each(?))) THEN 1.0 ELSE ? END)"),
-            [json.dumps(list(interests)), RELATED_TOPIC_CREDIT],
-        )
+        has, has_params = (shares, []) if shares else _shares_interest(interests)
+        topics = (f"(CASE WHEN {has} THEN 1.0 ELSE ? END)", [*has_params, RELATED_TOPIC_CREDIT])
     else:
         topics = ("?", [NEUTRAL])
     return {
@@ -268,10 +276,10 @@ def _component_bounds(consumer: ConsumerProfile, interests: Sequence[str]
     }
 
 
-def _bound_sql(consumer: ConsumerProfile, options: MatchOptions, interests: Sequence[str]
-               ) -> tuple[str, list[Any]]:
+def _bound_sql(consumer: ConsumerProfile, options: MatchOptions, interests: Sequence[str],
+               shares: str | None = None) -> tuple[str, list[Any]]:
     """An SQL expression that is >= the score the matcher can give a candidate `g`."""
-    bounds = _component_bounds(consumer, interests)
+    bounds = _component_bounds(consumer, interests, shares)
     terms: list[str] = []
     params: list[Any] = []
     for name, weight in options.weights.items():
@@ -281,29 +289,37 @@ def _bound_sql(consumer: ConsumerProfile, options: MatchOptions, interests: Sequ
     return f"(({' + '.join(terms)}) / ?)", [*params, options.weights.total]
 
 
-def _tier_sql(interests: Sequence[str]) -> tuple[str, list[Any]]:
+def _tier_sql(interests: Sequence[str], shares: str | None = None) -> tuple[str, list[Any]]:
     """SQL for the best tier a candidate can have: 0 when it carries one of the interests
     (or the person has none), else 1 (a related topic at best)."""
     if not interests:
         return "0", []
-    sql = ("(CASE WHEN EXISTS (SELECT 1 FROM group_topics t4 WHERE t4.group_id = g.id AND "
-           "t4.topic IN (SELECT value FROM json_each(?))) THEN 0 ELSE 1 END)")
-    return sql, [json.dumps(list(interests))]
+    has, params = (shares, []) if shares else _shares_interest(interests)
+    return f"(CASE WHEN {has} THEN 0 ELSE 1 END)", params
 
 
-def _topic_where(consumer: ConsumerProfile, options: MatchOptions, interests: Sequence[str]
-                 ) -> tuple[list[str], list[Any]]:
+def _topic_where(consumer: ConsumerProfile, options: MatchOptions, interests: Sequence[str],
+                 *, indexed: bool = False) -> tuple[list[str], list[Any]]:
+    """The topic filter and --topic as SQL conditions on `groups g`; `indexed` writes them as
+    ``g.id IN (...)`` so that SQLite starts from the topic index."""
     where: list[str] = []
     params: list[Any] = []
     if consumer.interests and not options.any_topic:
         # the topic filter, in SQL: a group must carry one of these topics to pass it
-        where.append("EXISTS (SELECT 1 FROM group_topics t3 WHERE t3.group_id = g.id "
-                     "AND t3.topic IN (SELECT value FROM json_each(?)))")
+        if indexed:
+            where.append("g.id IN (SELECT t3.group_id FROM group_topics t3 WHERE t3.topic IN "
+                         "(SELECT value FROM json_each(?)))")
+        else:
+            where.append("EXISTS (SELECT 1 FROM group_topics t3 WHERE t3.group_id = g.id "
+                         "AND t3.topic IN (SELECT value FROM json_each(?)))")
         passing_topics = topics_that_pass(interests, options.vocabulary, options.relations)
         params.append(json.dumps(sorted(passing_topics)))
     if options.topic is not None:
-        where.append("EXISTS (SELECT 1 FROM group_topics t2 WHERE t2.group_id = g.id "
-                     "AND t2.topic = ?)")
+        if indexed:
+            where.append("g.id IN (SELECT t2.group_id FROM group_topics t2 WHERE t2.topic = ?)")
+        else:
+            where.append("EXISTS (SELECT 1 FROM group_topics t2 WHERE t2.group_id = g.id "
+                         "AND t2.topic = ?)")
         params.append(options.topic)
     return where, params
 
@@ -314,7 +330,12 @@ def candidate_ids(
     """(group id, score upper bound, best possible tier) for every group that can pass the
     status, format, schedule and topic filters (and --topic, --format), best bound first (tier,
     then score). Narrowing only: the matcher still applies every filter to what this returns.
-    A group listing no schedule at all is always a candidate (offered with "time not listed")."""
+    A group listing no schedule at all is always a candidate (offered with "time not listed").
+
+    When a topic filter applies (the person's interests, or --topic), the query starts from the
+    topic index and checks each such group's meetings through the meetings index; otherwise it
+    scans the meetings once. Whether a group shares an interest is computed once per group and
+    serves both the tier and the score bound."""
     formats = compatible_group_formats(consumer.formats)
     if options.group_formats is not None:
         formats = tuple(f for f in formats if f in options.group_formats)
@@ -324,23 +345,34 @@ def candidate_ids(
     slack = NEAR_MISS_MINUTES if options.near_misses else 0
     sched, sched_params = _schedule_clause(consumer.windows, slack, now.date().isoformat(),
                                            _has_approximate(conn))
-    bound, bound_params = _bound_sql(consumer, options, interests)
-    tier, tier_params = _tier_sql(interests)
     where = [f"g.format IN ({', '.join('?' for _ in formats)})"]
     params: list[Any] = list(formats)
-    topic_where, topic_params = _topic_where(consumer, options, interests)
+    topic_where, topic_params = _topic_where(consumer, options, interests, indexed=True)
     where += topic_where
     if options.proof_of_attendance:
         where.append("g.proof_of_attendance = 1")
     params += topic_params
-    sql = (
-        f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched} "
-        "UNION SELECT g0.id FROM groups g0 WHERE NOT EXISTS "
-        "(SELECT 1 FROM meetings m0 WHERE m0.group_id = g0.id)) "
-        f"SELECT g.id, {bound} AS ub, {tier} AS tb FROM fit JOIN groups g ON g.id = fit.id "
-        f"WHERE g.status = 'active' AND {' AND '.join(where)} ORDER BY tb, ub DESC, g.id"
-    )
-    rows = conn.execute(sql, [*sched_params, *bound_params, *tier_params, *params])
+    shares, shares_params = _shares_interest(interests) if interests else ("0", [])
+    if topic_where:
+        fits = ("(EXISTS (SELECT 1 FROM meetings m WHERE m.group_id = g.id AND "
+                f"{sched}) OR NOT EXISTS (SELECT 1 FROM meetings m0 WHERE m0.group_id = g.id))")
+        inner = (f"SELECT g.id, g.facilitation, g.open_to_newcomers, g.audience, {shares} "
+                 f"AS shares FROM groups g WHERE g.status = 'active' AND {' AND '.join(where)} "
+                 f"AND {fits}")
+        inner_params = [*shares_params, *params, *sched_params]
+    else:
+        inner = (
+            f"WITH fit AS (SELECT DISTINCT m.group_id AS id FROM meetings m WHERE {sched} "
+            "UNION SELECT g0.id FROM groups g0 WHERE NOT EXISTS "
+            "(SELECT 1 FROM meetings m0 WHERE m0.group_id = g0.id)) "
+            f"SELECT g.id, g.facilitation, g.open_to_newcomers, g.audience, {shares} AS shares "
+            f"FROM fit JOIN groups g ON g.id = fit.id WHERE g.status = 'active' AND "
+            f"{' AND '.join(where)}")
+        inner_params = [*sched_params, *shares_params, *params]
+    bound, bound_params = _bound_sql(consumer, options, interests, shares="g.shares")
+    tier, tier_params = _tier_sql(interests, shares="g.shares")
+    sql = f"SELECT g.id, {bound} AS ub, {tier} AS tb FROM ({inner}) g ORDER BY tb, ub DESC, g.id"
+    rows = conn.execute(sql, [*bound_params, *tier_params, *inner_params])
     return [(r[0], r[1], r[2]) for r in rows]
 
 
@@ -368,32 +400,43 @@ def match_groups(
     passed: list[Match] = []
     keys: list[tuple[bool, int, float]] = []  # min-heap of the best `limit` rank keys so far
 
+    def can_stop(i: int) -> bool:
+        """No candidate from `i` on can reach the current top `limit` (ties included)."""
+        if not limit or len(keys) < limit or i >= len(rows):
+            return False
+        listed, tier, score = keys[0]
+        _, next_ub, next_tier = rows[i]
+        return (listed, tier, score - margin) > (True, -next_tier, next_ub + 1e-6)
+
     i = 0
-    while i < len(rows):
-        batch = rows[i:i + BATCH_SIZE]
-        i += len(batch)
-        for group in load_groups(conn, [gid for gid, _, _ in batch], cache=cache):
-            m = passing(consumer, group, now, opts)
-            if m is None:
-                continue
-            passed.append(m)
-            if limit and group.id not in apart:
-                key = rank_key(m)
-                if len(keys) < limit:
-                    heapq.heappush(keys, key)
-                elif key > keys[0]:
-                    heapq.heapreplace(keys, key)
-        # Stop when no remaining candidate can reach the current top `limit` (ties included).
-        if limit and len(keys) >= limit and i < len(rows):
-            listed, tier, score = keys[0]
-            _, next_ub, next_tier = rows[i]
-            if (listed, tier, score - margin) > (True, -next_tier, next_ub + 1e-6):
-                rest = [gid for gid, _, _ in rows[i:] if gid in apart]
-                for group in load_groups(conn, rest, cache=cache):
-                    m = passing(consumer, group, now, opts)
-                    if m is not None:
-                        passed.append(m)
+    size = FIRST_BATCH
+    stopped = False
+    while i < len(rows) and not stopped:
+        batch = rows[i:i + size]
+        size = min(2 * size, BATCH_SIZE)
+        loaded = {g.id: g for g in load_groups(conn, [gid for gid, _, _ in batch], cache=cache)}
+        for gid, _, _ in batch:
+            i += 1
+            group = loaded.get(gid)
+            m = passing(consumer, group, now, opts) if group is not None else None
+            if m is not None:
+                passed.append(m)
+                if limit and gid not in apart:
+                    key = rank_key(m)
+                    if len(keys) < limit:
+                        heapq.heappush(keys, key)
+                    elif key > keys[0]:
+                        heapq.heapreplace(keys, key)
+            if can_stop(i):
+                stopped = True
                 break
+    if stopped:
+        # groups already in the person's plan are listed apart whatever their rank
+        rest = [gid for gid, _, _ in rows[i:] if gid in apart]
+        for group in load_groups(conn, rest, cache=cache):
+            m = passing(consumer, group, now, opts)
+            if m is not None:
+                passed.append(m)
     return finish_ranking(passed, now, opts), i
 
 
