@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
 
 from peercli.core.vocab import CHECKIN_MODES, or_list
@@ -404,10 +404,12 @@ def _length(flags: CheckinFlags) -> tuple[time | None, int | None, list[str]]:
     return None, None, []
 
 
-def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
+def read_checkin_flags(flags: CheckinFlags, now: datetime, zone: tzinfo | None = None
+                       ) -> CheckinValues:
     """Check every flag of a new check-in (PeerError naming the flag): mode, length as
     --minutes or --start/--end (not both), mood 1-5, WHO-5, next follow-up, and when (--at,
-    never in the future; --start sets the time of day on --at's date)."""
+    never in the future; --start sets the time of day on --at's date). With the local `zone`,
+    a --start/--end pair across a daylight-saving change is its real length (`core.dst`)."""
     from peercli.core.errors import PeerError
 
     mode = _flag_value("--mode", parse_mode, flags.mode) if flags.mode is not None else None
@@ -421,11 +423,23 @@ def read_checkin_flags(flags: CheckinFlags, now: datetime) -> CheckinValues:
     warnings += [f"--at: {w}" for w in at_warnings]
     if start_time is not None:
         when = datetime.combine(when.date(), start_time)
+        if minutes is not None and zone is not None:
+            when, minutes, dst_warnings = _real_length(when, minutes, zone)
+            warnings += dst_warnings
         if when > now:
             raise PeerError(f"--start: {when.isoformat(sep=' ', timespec='minutes')} is in the "
                             "future: log a contact after it happens (use --at for another day)")
     return CheckinValues(at=when, mode=mode, minutes=minutes, mood=mood, who5=who5,
                          next_followup_on=next_on, warnings=tuple(warnings))
+
+
+def _real_length(start: datetime, wall_minutes: int, zone: tzinfo
+                 ) -> tuple[datetime, int, list[str]]:
+    from peercli.core.dst import elapsed
+
+    real = _flag_value("--start/--end",
+                       lambda _: elapsed(start.date(), start.time(), wall_minutes, zone), None)
+    return real.start, real.minutes, [f"--start/--end: {w}" for w in real.warnings]
 
 
 def missing_flags_message(values: CheckinValues) -> str | None:

@@ -17,7 +17,7 @@ Rules for local times that are not a single moment (both reported as warnings):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _as_utc(moment: datetime, zone: tzinfo) -> datetime:
     """The UTC instant of a naive local time, by the rules above (fold=0: the offset in force
     before a change, which reads a skipped time as the unchanged clock and a repeated time as
     its first occurrence)."""
-    return moment.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+    return moment.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def _skipped(moment: datetime, zone: tzinfo) -> datetime | None:

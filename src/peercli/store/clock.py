@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from peercli.core.errors import PeerError
 
@@ -21,3 +21,19 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def local_zone() -> tzinfo | None:
+    """This computer's time zone (the TZ variable, then the system's setting), or None when it
+    cannot be told: then clock times are plain wall-clock times."""
+    from peercli.store.calendar import local_zone_name
+
+    name = local_zone_name()
+    if not name:
+        return None
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name)
+    except (LookupError, ValueError, OSError):
+        return None

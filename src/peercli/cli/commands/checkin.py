@@ -285,7 +285,8 @@ def log(
     now = clock.now()
     flags = core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
                               who5=who5, next=next_, at=at)
-    checked = core.read_checkin_flags(flags, now)  # everything typed, before the database
+    zone = clock.local_zone() if start is not None and end is not None else None
+    checked = core.read_checkin_flags(flags, now, zone)  # everything typed, before the db
     parts: dict[str, Any] = read_note_flags({
         "place": place, "service_code": service_code, "intervention": intervention,
         "response": response, "next_step": next_step, "barc10": barc10})
@@ -327,7 +328,7 @@ def log(
     if as_json:
         from peercli.cli.render import print_json
 
-        print_json(record)
+        print_json({**record, "warnings": _json_warnings(checked.warnings)})
         return
     _echo_checkin(record, person, plan, verb="Saved")
     if record["signed_by"]:
@@ -425,6 +426,16 @@ def amend(
         print_json(record)
         return
     success(f"Amended check-in #{original_id} (amendment #{record['id']}; the original is kept)")
+
+
+def _json_warnings(messages: tuple[str, ...]) -> list[dict[str, str]]:
+    """"--start/--end: read as ..." -> {"field": "--start/--end", "message": "read as ..."}."""
+    out = []
+    for text in messages:
+        field, sep, message = text.partition(": ")
+        out.append({"field": field, "message": message} if sep else
+                   {"field": "", "message": text})
+    return out
 
 
 @app.command("show")
