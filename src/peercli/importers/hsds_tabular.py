@@ -28,16 +28,14 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from peercli.importers import values as V
-from peercli.importers.hsds_common import _s, check_taxonomy, meetings_from_row, taxonomy_match
+from peercli.importers.hsds_common import _s, check_taxonomy, taxonomy_match
+from peercli.importers.hsds_v1_services import V1Index, V1ServiceReader
 from peercli.importers.records import (
     GroupRecord,
     ImportFileError,
     Item,
     ProgressCallback,
     RecordStream,
-    RowError,
-    schedule_unknown,
 )
 from peercli.importers.textio import MAX_FILE_BYTES, file_stem, read_csv_table
 
@@ -172,174 +170,21 @@ def open_hsds_v1(
     if "services.csv" not in files.names and "service.csv" not in files.names:
         raise ImportFileError(f"{path.name}: the package has no services.csv")
     clean = _Text()
-    orgs = {r.get("id"): r for r in files.table("organizations")[1]}
-    locations = {r.get("id"): r for r in files.table("locations")[1]}
-    addresses: dict[str, list[Row]] = defaultdict(list)
-    for r in files.table("addresses")[1]:
-        addresses[r.get("location_id", "")].append(r)
-    sal_by_service: dict[str, list[Row]] = defaultdict(list)
-    sal_service: dict[str, str] = {}
-    loc_services: dict[str, list[str]] = defaultdict(list)
-    for r in files.table("sal")[1]:
-        sal_by_service[r.get("service_id", "")].append(r)
-        sal_service[r.get("id", "")] = r.get("service_id", "")
-        loc_services[r.get("location_id", "")].append(r.get("service_id", ""))
-    schedules_file, schedule_rows = files.table("schedules")
-    schedules: dict[str, list[Row]] = defaultdict(list)
-    for r in schedule_rows:
-        sids: list[str] = [str(r["service_id"])] if r.get("service_id") else []
-        if not sids and r.get("service_at_location_id"):
-            sids = [sal_service.get(r["service_at_location_id"], "")]
-        if not sids and r.get("location_id"):
-            sids = loc_services.get(r["location_id"], [])
-        for sid in sids:
-            if sid:
-                schedules[sid].append(r)
-    languages: dict[str, list[Row]] = defaultdict(list)
-    for r in files.table("languages")[1]:
-        for key in ("service_id", "location_id"):
-            if r.get(key):
-                languages[r[key]].append(r)
-    phones: dict[str, str] = {}
-    for r in files.table("phones")[1]:
-        number = (r.get("number") or "").strip().strip('"').strip()
-        for key in ("service_id", "service_at_location_id", "location_id", "organization_id"):
-            if number and r.get(key):
-                phones.setdefault(f"{key}:{r[key]}", number)
-    access: dict[str, list[Row]] = defaultdict(list)
-    for r in files.table("access")[1]:
-        access[r.get("location_id", "")].append(r)
-    tax = {r.get("id"): r for r in files.table("taxonomy")[1]}
-    svc_terms: dict[str, list[Row]] = defaultdict(list)
-    for r in files.table("service_taxonomy")[1]:
-        tid = r.get("taxonomy_id") or r.get("taxonomy_term_id") or ""
-        term = tax.get(tid) or {"id": tid, "name": r.get("taxonomy_detail", "")}
-        if r.get("service_id"):
-            svc_terms[r["service_id"]].append(term)
+    index = V1Index.of(files.table, services_file)
     src = source or f"hsds:{file_stem(path)}"
-    topic_reader = V.TopicReader()
+    reader = V1ServiceReader(index, src, clean)
     stream: RecordStream
-
-    def build(svc: Row) -> Item:
-        line = svc["_line"]
-        label = f"{services_file} line {line}"
-        raw = {k: str(v) for k, v in svc.items() if k != "_line"}
-
-        def warn(message: str, at: int = line, where: str = label) -> None:
-            stream.warn(at, f"{where}: {message}")
-
-        sid = svc.get("id", "")
-        name = clean(svc.get("name"))
-        if not sid:
-            return RowError(line, f"{label}: the service has no id", raw)
-        if not name:
-            return RowError(line, f"{label}: missing name", raw)
-        meetings: list[Any] = []
-        texts: list[str] = []
-        for r in schedules.get(sid, []):
-            where = f"{schedules_file} line {r['_line']} (service {sid})"
-            original = clean(r.get("original_text")) or clean(r.get("description"))
-            if original and original not in texts:
-                texts.append(original)
-            at: int = r["_line"]
-
-            def row_warn(message: str, at: int = at, where: str = where) -> None:
-                warn(message, at, where)
-
-            try:
-                meetings.extend(meetings_from_row(r, row_warn))
-            except ValueError as exc:
-                return RowError(line, f"{label}: {where}: {exc}", raw)
-        found = tuple(dict.fromkeys(meetings))
-        if not found:
-            why = "no row in " + schedules_file if not schedules.get(sid) else \
-                "no usable row in " + schedules_file
-            warn(f"{why}; imported with the schedule unknown")
-            found = schedule_unknown()
-        locs = [locations[s["location_id"]] for s in sal_by_service.get(sid, [])
-                if s.get("location_id") in locations]
-        place = locs[0] if locs else None
-        address = city = postal = None
-        lat = lon = None
-        if place is not None:
-            addrs = addresses.get(place.get("id", ""), [])
-            if addrs:
-                a = addrs[0]
-                street = ", ".join(p for p in (clean(a.get("address_1")),
-                                               clean(a.get("address_2"))) if p)
-                address, city = street or None, clean(a.get("city"))
-                postal = clean(a.get("postal_code"))
-            if place.get("latitude") and place.get("longitude"):
-                try:
-                    lat = V.parse_coordinate(place["latitude"], "latitude")
-                    lon = V.parse_coordinate(place["longitude"], "longitude")
-                except ValueError as exc:
-                    lat = lon = None
-                    warn(f"location {place.get('id')}: {exc}; coordinates ignored")
-        langs: dict[str, None] = {}
-        acc: dict[str, None] = {}
-        for r in languages.get(sid, []) + [r for loc in locs
-                                           for r in languages.get(loc.get("id", ""), [])]:
-            text = r.get("language") or r.get("code") or r.get("name") or ""
-            if not text:
-                continue
-            try:
-                codes, signed = V.parse_languages(text)
-            except ValueError as exc:
-                warn(f"{exc}; ignored")
-                continue
-            langs.update(dict.fromkeys(codes))
-            if signed:
-                acc["asl"] = None
-        for loc in locs:
-            for r in access.get(loc.get("id", ""), []):
-                text = " ".join(p for p in (r.get("accessibility"), r.get("description"),
-                                            r.get("details")) if p)
-                acc.update(dict.fromkeys(V.parse_accessibility(text)[0]))
-        terms = svc_terms.get(sid, [])
-        topics, unknown = topic_reader.normalize([t.get("name", "") for t in terms
-                                                  if t.get("name")])
-        status_text = svc.get("status", "")
-        status = "active"
-        if status_text:
-            try:
-                status = V.parse_status(status_text) or "active"
-            except ValueError:
-                if status_text.casefold() in ("defunct", "temporarily closed"):
-                    status = "inactive"
-                else:
-                    warn(f"unknown status '{status_text}'; read as active")
-        org = orgs.get(svc.get("organization_id"), {})
-        phone = None
-        for key in [f"service_id:{sid}"] + [f"location_id:{loc.get('id')}" for loc in locs] + [
-                f"organization_id:{svc.get('organization_id')}"]:
-            if key in phones:
-                phone = phones[key]
-                break
-        notes = [clean(svc.get("application_process"))]
-        if texts:
-            notes.append("Schedule as listed: " + "; ".join(texts))
-        website = clean(svc.get("url")) or clean(org.get("url")) or clean(org.get("website"))
-        return GroupRecord(
-            source=src, source_key=sid, name=name, organization=clean(org.get("name")),
-            description=clean(svc.get("description")), topics=topics, unknown_topics=unknown,
-            meetings=found, format="in_person", address=address, city=city, postal_code=postal,
-            latitude=lat, longitude=lon, languages=tuple(langs), accessibility=tuple(acc),
-            cost=clean(svc.get("fees")), phone=phone,
-            email=clean(svc.get("email")) or clean(org.get("email")), website=website,
-            notes="\n".join(n for n in notes if n) or None, status=status,
-        )
 
     def items() -> Iterator[tuple[int, Item]]:
         filtered = 0
         for svc in services:
             if prefix is not None:
-                terms = svc_terms.get(svc.get("id", ""), [])
+                terms = index.svc_terms.get(svc.get("id", ""), [])
                 codes = [str(t.get(k) or "") for t in terms for k in ("id", "code", "name")]
                 if not taxonomy_match(codes, prefix):
                     filtered += 1
                     continue
-            yield svc["_line"], build(svc)
+            yield svc["_line"], reader.build(svc)
         if filtered:
             stream.warn(1, f"{filtered} service(s) not under taxonomy {prefix}; skipped")
         if clean.repaired:
@@ -347,6 +192,7 @@ def open_hsds_v1(
                         "repaired")
 
     stream = RecordStream(NAME, src, items(), progress=progress)
+    reader.stream = stream
     return stream
 
 
