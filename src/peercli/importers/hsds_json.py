@@ -16,7 +16,9 @@ are counted in one warning). Status: inactive for inactive / defunct / temporari
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,8 +144,12 @@ def open_hsds_json(
     return stream
 
 
+Warn = Callable[[str], None]
+
+
 def _build(svc: dict[str, Any], line: int, label: str, stream: RecordStream,
            topic_reader: V.TopicReader, terms: list[dict[str, Any]]) -> Item:
+    """One service object -> a GroupRecord, or a RowError (no name, an unreadable schedule)."""
     raw = {str(k): str(v)[:200] for k, v in svc.items() if not isinstance(v, list | dict)}
     name = text_of(svc.get("name"))
     if not name:
@@ -153,54 +159,110 @@ def _build(svc: dict[str, Any], line: int, label: str, stream: RecordStream,
         stream.warn(line, f"{label}: {message}")
 
     sals = _objs(svc.get("service_at_locations"))
+    found = _meetings(svc, sals, warn)
+    if isinstance(found, str):
+        return RowError(line, f"{label}: {found}", raw)
+    locs = [loc for s in sals for loc in _objs(s.get("location"))]
+    locs += _objs(svc.get("locations"))
+    place = _place(locs, warn)
+    languages, access = _languages_and_access(svc, locs, warn)
+    topics, unknown = topic_reader.normalize([_s(t.get("name")) for t in terms
+                                              if _s(t.get("name"))])
+    status = _status(_s(svc.get("status")), warn)
+    org: dict[str, Any] = svc["organization"] if isinstance(svc.get("organization"), dict) \
+        else {}
+    phone = next((_s(p.get("number")).strip('"') for p in _objs(svc.get("phones"))
+                  if _s(p.get("number"))), None)
+    audience = V.parse_audience(_s(svc.get("eligibility_description")))[0] \
+        if _s(svc.get("eligibility_description")) else ()
+    key = _s(svc.get("id")) or auto_source_key(
+        name, found, address=place.address, city=place.city, postal_code=place.postal_code,
+        online_url=place.online_url)
+    return GroupRecord(
+        source=stream.source, source_key=key, name=name,
+        organization=_s(org.get("name")) or None, description=_s(svc.get("description")) or None,
+        topics=topics, unknown_topics=unknown, meetings=found, format=place.format,
+        address=place.address, city=place.city, postal_code=place.postal_code,
+        latitude=place.latitude, longitude=place.longitude, online_url=place.online_url,
+        languages=languages, accessibility=access, audience=audience,
+        cost=_s(svc.get("fees_description")) or None, phone=phone,
+        email=_s(svc.get("email")) or _s(org.get("email")) or None,
+        website=_s(svc.get("url")) or _s(org.get("website")) or None,
+        notes=_s(svc.get("alert")) or None, status=status,
+        last_verified=_assured(_s(svc.get("assured_date")), warn),
+    )
+
+
+def _meetings(svc: dict[str, Any], sals: list[dict[str, Any]],
+              warn: Warn) -> tuple[Any, ...] | str:
+    """The meetings of the service's schedules and its service_at_locations' (a schedule nested
+    in both counts once), "schedule unknown" (warned) when none is usable, or why a schedule
+    cannot be read."""
     rows = _objs(svc.get("schedules")) + [r for s in sals for r in _objs(s.get("schedules"))]
     rows += _objs(svc.get("regular_schedules"))
     seen_ids: set[str] = set()
-    unique = []
-    for r in rows:  # a schedule nested twice (service and service_at_location) counts once
+    meetings: list[Any] = []
+    for r in rows:
         rid = _s(r.get("id"))
         if rid and rid in seen_ids:
             continue
         seen_ids.add(rid)
-        unique.append(r)
-    rows = unique
-    meetings: list[Any] = []
-    for r in rows:
         try:
             meetings.extend(meetings_from_row(r, warn))
         except ValueError as exc:
-            return RowError(line, f"{label}: {exc}", raw)
+            return str(exc)
     found = tuple(dict.fromkeys(meetings))
     if not found:
         warn("no usable schedule; imported with the schedule unknown")
         found = schedule_unknown()
-    locs = [loc for s in sals for loc in _objs(s.get("location"))]
-    locs += _objs(svc.get("locations"))
+    return found
+
+
+@dataclass
+class _Place:
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str | None = None
+    format: str = "in_person"
+
+
+def _place(locs: list[dict[str, Any]], warn: Warn) -> _Place:
+    """The first physical location's address (its physical one, else any) and coordinates;
+    a virtual location makes the service online, hybrid with a physical place."""
     physical = [loc for loc in locs if (_s(loc.get("location_type")) or "physical") != "virtual"]
     virtual = [loc for loc in locs if _s(loc.get("location_type")) == "virtual"]
-    place = physical[0] if physical else None
-    address = city = postal = None
-    lat = lon = None
-    if place is not None:
-        addrs = _objs(place.get("addresses")) + _objs(place.get("physical_addresses"))
+    where = physical[0] if physical else None
+    out = _Place()
+    if where is not None:
+        addrs = _objs(where.get("addresses")) + _objs(where.get("physical_addresses"))
         addr = next((a for a in addrs if _s(a.get("address_type")) == "physical"),
                     addrs[0] if addrs else None)
         if addr is not None:
             street = ", ".join(p for p in (_s(addr.get("address_1")), _s(addr.get("address_2")))
                                if p)
-            address, city = street or None, _s(addr.get("city")) or None
-            postal = _s(addr.get("postal_code")) or None
-        if _s(place.get("latitude")) and _s(place.get("longitude")):
+            out.address, out.city = street or None, _s(addr.get("city")) or None
+            out.postal_code = _s(addr.get("postal_code")) or None
+        if _s(where.get("latitude")) and _s(where.get("longitude")):
             try:
-                lat = V.parse_coordinate(_s(place["latitude"]), "latitude")
-                lon = V.parse_coordinate(_s(place["longitude"]), "longitude")
+                out.latitude = V.parse_coordinate(_s(where["latitude"]), "latitude")
+                out.longitude = V.parse_coordinate(_s(where["longitude"]), "longitude")
             except ValueError as exc:
-                lat = lon = None
+                out.latitude = out.longitude = None
                 warn(f"{exc}; coordinates ignored")
-    url = next((_s(loc.get("url")) for loc in virtual if _s(loc.get("url"))), None)
-    has_physical = place is not None and bool(address or lat is not None)
-    fmt = ("hybrid" if has_physical else "online") if (url or virtual) else "in_person"
+    out.online_url = next((_s(loc.get("url")) for loc in virtual if _s(loc.get("url"))), None)
+    has_physical = where is not None and bool(out.address or out.latitude is not None)
+    if out.online_url or virtual:
+        out.format = "hybrid" if has_physical else "online"
+    return out
 
+
+def _languages_and_access(svc: dict[str, Any], locs: list[dict[str, Any]],
+                          warn: Warn) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Languages of the service and its locations (by code, else name; a sign language is also
+    access), and the locations' accessibility."""
     langs: dict[str, None] = {}
     access: dict[str, None] = {}
     for lang in _objs(svc.get("languages")) + [x for loc in locs
@@ -223,46 +285,30 @@ def _build(svc: dict[str, Any], line: int, label: str, stream: RecordStream,
         for a in _objs(loc.get("accessibility")):
             text = " ".join(p for p in (_s(a.get("description")), _s(a.get("details"))) if p)
             access.update(dict.fromkeys(V.parse_accessibility(text)[0]))
-    topics, unknown = topic_reader.normalize([_s(t.get("name")) for t in terms
-                                              if _s(t.get("name"))])
-    status_text = _s(svc.get("status"))
-    status = "active"
-    if status_text:
-        try:
-            status = V.parse_status(status_text) or "active"
-        except ValueError:
-            if status_text.casefold() in ("defunct", "temporarily closed", "closed"):
-                status = "inactive"
-            else:
-                warn(f"unknown status '{status_text}'; read as active")
-    org: dict[str, Any] = svc["organization"] if isinstance(svc.get("organization"), dict) \
-        else {}
-    phone = next((_s(p.get("number")).strip('"') for p in _objs(svc.get("phones"))
-                  if _s(p.get("number"))), None)
-    audience = V.parse_audience(_s(svc.get("eligibility_description")))[0] \
-        if _s(svc.get("eligibility_description")) else ()
-    sid = _s(svc.get("id"))
-    key = sid or auto_source_key(name, found, address=address, city=city, postal_code=postal,
-                                 online_url=url)
-    from datetime import date
+    return tuple(langs), tuple(access)
 
-    verified = None
-    if _s(svc.get("assured_date")):
-        try:
-            verified = date.fromisoformat(_s(svc.get("assured_date"))[:10])
-        except ValueError:
-            warn(f"assured_date '{_s(svc.get('assured_date'))}' is not a date; ignored")
-    return GroupRecord(
-        source=stream.source, source_key=key, name=name,
-        organization=_s(org.get("name")) or None, description=_s(svc.get("description")) or None,
-        topics=topics, unknown_topics=unknown, meetings=found, format=fmt, address=address,
-        city=city, postal_code=postal, latitude=lat, longitude=lon, online_url=url,
-        languages=tuple(langs), accessibility=tuple(access), audience=audience,
-        cost=_s(svc.get("fees_description")) or None, phone=phone,
-        email=_s(svc.get("email")) or _s(org.get("email")) or None,
-        website=_s(svc.get("url")) or _s(org.get("website")) or None,
-        notes=_s(svc.get("alert")) or None, status=status, last_verified=verified,
-    )
+
+def _status(status_text: str, warn: Warn) -> str:
+    if not status_text:
+        return "active"
+    try:
+        return V.parse_status(status_text) or "active"
+    except ValueError:
+        if status_text.casefold() in ("defunct", "temporarily closed", "closed"):
+            return "inactive"
+        warn(f"unknown status '{status_text}'; read as active")
+        return "active"
+
+
+def _assured(text: str, warn: Warn) -> date | None:
+    """``assured_date`` (when the listing was last checked), or None (an unreadable one warned)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        warn(f"assured_date '{text}' is not a date; ignored")
+        return None
 
 
 # -- registry entry (importers/registry.py) ----------------------------------------------------
