@@ -206,21 +206,61 @@ def _shift_byday(codes: list[str], days: int) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Time:
+    """When an event starts, in the zone its meetings are kept in."""
+
+    zone: str | None
+    local_start: datetime
+    shift: int  # days the weekday moves when a UTC start is read in the calendar's zone
+    start: int  # minutes after midnight
+    end: int
+
+
 def _meeting_from_event(reader: _Reader, ev: Any, line: int, label: str,
                         overrides: dict[str, list[date]]) -> Any | str | None:
     """A Meeting, a reason string for a skip, or None for a one-off event."""
     from peercli.core.schedule import Meeting, ScheduleError
-    from peercli.core.timeparse import DAY_CODES
 
+    rule = _recurrence(ev)
+    if rule is None or isinstance(rule, str):
+        return rule
+    start_prop, rrule, freq = rule
+    when = _time_of(reader, ev, start_prop, line, label)
+    interval = int((rrule.get("INTERVAL") or [1])[0] or 1)
+    days = _days(reader, rrule, freq, interval, when, line, label)
+    if isinstance(days, str):
+        return days
+    freq, byday = days
+    until = None
+    if rrule.get("UNTIL"):
+        u = rrule["UNTIL"][0]
+        until = _local(u, when.zone).date() if isinstance(u, datetime) else u
+    elif rrule.get("COUNT"):
+        until = _count_until(freq, interval, byday, when.local_start, int(rrule["COUNT"][0]))
+    exdates = _dates_of(ev.get("EXDATE"), when.zone)
+    exdates.extend(overrides.get(str(ev.get("UID") or ""), []))
+    if ev.get("RDATE") is not None:
+        reader.warn(line, f"{label}: extra dates (RDATE) are not kept")
+    try:
+        return Meeting(freq, interval, tuple(byday), when.start, when.end,
+                       when.zone if when.zone and _valid_zone(when.zone) else None,
+                       when.local_start.date(), until, exdates=tuple(exdates))
+    except ScheduleError as exc:
+        return str(exc)
+
+
+def _recurrence(ev: Any) -> tuple[Any, dict[str, Any], str] | str | None:
+    """(DTSTART, RRULE parts, FREQ) of a recurring event that can be a meeting; a reason
+    string when it cannot; None for a one-off event (no RRULE, or COUNT=1)."""
     start_prop = ev.get("DTSTART")
     if start_prop is None:
         return "no DTSTART"
-    start_dt = start_prop.dt
     rule = ev.get("RRULE")
     if rule is None:
         return None
     rrule = {str(k).upper(): v for k, v in dict(rule).items()}
-    if not isinstance(start_dt, datetime):
+    if not isinstance(start_prop.dt, datetime):
         return "an all-day event has no meeting time"
     freq = str((rrule.get("FREQ") or [""])[0]).upper()
     count = rrule.get("COUNT")
@@ -231,14 +271,20 @@ def _meeting_from_event(reader: _Reader, ev: Any, line: int, label: str,
     for unsupported in ("BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYHOUR", "BYMINUTE", "BYMONTH"):
         if rrule.get(unsupported):
             return f"{unsupported} cannot be kept as a weekly or monthly meeting"
-    zone = reader.zone_name(start_dt, start_prop)
-    orig_zone = reader.zone_name(start_dt, start_prop)
+    return start_prop, rrule, freq
+
+
+def _time_of(reader: _Reader, ev: Any, start_prop: Any, line: int, label: str) -> _Time:
+    """Start and end in the event's zone (a UTC start in the calendar's zone when it names
+    one); no end: an hour; past midnight: cut to 24:00 (both warned)."""
+    start_dt = start_prop.dt
+    zone = orig_zone = reader.zone_name(start_dt, start_prop)
     if orig_zone == "UTC" and reader.cal_zone and start_dt.tzinfo is not None:
         zone = reader.cal_zone
     local_start = _local(start_dt, zone)
-    weekday_shift = 0
+    shift = 0
     if start_dt.tzinfo is not None and zone != orig_zone:
-        weekday_shift = (local_start.date() - start_dt.replace(tzinfo=None).date()).days
+        shift = (local_start.date() - start_dt.replace(tzinfo=None).date()).days
     end_prop = ev.get("DTEND")
     duration = None
     if end_prop is not None and isinstance(end_prop.dt, datetime):
@@ -253,49 +299,39 @@ def _meeting_from_event(reader: _Reader, ev: Any, line: int, label: str,
     if end_min > 1440:
         reader.warn(line, f"{label}: runs past midnight; its end is cut to 24:00")
         end_min = 1440
-    interval = int((rrule.get("INTERVAL") or [1])[0] or 1)
+    return _Time(zone, local_start, shift, start_min, end_min)
+
+
+def _days(reader: _Reader, rrule: dict[str, Any], freq: str, interval: int, when: _Time,
+          line: int, label: str) -> tuple[str, list[str]] | str:
+    """(FREQ, BYDAY) as a meeting keeps them (a monthly rule on plain weekdays every month is
+    weekly; BYSETPOS with one weekday becomes "2TH"...), or why they cannot be kept."""
+    from peercli.core.timeparse import DAY_CODES
+
     byday = [str(c).upper() for c in rrule.get("BYDAY") or []]
     setpos = [int(p) for p in rrule.get("BYSETPOS") or []]
-    if weekday_shift:
-        byday = _shift_byday(byday, weekday_shift)
+    if when.shift:
+        byday = _shift_byday(byday, when.shift)
     if freq == "DAILY" and byday:
         freq = "WEEKLY"
     if freq == "WEEKLY" and not byday:
-        byday = [DAY_CODES[local_start.weekday()]]
-    if freq == "MONTHLY":
-        if not byday:
-            return "a monthly rule by day of the month cannot be kept (only weekdays, e.g. 1TH)"
-        if setpos:
-            plain = [c for c in byday if re.fullmatch(r"[A-Z]{2}", c)]
-            if len(plain) != 1 or len(byday) != 1:
-                return (f"BYSETPOS over several weekdays ({','.join(byday)}) cannot be kept as a "
-                        "meeting day")
-            byday = [f"{p}{plain[0]}" for p in setpos if 1 <= abs(p) <= 5]
-            reader.warn(line, f"{label}: BYSETPOS={','.join(map(str, setpos))} with BYDAY="
-                        f"{plain[0]} read as {','.join(byday)}")
-            if not byday:
-                return "BYSETPOS out of range"
-        elif all(re.fullmatch(r"[A-Z]{2}", c) for c in byday) and interval == 1:
-            freq = "WEEKLY"
-    elif setpos:
-        return "BYSETPOS on a weekly rule cannot be kept"
-    until = None
-    if rrule.get("UNTIL"):
-        u = rrule["UNTIL"][0]
-        until = _local(u, zone).date() if isinstance(u, datetime) else u
-    elif count:
-        until = _count_until(freq, interval, byday, local_start, int(count[0]))
-    exdates = _dates_of(ev.get("EXDATE"), zone)
-    exdates.extend(overrides.get(str(ev.get("UID") or ""), []))
-    if ev.get("RDATE") is not None:
-        reader.warn(line, f"{label}: extra dates (RDATE) are not kept")
-    try:
-        meeting = Meeting(freq, interval, tuple(byday), start_min, end_min,
-                          zone if zone and _valid_zone(zone) else None,
-                          local_start.date(), until, exdates=tuple(exdates))
-    except ScheduleError as exc:
-        return str(exc)
-    return meeting
+        byday = [DAY_CODES[when.local_start.weekday()]]
+    if freq != "MONTHLY":
+        return "BYSETPOS on a weekly rule cannot be kept" if setpos else (freq, byday)
+    if not byday:
+        return "a monthly rule by day of the month cannot be kept (only weekdays, e.g. 1TH)"
+    if setpos:
+        plain = [c for c in byday if re.fullmatch(r"[A-Z]{2}", c)]
+        if len(plain) != 1 or len(byday) != 1:
+            return (f"BYSETPOS over several weekdays ({','.join(byday)}) cannot be kept as a "
+                    "meeting day")
+        byday = [f"{p}{plain[0]}" for p in setpos if 1 <= abs(p) <= 5]
+        reader.warn(line, f"{label}: BYSETPOS={','.join(map(str, setpos))} with BYDAY="
+                    f"{plain[0]} read as {','.join(byday)}")
+        return (freq, byday) if byday else "BYSETPOS out of range"
+    if all(re.fullmatch(r"[A-Z]{2}", c) for c in byday) and interval == 1:
+        freq = "WEEKLY"
+    return freq, byday
 
 
 def _count_until(freq: str, interval: int, byday: list[str], start: datetime,
@@ -343,86 +379,110 @@ def open_ics(
     def items() -> Iterator[tuple[int, Item]]:
         from peercli.importers import values as V
 
-        groups: dict[str, _Group] = {}
-        order: list[str] = []
-        bad: list[tuple[int, Item]] = []
         topic_reader = V.TopicReader()
+        bad: list[tuple[int, Item]] = []
         for cal in calendars:
-            cal_zone = _text(cal.get("X-WR-TIMEZONE"))
-            if cal_zone and not _valid_zone(cal_zone):
-                stream.warn(1, f"X-WR-TIMEZONE '{cal_zone}' is not an IANA zone; ignored")
-                cal_zone = None
-            cal_name = _text(cal.get("X-WR-CALNAME"))
-            reader = _Reader(stream, cal_zone, today or date.today())
-            events = list(cal.walk("VEVENT"))
-            overrides: dict[str, list[date]] = {}
-            for ev in events:
-                rid = ev.get("RECURRENCE-ID")
-                if rid is None:
-                    continue
-                uid = str(ev.get("UID") or "")
-                line = lines.get(uid, 1)
-                start = ev.get("DTSTART")
-                zone = reader.zone_name(rid.dt, rid) if isinstance(rid.dt, datetime) else None
-                day = _local(rid.dt, zone).date() if isinstance(rid.dt, datetime) else rid.dt
-                overrides.setdefault(uid, []).append(day)
-                summary = _text(ev.get("SUMMARY")) or uid
-                if str(ev.get("STATUS") or "").upper() == "CANCELLED":
-                    stream.warn(line, f"event '{summary}': the occurrence of {day} is cancelled")
-                elif start is not None:
-                    moved = start.dt.date() if isinstance(start.dt, datetime) else start.dt
-                    stream.warn(line, f"event '{summary}': the occurrence of {day} was moved to "
-                                f"{moved}; that one date is not kept as a meeting")
-            for ev in events:
-                if ev.get("RECURRENCE-ID") is not None:
-                    continue
-                uid = str(ev.get("UID") or "")
-                line = lines.get(uid, 1)
-                title = _text(ev.get("SUMMARY"))
-                label = f"event '{title or uid or '?'}' (line {line})"
-                if not title:
-                    bad.append((line, RowError(line, f"{label}: no SUMMARY (name)")))
-                    continue
-                if str(ev.get("STATUS") or "").upper() == "CANCELLED":
-                    stream.warn(line, f"{label}: cancelled (STATUS:CANCELLED); skipped")
-                    continue
-                result = _meeting_from_event(reader, ev, line, label, overrides)
-                if result is None:
-                    when = ev.get("DTSTART")
-                    on = f" on {when.dt.isoformat()[:16]}" if when is not None else ""
-                    stream.warn(line, f"{label}: a one-off event{on}, not a recurring group; "
-                                "skipped")
-                    continue
-                if isinstance(result, str):
-                    stream.warn(line, f"{label}: {result}; skipped")
-                    continue
-                if result.until is not None and result.until < reader.today:
-                    stream.warn(line, f"{label}: the series ended on {result.until}; skipped")
-                    continue
-                location = _plain(ev.get("LOCATION"))
-                key = normalize_key_text(title) + "|" + normalize_key_text(
-                    _URL.sub("", location or ""))
-                group = groups.get(key)
-                if group is None:
-                    group = groups[key] = _Group(title, location, line)
-                    order.append(key)
-                group.meetings.append(result)
-                group.uids.append(uid)
-                desc = _plain(ev.get("DESCRIPTION"))
-                if desc and desc not in group.descriptions:
-                    group.descriptions.append(desc)
-                for prop in ("URL", "CONFERENCE", "X-GOOGLE-CONFERENCE"):
-                    for v in _as_list(ev.get(prop)):
-                        group.urls.append(str(v))
-            for key in order:
-                g = groups[key]
-                yield g.line, _record(g, key, stream.source, cal_name, topic_reader)
-            groups.clear()
-            order.clear()
+            yield from _calendar_items(cal, stream, lines, today or date.today(), topic_reader,
+                                       bad)
         yield from bad
 
     stream = RecordStream(NAME, source or f"ics:{stem}", items(), progress=progress)
     return stream
+
+
+def _calendar_items(cal: Any, stream: RecordStream, lines: dict[str, int], today: date,
+                    topic_reader: Any, bad: list[tuple[int, Item]]) -> Iterator[tuple[int, Item]]:
+    """The groups of one VCALENDAR (events of one name and place make one group); events
+    without a name go to ``bad``, to come after every calendar's groups."""
+    cal_zone = _text(cal.get("X-WR-TIMEZONE"))
+    if cal_zone and not _valid_zone(cal_zone):
+        stream.warn(1, f"X-WR-TIMEZONE '{cal_zone}' is not an IANA zone; ignored")
+        cal_zone = None
+    cal_name = _text(cal.get("X-WR-CALNAME"))
+    reader = _Reader(stream, cal_zone, today)
+    events = list(cal.walk("VEVENT"))
+    overrides = _overrides(reader, events, lines)
+    groups: dict[str, _Group] = {}
+    for ev in events:
+        if ev.get("RECURRENCE-ID") is None:
+            error = _add_event(reader, ev, lines, overrides, groups)
+            if error is not None:
+                bad.append(error)
+    for key, g in groups.items():
+        yield g.line, _record(g, key, stream.source, cal_name, topic_reader)
+
+
+def _overrides(reader: _Reader, events: list[Any],
+               lines: dict[str, int]) -> dict[str, list[date]]:
+    """UID -> the dates a RECURRENCE-ID event cancels or moves (they become exceptions of the
+    series; a moved date is not kept, and each is warned)."""
+    overrides: dict[str, list[date]] = {}
+    for ev in events:
+        rid = ev.get("RECURRENCE-ID")
+        if rid is None:
+            continue
+        uid = str(ev.get("UID") or "")
+        line = lines.get(uid, 1)
+        start = ev.get("DTSTART")
+        zone = reader.zone_name(rid.dt, rid) if isinstance(rid.dt, datetime) else None
+        day = _local(rid.dt, zone).date() if isinstance(rid.dt, datetime) else rid.dt
+        overrides.setdefault(uid, []).append(day)
+        summary = _text(ev.get("SUMMARY")) or uid
+        if str(ev.get("STATUS") or "").upper() == "CANCELLED":
+            reader.warn(line, f"event '{summary}': the occurrence of {day} is cancelled")
+        elif start is not None:
+            moved = start.dt.date() if isinstance(start.dt, datetime) else start.dt
+            reader.warn(line, f"event '{summary}': the occurrence of {day} was moved to "
+                        f"{moved}; that one date is not kept as a meeting")
+    return overrides
+
+
+def _add_event(reader: _Reader, ev: Any, lines: dict[str, int],
+               overrides: dict[str, list[date]],
+               groups: dict[str, _Group]) -> tuple[int, Item] | None:
+    """Add a recurring event's meeting to its group (by name and place); a skipped event is
+    warned; an event without a name is returned as an error."""
+    uid = str(ev.get("UID") or "")
+    line = lines.get(uid, 1)
+    title = _text(ev.get("SUMMARY"))
+    label = f"event '{title or uid or '?'}' (line {line})"
+    if not title:
+        return line, RowError(line, f"{label}: no SUMMARY (name)")
+    if str(ev.get("STATUS") or "").upper() == "CANCELLED":
+        reader.warn(line, f"{label}: cancelled (STATUS:CANCELLED); skipped")
+        return None
+    result = _meeting_from_event(reader, ev, line, label, overrides)
+    skip = _skipped(result, ev, reader.today)
+    if skip is not None:
+        reader.warn(line, f"{label}: {skip}")
+        return None
+    location = _plain(ev.get("LOCATION"))
+    key = normalize_key_text(title) + "|" + normalize_key_text(_URL.sub("", location or ""))
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = _Group(title, location, line)
+    group.meetings.append(result)
+    group.uids.append(uid)
+    desc = _plain(ev.get("DESCRIPTION"))
+    if desc and desc not in group.descriptions:
+        group.descriptions.append(desc)
+    for prop in ("URL", "CONFERENCE", "X-GOOGLE-CONFERENCE"):
+        for v in _as_list(ev.get(prop)):
+            group.urls.append(str(v))
+    return None
+
+
+def _skipped(result: Any, ev: Any, today: date) -> str | None:
+    """Why an event's reading is not a meeting to keep (one-off, unreadable, ended)."""
+    if result is None:
+        when = ev.get("DTSTART")
+        on = f" on {when.dt.isoformat()[:16]}" if when is not None else ""
+        return f"a one-off event{on}, not a recurring group; skipped"
+    if isinstance(result, str):
+        return f"{result}; skipped"
+    if result.until is not None and result.until < today:
+        return f"the series ended on {result.until}; skipped"
+    return None
 
 
 def _text(value: Any) -> str | None:
