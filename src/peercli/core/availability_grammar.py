@@ -209,7 +209,7 @@ class AvailabilityGrammar:
 
     def finish_warnings(self) -> None:
         if self.weekly:
-            said = " ".join(dict.fromkeys(self.weekly))
+            said = " & ".join(dict.fromkeys(self.weekly))
             self.warnings.append(f'free time is kept week by week: "{said}" in '
                                  f'"{self.phrase.strip()}" is read as every week')
         if self.busy:
