@@ -5,7 +5,9 @@ code, found, in this order:
 
 1. the user file ``<user config dir>/peer/postal_codes.csv`` (columns ``postal_code,latitude,
    longitude``), when it exists and lists the code — it wins;
-2. the mean coordinates of the groups in the database that share the postal code (SQL).
+2. the mean coordinates of the groups in the database that share the postal code (SQL);
+3. for any other US ZIP code (5 digits, or ZIP+4), the centroids shipped with peer
+   (``importers/uszip.py``: every US ZIP code, offline; read only when a distance needs it).
 """
 
 from __future__ import annotations
@@ -51,4 +53,13 @@ def centroids(
                 acc[2] += n
         for code, (lat, lon, n) in sums.items():
             found[code] = (lat / n, lon / n)
+    rest = wanted - found.keys()
+    if rest:
+        # any other US ZIP code: the shipped centroids (importers/uszip.py), loaded only now
+        from peercli.importers.uszip import us_zip_centroid
+
+        for code in rest:
+            place = us_zip_centroid(code)
+            if place is not None:
+                found[code] = place
     return found
