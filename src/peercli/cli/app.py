@@ -83,7 +83,9 @@ class PeerGroup(TyperGroup):
 app = typer.Typer(
     cls=PeerGroup,
     name="peer",
-    help="Connect the people you support with peer support groups, and follow up.",
+    help=("Connect the people you support with peer support groups, and follow up.\n\n"
+          "Run peer alone for today's home screen (who is due, what to try next), and peer demo "
+          "to see the whole loop on sample data. Every command has --help, with examples."),
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -115,7 +117,10 @@ def main_callback(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """Connect the people you support with peer support groups, and follow up."""
+    """Connect the people you support with peer support groups, and follow up.
+
+    Run peer alone for today's home screen (who is due, what to try next), and peer demo to
+    see the whole loop on sample data. Every command has --help, with examples."""
     from peercli.cli import runtime
 
     runtime.reset(db, no_input)

@@ -57,7 +57,8 @@ def forget(
     """Erase a person completely, for good.
 
     Every record of theirs goes, and the freed space on disk, so the database files no longer
-    contain them. Leaves an audit line with the id only. Asks first, or --yes."""
+    contain them. Leaves an audit line with the id only. On a terminal it asks you to type
+    their name (or id) first; elsewhere it needs --yes."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success, warn
     from peercli.store.erasure import forget_consumer

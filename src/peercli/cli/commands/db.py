@@ -66,7 +66,8 @@ def restore(
     """Replace the database with a backup, keeping the current one aside.
 
     The backup is checked first (SQLite, intact, a peer database this peer can read); the
-    current file is kept as peer.db.before-restore-<stamp>. Asks first, or --yes."""
+    current file is kept as peer.db.before-restore-<stamp>. On a terminal it shows what the
+    backup holds and what it would replace, and asks; elsewhere it needs --yes."""
     from pathlib import Path
 
     from peercli.cli import runtime
@@ -358,4 +359,5 @@ def remember_key(as_json: JsonOpt = False) -> None:
 
 
 def register(root: typer.Typer) -> None:
-    add_group(root, "db", app, help="Where the data lives, backups, and its health.")
+    add_group(root, "db", app,
+              help="Where the data lives: backups, restore, health check, encryption.")
