@@ -19,6 +19,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from peercli.core.errors import PeerError
 
@@ -87,12 +88,37 @@ def fetch(
     max_redirects: int = MAX_REDIRECTS,
 ) -> Fetched:
     """GET ``url`` into ``dest`` (see the module docstring)."""
+    if not is_url(url):
+        raise FetchError(f"'{url}' is not an http or https address")
+    started = time.monotonic()
+    response = _request(url, etag, last_modified, timeout, max_redirects)
+    if isinstance(response, Fetched):
+        return response
+    host = _host(url)
+    with response:
+        final = response.geturl() or url
+        length_text = response.headers.get("Content-Length")
+        expected = int(length_text) if length_text and length_text.strip().isdigit() else None
+        if expected is not None and expected > max_bytes:
+            raise FetchError(f"{host}: the feed is {expected / 1e6:.0f} MB; the limit is "
+                             f"{max_bytes / 1e6:.0f} MB")
+        limits = _Limits(host, started + deadline, deadline, timeout, max_bytes)
+        size, sha256 = _save(response, dest, limits, expected)
+        return Fetched(
+            "fetched", final, response.headers.get("ETag"),
+            response.headers.get("Last-Modified"), size, sha256,
+            response.headers.get("Content-Type"),
+        )
+
+
+def _request(url: str, etag: str | None, last_modified: str | None, timeout: float,
+             max_redirects: int) -> Any:
+    """The open response (following redirects), ``Fetched("not_modified")`` for a 304, or a
+    ``FetchError`` saying why the server did not answer with the feed."""
     import http.client
     import urllib.error
     import urllib.request
 
-    if not is_url(url):
-        raise FetchError(f"'{url}' is not an http or https address")
     host = _host(url)
     headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity"}
     if etag:
@@ -101,9 +127,8 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     request = urllib.request.Request(url, headers=headers)
     opener = _opener(max_redirects)
-    started = time.monotonic()
     try:
-        response = opener.open(request, timeout=timeout)  # type: ignore[attr-defined]
+        return opener.open(request, timeout=timeout)  # type: ignore[attr-defined]
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return Fetched("not_modified", exc.url or url, etag, last_modified)
@@ -122,56 +147,66 @@ def fetch(
         raise FetchError(f"{host} did not answer within {timeout:g} s", offline=True) from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise FetchError(f"cannot reach {host} ({exc})", offline=True) from None
-    with response:
-        final = response.geturl() or url
-        length_text = response.headers.get("Content-Length")
-        expected = int(length_text) if length_text and length_text.strip().isdigit() else None
-        if expected is not None and expected > max_bytes:
-            raise FetchError(f"{host}: the feed is {expected / 1e6:.0f} MB; the limit is "
-                             f"{max_bytes / 1e6:.0f} MB")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + f".part{os.getpid()}")
-        digest = hashlib.sha256()
-        size = 0
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    host: str
+    ends: float  # time.monotonic() by which the download must be done
+    deadline: float
+    timeout: float
+    max_bytes: int
+
+
+def _save(response: Any, dest: Path, limits: _Limits, expected: int | None) -> tuple[int, str]:
+    """Read the body into ``dest`` (0600) through a temporary file that replaces it only when
+    the body is complete (``expected`` bytes, when the server said); (size, SHA-256). Any
+    failure removes the temporary file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + f".part{os.getpid()}")
+    digest = hashlib.sha256()
+    size = 0
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := _read_chunk(response, size, limits):
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise FetchError(f"{limits.host}: the feed is larger than "
+                                     f"{limits.max_bytes / 1e6:.0f} MB (the limit); not imported")
+                digest.update(chunk)
+                out.write(chunk)
+        if expected is not None and size < expected:
+            raise FetchError(f"{limits.host}: the download was cut off after {size:,} of "
+                             f"{expected:,} bytes", offline=True)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+    except BaseException:
         try:
-            with os.fdopen(fd, "wb") as out:
-                while True:
-                    if time.monotonic() - started > deadline:
-                        raise FetchError(f"{host}: the download took longer than {deadline:g} s",
-                                         offline=True)
-                    try:
-                        chunk = response.read(CHUNK)
-                    except http.client.IncompleteRead:
-                        raise FetchError(f"{host}: the download was cut off after {size:,} "
-                                         "bytes", offline=True) from None
-                    except TimeoutError:
-                        raise FetchError(f"{host} stopped sending for {timeout:g} s",
-                                         offline=True) from None
-                    except OSError as exc:
-                        raise FetchError(f"{host}: the download failed ({exc})",
-                                         offline=True) from None
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FetchError(f"{host}: the feed is larger than "
-                                         f"{max_bytes / 1e6:.0f} MB (the limit); not imported")
-                    digest.update(chunk)
-                    out.write(chunk)
-            if expected is not None and size < expected:
-                raise FetchError(f"{host}: the download was cut off after {size:,} of "
-                                 f"{expected:,} bytes", offline=True)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, dest)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        return Fetched(
-            "fetched", final, response.headers.get("ETag"),
-            response.headers.get("Last-Modified"), size, digest.hexdigest(),
-            response.headers.get("Content-Type"),
-        )
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return size, digest.hexdigest()
+
+
+def _read_chunk(response: Any, size: int, limits: _Limits) -> bytes:
+    """The next chunk of the body (b"" at its end); a stall, a cut or the deadline is a
+    ``FetchError`` (offline: the caller may fall back to the last good copy)."""
+    import http.client
+
+    host = limits.host
+    if time.monotonic() > limits.ends:
+        raise FetchError(f"{host}: the download took longer than {limits.deadline:g} s",
+                         offline=True)
+    try:
+        chunk: bytes = response.read(CHUNK)
+    except http.client.IncompleteRead:
+        raise FetchError(f"{host}: the download was cut off after {size:,} bytes",
+                         offline=True) from None
+    except TimeoutError:
+        raise FetchError(f"{host} stopped sending for {limits.timeout:g} s",
+                         offline=True) from None
+    except OSError as exc:
+        raise FetchError(f"{host}: the download failed ({exc})", offline=True) from None
+    return chunk
