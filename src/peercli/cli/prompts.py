@@ -83,6 +83,26 @@ def _ask(question: Any) -> Any:
     return answer
 
 
+def _finish_quietly(question: Any) -> None:
+    """Enter ends a checkbox without its "done (2 selections)" line, and the prompt is erased:
+    the caller echoes what was ticked instead."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(w.content for w in app.layout.find_all_windows()
+                   if isinstance(w.content, InquirerControl))
+    enter = KeyBindings()
+
+    @enter.add(Keys.ControlM, eager=True)
+    def _(event: Any) -> None:
+        event.app.exit(result=[c.value for c in control.get_selected_values()])
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, enter])
+    app.erase_when_done = True
+
+
 def say_answer(label: str, answer: str) -> None:
     """A finished prompt's line, styled like questionary's own: "? Attended: Grief Circle"."""
     from prompt_toolkit import print_formatted_text
@@ -143,7 +163,7 @@ def checkbox(message: str, choices: Sequence[tuple[str, str]], *, checked: Itera
     items = [questionary.Choice(title, value=value, checked=value in ticked)
              for value, title in choices]
     question = questionary.checkbox(message, choices=items, instruction=CHECKBOX_HINT)
-    question.application.erase_when_done = True  # replaced by the echo below
+    _finish_quietly(question)
     picked = [str(v) for v in _ask(question)]
     titles = [title for value, title in choices if value in picked]
     say_answer(label or message.split("(")[0].strip(), ", ".join(titles) or "none")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
 
@@ -452,6 +452,64 @@ def missing_flags_message(values: CheckinValues) -> str | None:
     if not hints:
         return None
     return f"missing {' and '.join(hints)} (not prompting: no terminal or --no-input)"
+
+
+# --- a check-in being put together: the flags read, then what a terminal adds -----------------
+
+@dataclass(frozen=True)
+class LogFlags:
+    """Everything ``peer checkin log`` was given, as typed (None / empty = not given)."""
+
+    length: CheckinFlags
+    note: str | None = None
+    attended: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    #: the service note's parts: place, service_code, intervention, response, next_step, barc10
+    note_parts: Mapping[str, str | None] = field(default_factory=dict)
+    sign: bool = False
+    edit: bool = False
+    #: the local time zone, when --start/--end are measured in real elapsed time
+    zone: tzinfo | None = None
+
+
+@dataclass(frozen=True)
+class CheckinDraft:
+    """A check-in before it is saved: the flags read and checked, then completed at a terminal
+    (``dataclasses.replace``). ``attended`` are groups as typed; ``attended_referrals`` the open
+    referrals ticked at the prompt; ``goal_refs`` goals as typed, ``goal_ids`` as ticked."""
+
+    values: CheckinValues
+    note: str | None = None
+    attended: tuple[str, ...] = ()
+    attended_referrals: tuple[int, ...] = ()
+    goal_refs: tuple[str, ...] = ()
+    goal_ids: tuple[int, ...] = ()
+    note_parts: Mapping[str, object] = field(default_factory=dict)
+    sign: bool = False
+    edit: bool = False
+
+    @property
+    def missing(self) -> str | None:
+        """What still has to be asked (mode, minutes), as the refusal off a terminal."""
+        return missing_flags_message(self.values)
+
+    def next_on(self, cadence_days: int) -> date:
+        """The next follow-up: as given, else the contact's own date plus the person's cadence
+        (a back-dated check-in may already be overdue), not today's."""
+        given = self.values.next_followup_on
+        return given if given is not None else self.values.at.date() + timedelta(days=cadence_days)
+
+
+def read_log_flags(flags: LogFlags, now: datetime) -> CheckinDraft:
+    """Check every flag of ``peer checkin log`` before the database is touched (PeerError naming
+    the flag): the contact's length, mood, WHO-5, when, next follow-up, and the note's parts."""
+    from peercli.core.notes import read_note_flags
+
+    values = read_checkin_flags(flags.length, now, flags.zone)
+    parts = read_note_flags(flags.note_parts)
+    return CheckinDraft(values=values, note=flags.note or None, attended=flags.attended,
+                        goal_refs=flags.goals, note_parts=parts, sign=flags.sign,
+                        edit=flags.edit)
 
 
 #: What ``peer checkin amend`` can change: field -> (flag, parser of the typed value).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -432,6 +432,62 @@ def log_checkin(
     row = get_checkin(conn, checkin_id)
     assert row is not None
     return checkin_dict(row, attendance_for_checkin(conn, checkin_id)), plan
+
+
+@dataclass(frozen=True)
+class LoggedCheckin:
+    """What ``log_contact`` saved: the check-in's JSON shape, the attendance it settled, and
+    whom it is for."""
+
+    record: CheckinDict
+    plan: list[Attended]
+    consumer_id: int
+    consumer_name: str
+
+
+#: Completes a draft at a terminal (the person's row, the draft) -> the completed draft.
+Complete = Callable[[sqlite3.Row, core.CheckinDraft], core.CheckinDraft]
+
+
+def active_goals(conn: sqlite3.Connection, consumer_id: int) -> list[sqlite3.Row]:
+    """The person's active plan goals, in plan order (what a check-in may say it served)."""
+    return conn.execute("SELECT id, position, text FROM plan_goals WHERE consumer_id = ? "
+                        "AND status = 'active' ORDER BY position", (consumer_id,)).fetchall()
+
+
+def log_contact(conn: sqlite3.Connection, consumer_ref: str, draft: core.CheckinDraft, *,
+                now: datetime, complete: Complete | None = None) -> LoggedCheckin:
+    """``peer checkin log`` after its flags are read: find the (active) person, the groups and
+    goals named, the signer if --sign; let ``complete`` (a terminal's questions) fill in the
+    rest; then save it all in one transaction. Nothing is written before ``complete`` returns."""
+    from dataclasses import replace
+
+    from peercli.core.errors import PeerError
+    from peercli.store.lookup import resolve
+    from peercli.store.notes import check_goals, note_parts_for, signer_for
+
+    person = resolve(conn, "consumer", consumer_ref)
+    if person["status"] != "active":
+        raise PeerError(f"consumer #{person['id']} is archived; reactivate first with "
+                        f"peer consumer archive {person['id']} --undo")
+    groups = [resolve(conn, "group", ref) for ref in draft.attended]
+    draft = replace(draft, goal_ids=check_goals(conn, person["id"], draft.goal_refs))
+    signer = signer_for(conn, now) if draft.sign else None
+    if complete is not None:
+        draft = complete(person, draft)
+    values = draft.values
+    if draft.missing is not None or values.mode is None or values.minutes is None:
+        raise PeerError(draft.missing or "missing --mode or --minutes")
+    if draft.attended_referrals:
+        groups = groups_of_referrals(conn, draft.attended_referrals)
+    new = NewCheckin(consumer_id=person["id"], at=values.at, mode=values.mode,
+                     minutes=values.minutes, mood=values.mood, who5=values.who5,
+                     note=draft.note or None, next_followup_on=draft.next_on(
+                         person["cadence_days"]))
+    parts = note_parts_for(conn, person["id"], values.mode,
+                           {**draft.note_parts, "goal_ids": draft.goal_ids})
+    record, plan = log_checkin(conn, new, groups, parts, signer)
+    return LoggedCheckin(record, plan, int(person["id"]), str(person["name"]))
 
 
 def amend(

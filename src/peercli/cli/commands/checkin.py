@@ -160,63 +160,69 @@ def _int_text(parse: Any) -> Any:
     return run
 
 
-def _prompt_missing(conn: Any, consumer: Any, values: dict[str, Any], today: Any) -> None:
-    """The seconds-long flow on a terminal: Enter accepts each default."""
+def _ask_contact(conn: Any, person: Any, draft: Any, today: Any) -> Any:
+    """The seconds-long flow on a terminal: Enter accepts each default; a number picks from a
+    list; what was ticked is echoed."""
+    from dataclasses import replace
     from datetime import timedelta
 
     from peercli.cli import prompts
     from peercli.core import checkins as core
-    from peercli.store.checkins import groups_of_referrals, last_mode, open_referrals
+    from peercli.store.checkins import last_mode, open_referrals
 
-    if values["mode"] is None:
-        default = last_mode(conn, consumer["id"]) or "in_person"
-        values["mode"] = prompts.select(
-            "Mode:", [(m, core.MODE_LABELS[m]) for m in CHECKIN_MODES], default=default)
-    if values["minutes"] is None:
-        answer = prompts.text("Minutes:", default="30", required=True,
-                              parse=_int_text(core.check_minutes))
-        values["minutes"] = int(answer)
-    if values["mood"] is None:
-        picked = prompts.select(
-            "Mood (1-5):", [("skip", "skip"), *((str(n), f"{n} {w}")
-                                               for n, w in core.MOOD_WORDS.items())],
-            default="skip")
-        values["mood"] = None if picked == "skip" else int(picked)
-    if not values["attended_refs"]:
-        refs = open_referrals(conn, consumer["id"])
+    v = draft.values
+    mode = v.mode or prompts.select(
+        "Mode:", [(m, core.MODE_LABELS[m]) for m in CHECKIN_MODES],
+        default=last_mode(conn, person["id"]) or "in_person")
+    minutes = v.minutes if v.minutes is not None else int(prompts.text(
+        "Minutes:", default="30", required=True, parse=_int_text(core.check_minutes)))
+    mood = v.mood
+    if mood is None:
+        picked = prompts.select("Mood (1-5):", [("skip", "skip", "0"), *(
+            (str(n), word, str(n)) for n, word in core.MOOD_WORDS.items())], default="skip")
+        mood = None if picked == "skip" else int(picked)
+    referrals = draft.attended_referrals
+    if not draft.attended:
+        refs = open_referrals(conn, person["id"])
         if refs:
-            picked_ids = prompts.checkbox(
-                "Attended (Space to tick, Enter to go on):",
-                [(str(r["id"]), f"{r['group_name']} ({r['status']})") for r in refs])
-            values["attended_groups"] = groups_of_referrals(conn, picked_ids)
-    if values["note"] is None and not values["edit"]:
-        values["note"] = prompts.text("Note (optional):") or None
-    if values["next"] is None:
-        default = (today + timedelta(days=consumer["cadence_days"])).isoformat()
+            referrals = tuple(int(i) for i in prompts.checkbox(
+                "Attended:", [(str(r["id"]), f"{r['group_name']} ({r['status']})")
+                              for r in refs]))
+    note = draft.note
+    if note is None and not draft.edit:
+        note = prompts.text("Note (optional):") or None
+    next_on = v.next_followup_on
+    if next_on is None:
+        default = (today + timedelta(days=person["cadence_days"])).isoformat()
         answer = prompts.text("Next follow-up:", default=default,
                               parse=lambda s: core.parse_next(s, today),
                               instruction="(7d, 2w, next tuesday, a date)")
-        values["next"] = core.parse_next(answer or default, today)
+        next_on = core.parse_next(answer or default, today)
+    values = replace(v, mode=mode, minutes=minutes, mood=mood, next_followup_on=next_on)
+    return replace(draft, values=values, note=note, attended_referrals=referrals)
 
 
-def _prompt_note_parts(conn: Any, person: Any, parts: dict[str, Any]) -> None:
+def _ask_note_parts(conn: Any, person: Any, draft: Any) -> Any:
     """On a terminal, after the quick questions: the note's parts, each skippable with Enter."""
+    from dataclasses import replace
+
     from peercli.cli import prompts
     from peercli.core import notes as note_rules
     from peercli.core.checkins import parse_barc10
+    from peercli.store.checkins import active_goals
 
+    parts = dict(draft.note_parts)
+    goal_ids = draft.goal_ids
     if "place" not in parts:
-        picked = prompts.select("Place of service:", [("skip", "skip"), *(
+        picked = prompts.select("Place of service:", [("skip", "skip", "0"), *(
             (key, label) for key, (label, _) in note_rules.PLACES.items())], default="skip")
         parts["place"] = None if picked == "skip" else picked
-    if not parts.get("goal_ids"):
-        goals = conn.execute("SELECT id, position, text FROM plan_goals WHERE consumer_id = ? "
-                             "AND status = 'active' ORDER BY position", (person["id"],)).fetchall()
+    if not goal_ids:
+        goals = active_goals(conn, person["id"])
         if goals:
-            picked_ids = prompts.checkbox("Plan goal(s) this served (Space to tick):",
-                                          [(str(g["id"]), f"G{g['position']} {g['text']}")
-                                           for g in goals])
-            parts["goal_ids"] = tuple(int(i) for i in picked_ids)
+            goal_ids = tuple(int(i) for i in prompts.checkbox(
+                "Plan goals this served:", [(str(g["id"]), f"G{g['position']} {g['text']}")
+                                            for g in goals]))
     for key, question in (("intervention", "What you did (optional):"),
                           ("response", "How they responded (optional):"),
                           ("next_step", "Plan / next step (optional):")):
@@ -225,6 +231,26 @@ def _prompt_note_parts(conn: Any, person: Any, parts: dict[str, Any]) -> None:
     if "barc10" not in parts:
         answer = prompts.text("BARC-10 (ten answers 1-6, Enter to skip):", parse=parse_barc10)
         parts["barc10"] = parse_barc10(answer) if answer else None
+    return replace(draft, note_parts=parts, goal_ids=goal_ids)
+
+
+def _at_terminal(ask: bool, today: Any) -> Any:
+    """The check-in's questions (when ``ask``) and the editor (--edit), for log_contact."""
+    def complete(person: Any, draft: Any) -> Any:
+        from dataclasses import replace
+
+        from peercli.cli import runtime
+        from peercli.cli.render import info
+
+        conn = runtime.conn()
+        if ask:
+            info(f"Check-in with #{person['id']} {person['name']}")  # whom it is for, first
+            draft = _ask_note_parts(conn, person, _ask_contact(conn, person, draft, today))
+        if draft.edit:
+            draft = replace(draft, note=_edit_note(draft.note or "") or None)
+        return draft
+
+    return complete
 
 
 @app.command("log")
@@ -269,71 +295,49 @@ def log(
 
     On a terminal, asks for what the flags leave out (Enter accepts each default).
     """
-    from datetime import timedelta
-
     from peercli.cli import runtime
     from peercli.core import checkins as core
-    from peercli.core.notes import read_note_flags
     from peercli.store import clock
-    from peercli.store.checkins import NewCheckin, log_checkin
-    from peercli.store.lookup import resolve
-    from peercli.store.notes import check_goals, note_parts_for, signer_for
+    from peercli.store.checkins import log_contact
 
     if edit and not runtime.can_prompt():
         raise PeerError("--edit opens an editor, which needs a terminal (and no --no-input): "
                         "give the note with --note TEXT, or --note - to read it from stdin")
     now = clock.now()
-    flags = core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
-                              who5=who5, next=next_, at=at)
-    zone = clock.local_zone() if start is not None and end is not None else None
-    checked = core.read_checkin_flags(flags, now, zone)  # everything typed, before the db
-    parts: dict[str, Any] = read_note_flags({
-        "place": place, "service_code": service_code, "intervention": intervention,
-        "response": response, "next_step": next_step, "barc10": barc10})
-    if checked.warnings:
-        from peercli.cli.render import warn
+    draft = core.read_log_flags(core.LogFlags(
+        length=core.CheckinFlags(mode=mode, minutes=minutes, start=start, end=end, mood=mood,
+                                 who5=who5, next=next_, at=at),
+        note=_read_stdin_note() if note == "-" else note, attended=tuple(attended or ()),
+        goals=tuple(goal or ()), sign=sign, edit=edit, note_parts={
+            "place": place, "service_code": service_code, "intervention": intervention,
+            "response": response, "next_step": next_step, "barc10": barc10},
+        zone=clock.local_zone() if start is not None and end is not None else None), now)
+    _warn_all(draft.values.warnings)
+    ask = draft.missing is not None and runtime.can_prompt()
+    if draft.missing is not None and not ask:
+        raise PeerError(draft.missing)
+    saved = log_contact(runtime.conn(), consumer, draft, now=now,
+                        complete=_at_terminal(ask, now.date()) if ask or edit else None)
+    _render_logged(saved, draft.values.warnings, as_json)
 
-        for message in checked.warnings:
-            warn(message)
-    values: dict[str, Any] = {
-        "mode": checked.mode, "minutes": checked.minutes, "mood": checked.mood,
-        "note": (_read_stdin_note() or None) if note == "-" else note, "edit": edit,
-        "next": checked.next_followup_on, "attended_refs": list(attended or []),
-        "attended_groups": []}
-    missing = core.missing_flags_message(checked)
-    prompting = missing is not None and runtime.can_prompt()
-    if missing is not None and not prompting:
-        raise PeerError(missing)
-    conn = runtime.conn()
-    person = resolve(conn, "consumer", consumer)
-    if person["status"] != "active":
-        raise PeerError(f"consumer #{person['id']} is archived; reactivate first with "
-                        f"peer consumer archive {person['id']} --undo")
-    values["attended_groups"] = [resolve(conn, "group", ref) for ref in values["attended_refs"]]
-    parts["goal_ids"] = check_goals(conn, person["id"], goal or [])
-    signer = signer_for(conn, now) if sign else None
-    if prompting:
-        _prompt_missing(conn, person, values, now.date())
-        _prompt_note_parts(conn, person, parts)
-    if edit:
-        values["note"] = _edit_note(values["note"] or "") or None
-    # The default next follow-up counts from the contact's own date (a back-dated check-in
-    # may already be overdue), not from today.
-    next_on = values["next"] or checked.at.date() + timedelta(days=person["cadence_days"])
-    new = NewCheckin(consumer_id=person["id"], at=checked.at, mode=values["mode"],
-                     minutes=values["minutes"], mood=values["mood"], who5=checked.who5,
-                     note=values["note"] or None, next_followup_on=next_on)
-    record, plan = log_checkin(conn, new, values["attended_groups"],
-                               note_parts_for(conn, person["id"], values["mode"], parts), signer)
+
+def _warn_all(messages: Any) -> None:
+    from peercli.cli.render import warn
+
+    for message in messages:
+        warn(message)
+
+
+def _render_logged(saved: Any, warnings: tuple[str, ...], as_json: bool) -> None:
+    from peercli.cli.render import print_json, warn
+
+    record = saved.record
     if as_json:
-        from peercli.cli.render import print_json
-
-        print_json({**record, "warnings": _json_warnings(checked.warnings)})
+        print_json({**record, "warnings": _json_warnings(warnings)})
         return
-    _echo_checkin(record, person, plan, verb="Saved")
+    _echo_checkin(record, {"id": saved.consumer_id, "name": saved.consumer_name}, saved.plan,
+                  verb="Saved")
     if record["signed_by"]:
-        from peercli.cli.render import warn
-
         echo(f"  signed by {record['signed_by']}", err=True)
         if record["late"]:
             warn("late: signed more than the late-after business days after the contact")

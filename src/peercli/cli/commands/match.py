@@ -116,7 +116,7 @@ def _pick_and_refer(conn: sqlite3.Connection, consumer: ConsumerProfile, matches
 
     choices = [(str(m.group.id), f"{i}. {m.group.name} — {when_text(m)}")
                for i, m in enumerate(matches, start=1)]
-    picked = prompts.checkbox("Refer to which groups? (space picks, enter confirms)", choices)
+    picked = prompts.checkbox("Refer to which groups?", choices, label="Refer to:")
     if not picked:
         info("No referral made.")
         return
