@@ -134,12 +134,12 @@ class AvailabilityGrammar:
             self.held, self.group = g, _Group()  # "after 5 on weekdays, anytime weekends"
         self.group.specs.append(spec)
 
-    def add_days(self, days: Iterable[int], was_sep: bool) -> None:
+    def add_days(self, days: Iterable[int], was_sep: bool, *, own: bool = False) -> None:
         # A day after a complete "days + times" group starts a new group ("Tue evening, Thu
         # morning"); so does one after times joined by "and"/"," ("evenings and weekends"), while
         # "evenings on weekdays" and "9-5 Mon-Fri" attach the days to the times before them.
         g = self.group
-        if g.specs and (g.days or was_sep):
+        if (g.specs and (g.days or was_sep)) or (own and was_sep and g.days):
             self.flush()
         self.group.days.update(days)
 
@@ -239,7 +239,7 @@ class AvailabilityGrammar:
             return
         elif kind in ("day", "days"):
             days, part = self.read_days()
-            self.add_days(days, was_sep)
+            self.add_days(days, was_sep, own=_describes_part(tok, self.peek()))
             if part:
                 self.group.specs.append(_part_spec(tok, part))
         elif kind in ("ordinal", "interval"):
@@ -354,6 +354,12 @@ class AvailabilityGrammar:
 
     def word_except(self, tok: Token, was_sep: bool) -> bool:
         word, nxt_word = str(tok.value), self.peek_word(1)
+        if word in ("not", "no") and nxt_word in ("earlier", "later") and (
+            self.peek_word(2) == "than"
+        ):  # "no earlier than 10" = from 10; "no later than 8pm" = until 8pm
+            self.i += 2
+            self.read_bound(tok, "after" if nxt_word == "earlier" else "before", 1)
+            return True
         if word in ("not", "no"):
             # "not before noon" = from noon; "not after 8" = until 8; "not Mondays" = except
             if nxt_word in AFTER or nxt_word in BEFORE:
@@ -485,6 +491,15 @@ class AvailabilityGrammar:
             self.windows = [Window(d, 0, END_OF_DAY) for d in ALL_DAYS]
         self.excluding = True
         self.busy = self.busy or busy
+
+
+def _describes_part(tok: Token, nxt: Token | None) -> bool:
+    """"weekday evenings", "weekend mornings": the singular group word belongs to the part of
+    the day after it, so after a separator it starts its own group ("weekends + weekday
+    evenings")."""
+    word = tok.text.strip().lower()
+    return tok.kind == "days" and word in ("weekday", "weekend", "wkday", "wkend") and (
+        nxt is not None and nxt.kind == "part")
 
 
 def _effective_specs(specs: list[_Spec]) -> list[_Spec]:

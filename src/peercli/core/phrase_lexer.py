@@ -73,11 +73,12 @@ _TOKEN = re.compile(
       | todos\s+los\s+dias\b | cada\s+dia\b | diari[oa](?:mente)?\b | a\s+diario\b
       | todas\s+las\s+noches\b | entre\s+semana\b | (?:los\s+)?fin(?:es)?\s+de\s+semana\b
       | dias\s+(?:de\s+semana|habiles|laborables)\b)
+    |(?P<mdate>\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d:]))
     |(?P<season>school[\s-]+years?\b)
     |(?P<part>night[\s-]time\b|lunch\s+(?:hour|break|time)\b|day[\s-]time\b
       |\b[ap]\.\s?m\.(?!\w))
     |(?P<time>
-        (?:noon|midday|midnight|mediodia|medianoche)(?:-?ish)?\b
+        (?:noon|mid[\s-]?day|midnight|mediodia|medianoche)(?:-?ish)?\b
       | (?:\d{1,2}\s?[:.h]\s?\d{2}(?::\d{2})?|\d{3,4}|\d{1,2})
         (?:\s*[ap]\.?\s?m\b\.?|[ap]\b\.?|\s*(?:hrs?|horas?)\b\.?)?(?:\s*o'?clock)?(?:-?ish)?
         (?![\w:]))

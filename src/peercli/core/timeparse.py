@@ -248,7 +248,7 @@ class ClockTime:
 _TIME_EXPECTED = "expected a time such as 18:30, 6pm or 6:30 PM"
 _ATOM = re.compile(
     r"""(?ix)
-    (?:(?P<kw>noon|midday|midnight|mediodia|medianoche)
+    (?:(?P<kw>noon|mid[\s-]?day|midnight|mediodia|medianoche)
     |(?:(?P<h>\d{1,2})\s?[:.h]\s?(?P<m>\d+)(?::(?P<s>\d+))?|(?P<hhmm>\d{3,4})|(?P<bare>\d{1,2}))
      (?:\s*(?P<mer>[ap])\.?\s?m\.?|(?P<mer2>[ap])\.?|\s*(?P<hrs>hrs?|horas?|h)\.?)?
      (?:\s*o'?clock)?)
