@@ -6,8 +6,15 @@ windows and their echo are in `availability_windows`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from peercli.core.availability_specs import (
+    Group,
+    Spec,
+    describes_part,
+    effective_specs,
+    part_spec,
+    reason_for,
+)
 from peercli.core.availability_windows import (
     WHOLE_DAY,
     AvailabilityError,
@@ -18,6 +25,7 @@ from peercli.core.availability_words import (
     AFTER,
     AFTER_THINGS,
     BEFORE,
+    BEFORE_THINGS,
     BETWEEN,
     EXCEPT,
     EXPECTED,
@@ -37,7 +45,6 @@ from peercli.core.timeparse import (
     ALL_DAYS,
     END_OF_DAY,
     PART_MERIDIEM,
-    PARTS_OF_DAY,
     WEEKDAYS,
     ClockTime,
     TimeTextError,
@@ -50,29 +57,6 @@ from peercli.core.timeparse import (
 )
 
 
-@dataclass
-class _Spec:
-    """One time spec of a group: kind range/after/before/part/window/at/shift."""
-
-    kind: str
-    first: Token
-    second: Token | None = None
-    part: str | None = None
-    spans: tuple[tuple[int, int], ...] = ()  # fixed hours (a part, "anytime", a shift)
-    narrows: bool = False  # an after/before right after a part narrows that part
-    fragment: str = ""
-
-
-def _part_spec(tok: Token, part: str) -> _Spec:
-    return _Spec("part", tok, part=part, spans=(PARTS_OF_DAY[part],))
-
-
-@dataclass
-class _Group:
-    days: set[int] = field(default_factory=set)
-    specs: list[_Spec] = field(default_factory=list)
-
-
 class AvailabilityGrammar:
     """Reads the tokens of one phrase into windows (`run`) and warnings (`warnings`)."""
 
@@ -82,8 +66,8 @@ class AvailabilityGrammar:
         self.i = 0
         self.windows: list[Window] = []
         self.cuts: list[Window] = []
-        self.group = _Group()
-        self.held: _Group | None = None  # "Mon 9-12, 2-5": may take the next times
+        self.group = Group()
+        self.held: Group | None = None  # "Mon 9-12, 2-5": may take the next times
         self.excluding = False
         self.busy = False  # "I work ...": what follows is when they are not free
         self.busy_days_guessed = False
@@ -107,7 +91,7 @@ class AvailabilityGrammar:
 
     def flush(self) -> None:
         g, held = self.group, self.held
-        self.group, self.held = _Group(), None
+        self.group, self.held = Group(), None
         if held is not None:
             if g.days:
                 self.emit(held)
@@ -116,7 +100,7 @@ class AvailabilityGrammar:
                 g = held
         self.emit(g)
 
-    def emit(self, g: _Group) -> None:
+    def emit(self, g: Group) -> None:
         if not g.days and not g.specs:
             return
         spans = self.resolve(g)
@@ -128,10 +112,10 @@ class AvailabilityGrammar:
             for start, end in spans or [WHOLE_DAY]:
                 target.append(Window(day, start, end))
 
-    def add_spec(self, spec: _Spec, was_sep: bool) -> None:
+    def add_spec(self, spec: Spec, was_sep: bool) -> None:
         g = self.group
         if was_sep and g.days and g.specs and self.held is None:
-            self.held, self.group = g, _Group()  # "after 5 on weekdays, anytime weekends"
+            self.held, self.group = g, Group()  # "after 5 on weekdays, anytime weekends"
         self.group.specs.append(spec)
 
     def add_days(self, days: Iterable[int], was_sep: bool, *, own: bool = False) -> None:
@@ -145,10 +129,10 @@ class AvailabilityGrammar:
 
     # -- times ----------------------------------------------------------------------------
 
-    def resolve(self, g: _Group) -> list[tuple[int, int]]:
+    def resolve(self, g: Group) -> list[tuple[int, int]]:
         hint = next((PART_MERIDIEM[s.part] for s in g.specs
                      if s.part and PART_MERIDIEM.get(s.part)), None)
-        specs = _effective_specs(g.specs)
+        specs = effective_specs(g.specs)
         spans: list[tuple[int, int]] = []
         for spec in specs:
             for span in self.resolve_spec(spec, hint):
@@ -161,7 +145,7 @@ class AvailabilityGrammar:
                 spans.append(span)
         return spans
 
-    def resolve_spec(self, spec: _Spec, hint: str | None) -> tuple[tuple[int, int], ...]:
+    def resolve_spec(self, spec: Spec, hint: str | None) -> tuple[tuple[int, int], ...]:
         if spec.spans:
             return spec.spans
         a = spec.first.value
@@ -175,7 +159,7 @@ class AvailabilityGrammar:
                                                    self.phrase))
         return ((start, end),)
 
-    def clock_span(self, spec: _Spec, a: ClockTime, hint: str | None) -> tuple[int, int, bool]:
+    def clock_span(self, spec: Spec, a: ClockTime, hint: str | None) -> tuple[int, int, bool]:
         if spec.kind == "range":
             assert spec.second is not None and isinstance(spec.second.value, ClockTime)
             frag = self.phrase[spec.first.start : spec.second.end]
@@ -239,9 +223,9 @@ class AvailabilityGrammar:
             return
         elif kind in ("day", "days"):
             days, part = self.read_days()
-            self.add_days(days, was_sep, own=_describes_part(tok, self.peek()))
+            self.add_days(days, was_sep, own=describes_part(tok, self.peek()))
             if part:
-                self.group.specs.append(_part_spec(tok, part))
+                self.group.specs.append(part_spec(tok, part))
         elif kind in ("ordinal", "interval"):
             self.i += 1
             self.weekly.append(tok.text.strip())
@@ -249,14 +233,14 @@ class AvailabilityGrammar:
             self.add_spec(self.read_time(), was_sep)
         elif kind == "part":
             self.i += 1
-            self.add_spec(_part_spec(tok, str(tok.value)), was_sep)
+            self.add_spec(part_spec(tok, str(tok.value)), was_sep)
         elif kind == "dash" and tok.text.strip().lower() in ("until", "till", "til", "to",
                                                               "hasta"):
             self.read_bound(tok, "before", 1)
         elif kind == "word":
             self.read_word(tok, was_sep)
         else:
-            raise self.error(tok.text, _reason_for(tok))
+            raise self.error(tok.text, reason_for(tok))
 
     def read_days(self) -> tuple[list[int], str | None]:
         tok = self.tokens[self.i]
@@ -272,26 +256,26 @@ class AvailabilityGrammar:
             return day_span(tok.value, last.value), None
         return [tok.value], None
 
-    def read_time(self) -> _Spec:
+    def read_time(self) -> Spec:
         first = self.tokens[self.i]
         dash, second = self.peek(1), self.peek(2)
         joins = dash is not None and (dash.kind == "dash" or (
             dash.kind == "sep" and dash.text.strip().lower() in ("and", "y")))
         if joins and second is not None and second.kind == "time":
             self.i += 3
-            return _Spec("range", first, second)
+            return Spec("range", first, second)
         if (joins and second is not None and second.kind == "word"
                 and second.value in ("las", "la")
                 and (third := self.peek(3)) is not None and third.kind == "time"):
             self.i += 4
-            return _Spec("range", first, third)
+            return Spec("range", first, third)
         self.i += 1
         assert isinstance(first.value, ClockTime)
         if self.onwards():
-            return _Spec("after", first)
+            return Spec("after", first)
         if first.value.keyword == "noon":
-            return _part_spec(first, "lunchtime")
-        return _Spec("at", first)
+            return part_spec(first, "lunchtime")
+        return Spec("at", first)
 
     def onwards(self) -> bool:
         """"5pm on", "6 or later", "5 and up": from that time to the end of the day."""
@@ -327,7 +311,7 @@ class AvailabilityGrammar:
             raise self.error(tok.text)
         self.i = j + 1
         prev_part = bool(self.group.specs) and self.group.specs[-1].kind == "part"
-        self.group.specs.append(_Spec(kind, nxt, narrows=prev_part,
+        self.group.specs.append(Spec(kind, nxt, narrows=prev_part,
                                       fragment=self.phrase[tok.start : nxt.end]))
 
     # -- words ----------------------------------------------------------------------------
@@ -345,7 +329,7 @@ class AvailabilityGrammar:
             self.i += 1
             self.after_sep = was_sep
             return
-        raise self.error(tok.text, _reason_for(tok))
+        raise self.error(tok.text, reason_for(tok))
 
     def starts_busy(self) -> bool:
         """"I work ...", "I'm working ...", "work 2nd shift": the times that follow are busy."""
@@ -377,13 +361,16 @@ class AvailabilityGrammar:
 
     def word_bound(self, tok: Token, was_sep: bool) -> bool:
         word = str(tok.value)
-        if word in ("after", "despues"):
-            thing = self.after_thing()
+        if word in ("after", "despues", "before", "antes"):
+            after = word in ("after", "despues")
+            thing = self.after_thing(AFTER_THINGS if after else BEFORE_THINGS)
             if thing is not None:
+                said = self.phrase[tok.start : self.tokens[self.i - 1].end]
+                span = (thing, END_OF_DAY) if after else (0, thing)
                 self.warnings.append(
-                    f'took "{self.phrase[tok.start : self.tokens[self.i - 1].end]}" as from '
-                    f"{format_hhmm(thing)}; give a time (e.g. after 5:30pm) to be sure")
-                self.add_spec(_Spec("window", tok, spans=((thing, END_OF_DAY),)), was_sep)
+                    f'took "{said}" as {"from" if after else "until"} {format_hhmm(thing)}; give '
+                    "a time (e.g. after 5:30pm) to be sure")
+                self.add_spec(Spec("window", tok, spans=(span,)), was_sep)
                 return True
         nxt = self.peek(1)
         if word in ("after", "despues", "desde", "since", "past") or (
@@ -397,7 +384,7 @@ class AvailabilityGrammar:
             return True
         return False
 
-    def after_thing(self) -> int | None:
+    def after_thing(self, things: dict[str, int]) -> int | None:
         """"after work" (17:00), "after school" (15:00), "after lunch" (13:00), "después del
         trabajo": the hour it starts, consuming the words; None if no such thing follows."""
         j = self.i + 1
@@ -410,10 +397,10 @@ class AvailabilityGrammar:
             return None
         key = "lunch" if t.kind == "part" and t.value == "lunchtime" else (
             str(t.value) if t.kind == "word" else None)
-        if key not in AFTER_THINGS:
+        if key not in things:
             return None
         self.i = j + 1
-        return AFTER_THINGS[key]
+        return things[key]
 
     def word_whole(self, tok: Token, was_sep: bool) -> bool:
         """"anytime", "any time", "all day", "todo el día", "any day", "any Tuesday"."""
@@ -429,7 +416,7 @@ class AvailabilityGrammar:
             size = 3
         if size:
             self.i += size
-            self.add_spec(_Spec("window", tok, spans=(WHOLE_DAY,)), was_sep)
+            self.add_spec(Spec("window", tok, spans=(WHOLE_DAY,)), was_sep)
             return True
         if word in ("any", "cualquier") and nxt is not None and nxt.kind in ("day", "days"):
             self.i += 1
@@ -452,13 +439,13 @@ class AvailabilityGrammar:
                 part = "early morning"
             elif word == "late" and part == "evening":
                 part = "night"
-            self.add_spec(_part_spec(tok, part), was_sep)
+            self.add_spec(part_spec(tok, part), was_sep)
             return True
         if word == "during" and self.peek_word(1) == "the" and self.peek_word(2) in (
             "day", "daytime"
         ):
             self.i += 3
-            self.add_spec(_part_spec(tok, "daytime"), was_sep)
+            self.add_spec(part_spec(tok, "daytime"), was_sep)
             return True
         return False
 
@@ -481,7 +468,7 @@ class AvailabilityGrammar:
             return False
         self.i += 2 if self.peek_word(1) == "shift" else 1
         self.shifts.append(number)
-        self.add_spec(_Spec("shift", tok, spans=SHIFTS[number]), was_sep)
+        self.add_spec(Spec("shift", tok, spans=SHIFTS[number]), was_sep)
         return True
 
     def start_except(self, *, busy: bool = False) -> None:
@@ -493,27 +480,3 @@ class AvailabilityGrammar:
         self.busy = self.busy or busy
 
 
-def _describes_part(tok: Token, nxt: Token | None) -> bool:
-    """"weekday evenings", "weekend mornings": the singular group word belongs to the part of
-    the day after it, so after a separator it starts its own group ("weekends + weekday
-    evenings")."""
-    word = tok.text.strip().lower()
-    return tok.kind == "days" and word in ("weekday", "weekend", "wkday", "wkend") and (
-        nxt is not None and nxt.kind == "part")
-
-
-def _effective_specs(specs: list[_Spec]) -> list[_Spec]:
-    """A stated time wins over what it sits in: "anytime after 5" is after 5, and "Sunday
-    afternoon 2-5" is 2-5 (the part of the day only settles am/pm)."""
-    if len(specs) < 2:
-        return specs
-    out = [s for s in specs if not (s.kind == "window" and s.spans == (WHOLE_DAY,))] or specs
-    if any(s.kind in ("range", "at") for s in out) and not any(s.narrows for s in out):
-        out = [s for s in out if s.kind != "part"] or out
-    return out
-
-
-def _reason_for(tok: Token) -> str:
-    if tok.kind == "word" and len(tok.text) >= 3 and tok.text.lower().rstrip("s.").endswith("day"):
-        return "not a day of the week; expected Mon..Sun, weekdays or weekends"
-    return EXPECTED

@@ -37,6 +37,8 @@ FILLER = {"on", "at", "in", "the", "every", "each", "during", "free", "available
 AFTER = {"after", "from", "since", "despues", "desde", "starting", "past", "later"}
 BEFORE = {"before", "until", "till", "til", "hasta", "antes", "by", "up"}
 ONWARDS = {"on", "onwards", "onward", "later", "adelante", "plus"}
+#: What people are free before, and the hour it is read as ends ("before work" 08:00).
+BEFORE_THINGS = {"work": 8 * 60, "school": 8 * 60, "trabajo": 8 * 60, "escuela": 8 * 60}
 AFTER_THINGS = {"work": 17 * 60, "school": 15 * 60, "trabajo": 17 * 60, "escuela": 15 * 60,
                  "class": 15 * 60, "classes": 15 * 60, "lunch": 13 * 60, "almuerzo": 13 * 60,
                  "church": 12 * 60, "misa": 12 * 60, "iglesia": 12 * 60, "dinner": 19 * 60,

@@ -151,7 +151,9 @@ class ScheduleGrammar:
     def step(self, tok: Token) -> None:
         c = self.clause
         kind = tok.kind
-        if kind in ("day", "days", "ordinal") and c.has_days and c.has_when:
+        if kind in ("day", "days", "ordinal") and c.has_days and c.has_when and not (
+            self.listing_days_after_times()
+        ):
             self.close()  # "Mon 10-11 and Thu 18-19": a second meeting
         elif kind == "time" and c.days_after_times and c.has_days:
             self.close()  # "7pm Tue, 10am Sat"
@@ -178,6 +180,12 @@ class ScheduleGrammar:
             self.read_word(tok)
         else:
             self.read_aside(boundary_only=False)
+
+    def listing_days_after_times(self) -> bool:
+        """"7 PM Mon, Wed, Fri": days listed after the time stay with it."""
+        before, prior = self.peek(-1), self.peek(-2)
+        return self.clause.days_after_times and before is not None and before.kind == "sep" and (
+            prior is not None and prior.kind in ("day", "days"))
 
     @property
     def handlers(self) -> dict[str, Callable[[Token], None]]:
