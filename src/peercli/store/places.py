@@ -35,7 +35,8 @@ def centroids(
     rest = wanted - found.keys()
     if rest:
         # Group by the stored spelling, then merge spellings that normalize alike ("97401",
-        # "97401-1234"). The LIKE prefix keeps the scan to rows that can possibly match.
+        # "97401-1234"). The LIKE prefix keeps the search to rows that can possibly match
+        # (a range of the groups_postal_code index).
         sums: dict[str, list[float]] = {}
         clauses = " OR ".join("postal_code LIKE ?" for _ in rest)
         sql = (
@@ -43,7 +44,7 @@ def centroids(
             f"WHERE latitude IS NOT NULL AND longitude IS NOT NULL AND ({clauses}) "
             "GROUP BY postal_code"
         )
-        params = [code[:3].replace("%", "").replace("_", "") + "%" for code in rest]
+        params = [_prefix(code).replace("%", "").replace("_", "") + "%" for code in rest]
         for stored, lat, lon, n in conn.execute(sql, params):
             code = normalize_postal_code(stored)
             if code in rest:
@@ -63,3 +64,10 @@ def centroids(
             if place is not None:
                 found[code] = place
     return found
+
+
+def _prefix(code: str) -> str:
+    """What every stored spelling of a normalized code starts with: a five-digit code (a US
+    ZIP, most of Europe) itself ("97401" of "97401-1234"); others their first three characters
+    (before any space others write inside: "K1A" of "K1A 0B1", "110" of "110 001")."""
+    return code if len(code) == 5 and code.isdigit() else code[:3]

@@ -40,6 +40,7 @@ MIGRATION_NAMES: list[str] = [
     "m007_notes_plans_releases",
     "m008_meeting_time_not_listed",
     "m009_group_links",
+    "m010_groups_postal_code_index",
 ]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
