@@ -163,9 +163,21 @@ def _keyring() -> object | None:
     return keyring
 
 
-def keyring_get(db_path: Path) -> DbKey | None:
+def keyring_get(db_path: Path, *, library_only: bool = False) -> DbKey | None:
     """The key the keyring holds for this database file, or None (no keyring, no entry, or
-    the keyring refused: a locked or missing keyring is never an error)."""
+    the keyring refused: a locked or missing keyring is never an error).
+
+    The system's own keyring tool is asked first (`oskeyring`: no import of the ``keyring``
+    library, which costs more than the rest of a command), unless a backend was chosen for the
+    library; then, when it gives nothing, the library."""
+    if not library_only:
+        from peercli.store import oskeyring
+
+        if oskeyring.usable():
+            value = oskeyring.read(KEYRING_SERVICE, _account(db_path))
+            key = Secret(value, "keyring").raw_key() if value else None
+            if key is not None:
+                return key
     kr = _keyring()
     if kr is None:
         return None
@@ -188,7 +200,7 @@ def keyring_set(db_path: Path, key: DbKey) -> bool:
                         key.pragma_value())
     except Exception:  # noqa: BLE001 - no usable keyring
         return False
-    back = keyring_get(db_path)
+    back = keyring_get(db_path, library_only=True)
     return back is not None and back.same_key(key)
 
 
