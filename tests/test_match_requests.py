@@ -108,3 +108,10 @@ def test_the_match_command_calls_the_store_once(peer, conn, monkeypatch):
     peer.json("match", "Sam")
     assert calls == ["match_for"]
     assert isinstance(conn, sqlite3.Connection)
+
+
+def test_near_misses_help_states_the_scan_cap(peer):
+    from peercli.store.matching import NEAR_MISS_SCAN
+
+    text = " ".join(peer("match", "--help").stdout.split())
+    assert f"at most {NEAR_MISS_SCAN:,} groups" in text

@@ -157,7 +157,9 @@ def match(
     near_misses: Annotated[bool, typer.Option(
         "--near-misses", help="Also show groups meeting within 30 minutes of the free time, and "
                               "the groups one thing rules out (with that thing, and the change "
-                              "to the person's record that would open most).")
+                              "to the person's record that would open most), looked for among "
+                              "at most 5,000 groups on the person's topics, most promising "
+                              "first.")
     ] = False,
     include_current: Annotated[bool, typer.Option(
         "--include-current", help="Rank groups the person is already referred to or attending "
