@@ -28,8 +28,10 @@ def test_a_new_database_takes_the_fast_path(tmp_path, monkeypatch):
 
     conn = open_db(tmp_path / "x.db")
     assert migrations.schema_digest(_rows(conn)) == migrations.SCHEMA_DIGEST
+    from peercli.store.migrations import check
+
     built: list[int] = []
-    monkeypatch.setattr(migrations, "reference_schema",
+    monkeypatch.setattr(check, "reference_schema",
                         lambda version: built.append(version) or {})
     assert migrations.schema_problems(conn) == []
     assert built == []  # no in-memory rebuild for a current, untouched database
@@ -67,4 +69,20 @@ def test_analyze_statistics_keep_the_fast_path(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute("ANALYZE")
     assert migrations.schema_digest(_rows(conn)) == migrations.SCHEMA_DIGEST
+    conn.close()
+
+
+def test_the_slow_path_rebuilds_the_reference(tmp_path, monkeypatch):
+    """The spy above can see a rebuild: a schema off the fast path makes one."""
+    from peercli.store.db import open_db
+    from peercli.store.migrations import check
+
+    conn = open_db(tmp_path / "x.db")
+    conn.execute("CREATE TABLE spy (x)")
+    real = check.reference_schema
+    built: list[int] = []
+    monkeypatch.setattr(check, "reference_schema",
+                        lambda version: built.append(version) or real(version))
+    assert migrations.schema_problems(conn) != []
+    assert built == [migrations.SCHEMA_VERSION]
     conn.close()
