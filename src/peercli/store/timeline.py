@@ -33,25 +33,35 @@ def _changes_between(old: sqlite3.Row, new: sqlite3.Row) -> list[str]:
 
 
 def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
-    """The consumer's story, in order: intake, consent, check-ins (their newest version),
-    amendments, referrals and their status changes, attendance."""
-    E = TimelineEvent
-    events: list[TimelineEvent] = []
+    """The consumer's story, in order: intake, consent, the plan, check-ins (their newest
+    version), amendments, referrals and their status changes, attendance."""
     person = conn.execute("SELECT created_at FROM consumers WHERE id = ?", (consumer_id,)).fetchone()
-    events.append(E(person["created_at"], "intake", "intake: added as a consumer"))
+    events = [TimelineEvent(person["created_at"], "intake", "intake: added as a consumer")]
+    events.extend(_consent_events(conn, consumer_id))
+    events.extend(_plan_events(conn, consumer_id))
+    events.extend(_checkin_events(conn, consumer_id))
+    events.extend(_referral_events(conn, consumer_id))
+    events.extend(_attendance_events(conn, consumer_id))
+    return order_events(events)
+
+
+def _consent_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
+    events = []
     for r in conn.execute(
         "SELECT id, kind, granted, at, expires_on, note FROM consents WHERE consumer_id = ?",
         (consumer_id,),
     ):
         verb = "granted" if r["granted"] else "revoked"
         extra = f" (expires {r['expires_on']})" if r["expires_on"] else ""
-        events.append(E(r["at"], "consent", f"consent to {r['kind']} {verb}{extra}", r["id"],
-                        {"consent_kind": r["kind"], "granted": bool(r["granted"])}))
+        events.append(TimelineEvent(r["at"], "consent", f"consent to {r['kind']} {verb}{extra}",
+                                    r["id"], {"consent_kind": r["kind"],
+                                              "granted": bool(r["granted"])}))
+    return events
 
-    goal_numbers: dict[int, str] = {}
-    for g in conn.execute("SELECT id, position FROM plan_goals WHERE consumer_id = ?",
-                          (consumer_id,)):
-        goal_numbers[g["id"]] = f"G{g['position']}"
+
+def _plan_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
+    """Goals added and changed ("G2 goal met: …"), and plan reviews."""
+    events = []
     for ev in conn.execute(
         "SELECT e.id, e.at, e.what, e.status, e.text, e.note, g.id AS goal_id, g.position "
         "FROM goal_events e JOIN plan_goals g ON g.id = e.goal_id WHERE g.consumer_id = ?",
@@ -61,52 +71,66 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[Timeline
             ev["what"], ev["what"].replace("+", ", ").replace("_on", "") + " changed")
         detail = f" — {ev['note']}" if ev["note"] and ev["what"] != "created" else ""
         words = first_line(ev["text"])
-        events.append(E(ev["at"], "plan", f"G{ev['position']} {what}: “{words}”{detail}",
-                        ev["id"], {"goal_id": ev["goal_id"], "what": ev["what"],
-                                   "status": ev["status"]}))
+        events.append(TimelineEvent(
+            ev["at"], "plan", f"G{ev['position']} {what}: “{words}”{detail}", ev["id"],
+            {"goal_id": ev["goal_id"], "what": ev["what"], "status": ev["status"]}))
     for rv in conn.execute("SELECT id, reviewed_on, note FROM plan_reviews WHERE consumer_id = ?",
                            (consumer_id,)):
         note = f" — {first_line(rv['note'])}" if rv["note"] else ""
-        events.append(E(rv["reviewed_on"], "plan", f"plan reviewed{note}", rv["id"],
-                        {"review_id": rv["id"]}))
+        events.append(TimelineEvent(rv["reviewed_on"], "plan", f"plan reviewed{note}", rv["id"],
+                                    {"review_id": rv["id"]}))
+    return events
 
+
+def _checkin_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
+    """Each amendment (what changed, why), then each check-in as its newest version says,
+    under the id of its first version."""
+    goal_numbers: dict[int, str] = {
+        g["id"]: f"G{g['position']}" for g in conn.execute(
+            "SELECT id, position FROM plan_goals WHERE consumer_id = ?", (consumer_id,))}
     rows = conn.execute(
         "SELECT * FROM checkins WHERE consumer_id = ? ORDER BY id", (consumer_id,)
     ).fetchall()
     by_id = {r["id"]: r for r in rows}
-    superseded = {r["amends_id"] for r in rows if r["amends_id"] is not None}
+
+    def root_of(r: sqlite3.Row) -> sqlite3.Row:
+        while r["amends_id"] is not None:
+            r = by_id[r["amends_id"]]
+        return r
+
+    events = []
     for r in rows:
         if r["amends_id"] is not None:
             old = by_id[r["amends_id"]]
-            root = old
-            while root["amends_id"] is not None:
-                root = by_id[root["amends_id"]]
+            root = root_of(old)
             what = "; ".join(_changes_between(old, r)) or "no field changed"
             reason = f" — reason: {r['amend_reason']}" if r["amend_reason"] else ""
-            events.append(E(r["created_at"], "amendment",
-                            f"check-in #{root['id']} amended: {what}{reason}", r["id"],
-                            {"checkin_id": root["id"], "amendment_id": r["id"]}))
+            events.append(TimelineEvent(r["created_at"], "amendment",
+                                        f"check-in #{root['id']} amended: {what}{reason}",
+                                        r["id"], {"checkin_id": root["id"],
+                                                  "amendment_id": r["id"]}))
+    superseded = {r["amends_id"] for r in rows if r["amends_id"] is not None}
     for r in rows:
         if r["id"] in superseded:
             continue
-        root = r
-        while root["amends_id"] is not None:
-            root = by_id[root["amends_id"]]
+        root = root_of(r)
         goal_ids = json.loads(r["goal_ids"]) if r["goal_ids"] else []
         summary = describe_checkin(
             r["mode"], r["minutes"], r["mood"], r["who5_score"], r["note"],
             amended=root["id"] != r["id"], barc10_total=r["barc10_total"],
             goals=[goal_numbers.get(g, f"goal #{g}") for g in goal_ids])
-        events.append(E(r["at"], "checkin", summary, root["id"], {
+        events.append(TimelineEvent(r["at"], "checkin", summary, root["id"], {
             "checkin_id": root["id"], "version_id": r["id"], "mode": r["mode"],
             "minutes": r["minutes"], "units": r["units"], "mood": r["mood"],
             "who5_score": r["who5_score"], "barc10_total": r["barc10_total"],
             "goal_ids": goal_ids, "signed": bool(r["signed_at"]),
             "next_followup_on": r["next_followup_on"],
         }))
+    return events
 
-    events.extend(_referral_events(conn, consumer_id))
 
+def _attendance_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
+    events = []
     for r in conn.execute(
         "SELECT a.id, a.attended_on, a.referral_id, a.checkin_id, g.name, c.at AS checkin_at "
         "FROM attendance a JOIN groups g ON g.id = a.group_id "
@@ -114,11 +138,11 @@ def timeline_events(conn: sqlite3.Connection, consumer_id: int) -> list[Timeline
         (consumer_id,),
     ):
         at = r["checkin_at"] or r["attended_on"]
-        events.append(E(at, "attendance", f"attended {r['name']}", r["id"],
-                        {"group": r["name"], "referral_id": r["referral_id"],
-                         "checkin_id": r["checkin_id"], "attended_on": r["attended_on"]}))
-    return order_events(events)
-
+        events.append(TimelineEvent(at, "attendance", f"attended {r['name']}", r["id"],
+                                    {"group": r["name"], "referral_id": r["referral_id"],
+                                     "checkin_id": r["checkin_id"],
+                                     "attended_on": r["attended_on"]}))
+    return events
 
 
 def _referral_events(conn: sqlite3.Connection, consumer_id: int) -> list[TimelineEvent]:
