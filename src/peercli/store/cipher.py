@@ -126,7 +126,13 @@ def _classes() -> tuple[type[Any], type[Any]]:
         except error as exc:
             raise _translate(exc) from None
 
-    class Cursor(mod.Cursor):  # type: ignore[name-defined,misc]
+    cursor = _cursor_class(mod, guard)
+    _CLASSES = (_connection_class(mod, guard, cursor), cursor)
+    return _CLASSES
+
+
+def _cursor_class(mod: Any, guard: Any) -> type[Any]:
+    class Cursor(mod.Cursor):  # type: ignore[misc]
         def execute(self, *args: Any) -> Any:
             return guard(super().execute, *args)
 
@@ -148,10 +154,14 @@ def _classes() -> tuple[type[Any], type[Any]]:
         def __next__(self) -> Any:
             return guard(super().__next__)
 
+    return Cursor
+
+
+def _connection_class(mod: Any, guard: Any, cursor_class: type[Any]) -> type[Any]:
     base_row_factory = mod.Connection.row_factory
     driver_row = mod.Row
 
-    class Connection(mod.Connection):  # type: ignore[name-defined,misc]
+    class Connection(mod.Connection):  # type: ignore[misc]
         @property
         def row_factory(self) -> Any:
             return base_row_factory.__get__(self)
@@ -161,7 +171,7 @@ def _classes() -> tuple[type[Any], type[Any]]:
             # the standard library's Row only accepts its own cursors: use the driver's twin
             base_row_factory.__set__(self, driver_row if value is sqlite3.Row else value)
 
-        def cursor(self, factory: Any = Cursor) -> Any:
+        def cursor(self, factory: Any = cursor_class) -> Any:
             return guard(super().cursor, factory)
 
         def execute(self, *args: Any) -> Any:
@@ -185,8 +195,7 @@ def _classes() -> tuple[type[Any], type[Any]]:
         def __exit__(self, *args: object) -> Any:
             return guard(super().__exit__, *args)
 
-    _CLASSES = (Connection, Cursor)
-    return _CLASSES
+    return Connection
 
 
 def connect(path: Path | str, key: DbKey | None, *, timeout: float = 5.0, uri: bool = False,
