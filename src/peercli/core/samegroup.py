@@ -183,8 +183,7 @@ def identity(
     format: str = "in_person",
 ) -> Identity | None:
     """A listing's identity, or None when it cannot be matched (no confirmed meeting time)."""
-    slots = frozenset(slot for m in meetings if not getattr(m, "approximate", False)
-                      for slot in _slots(m))
+    slots = schedule_slots(meetings)
     if not slots:
         return None
     in_person = format != "online"
@@ -213,6 +212,12 @@ def _slots(m: Any) -> list[tuple[str, int, tuple[str, ...], int]]:
         return [("WEEKLY", 1, (d,), m.start) for d in _WEEK]
     days = tuple(m.byday) or ("",)
     return [(m.freq, m.interval, (d,), m.start) for d in days]
+
+
+def schedule_slots(meetings: Sequence[Any]) -> frozenset[tuple[str, int, tuple[str, ...], int]]:
+    """The confirmed meetings as slots (``Identity.slots``): what must be equal first."""
+    return frozenset(slot for m in meetings if not getattr(m, "approximate", False)
+                     for slot in _slots(m))
 
 
 def _names_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

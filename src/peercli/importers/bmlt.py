@@ -88,6 +88,11 @@ _POA_NAME = re.compile(r"proof of attendance|court\s*(?:card|slip|paper|sheet)|a
                        r"\s+(?:court|attendance)", re.IGNORECASE)
 
 
+def _raw(m: Mapping[str, Any]) -> dict[str, str]:
+    """A meeting's values as text, for the rejects file (only for a meeting that failed)."""
+    return {str(k): "" if v is None else str(v) for k, v in m.items()}
+
+
 def signs_attendance(formats: list[Format]) -> bool | None:
     """True when one of the meeting's formats says it signs attendance slips, else None (a
     BMLT listing never says it does not)."""
@@ -202,13 +207,12 @@ class _Converter:
         label = f"meeting {index} (line {line})"
         if not isinstance(m, dict):
             return RowError(line, f"{label}: expected a JSON object, found {type(m).__name__}")
-        raw = {str(k): "" if v is None else str(v) for k, v in m.items()}
         name = text_of(m.get("meeting_name"))
         if not name:
-            return RowError(line, f"{label}: missing meeting_name", raw)
+            return RowError(line, f"{label}: missing meeting_name", _raw(m))
         meeting = self._meeting(m, line, label)
         if isinstance(meeting, str):
-            return RowError(line, f"{label}: {meeting}", raw)
+            return RowError(line, f"{label}: {meeting}", _raw(m))
         formats = self.resolve(m, line)
         worlds = {f.world for f in formats if f.world}
         fmt, status = self._format_and_status(m, worlds, line, label)

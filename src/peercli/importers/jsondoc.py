@@ -84,6 +84,8 @@ def element_lines(text: str, count: int, marker: str) -> list[int]:
 
 def text_of(value: Any) -> str | None:
     """A JSON value as stripped text; None for null, "", lists/objects of nothing."""
+    if type(value) is str:  # the common case first (a feed is mostly strings)
+        return value.strip() or None
     if value is None or isinstance(value, dict):
         return None
     if isinstance(value, list):

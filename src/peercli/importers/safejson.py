@@ -52,7 +52,9 @@ def depth(value: Any) -> int:
         deepest = max(deepest, level)
         if level > MAX_DEPTH:
             return level
-        stack.extend((child, level + 1) for child in children)
+        # only containers go on the stack: a feed is mostly scalars
+        stack.extend((child, level + 1) for child in children
+                     if isinstance(child, (dict, list)))
     return deepest
 
 

@@ -91,15 +91,20 @@ class SameGroupIndex:
     def find(self, record: GroupRecord) -> tuple[Known, str] | None:
         """The one group of another source this record is (and why), or None: none, or more
         than one (then it is not linked: which one would be a guess)."""
-        from peercli.core.samegroup import same_group
+        from peercli.core.samegroup import same_group, schedule_slots
 
+        if self._by_slots is None:
+            self._by_slots = self._load()
+        if not self._by_slots:
+            return None  # no other source: nothing to compare (the cost of a first import)
+        candidates = self._by_slots.get(schedule_slots(record.meetings), ())
+        if not candidates:
+            return None
         ident = record_identity(record)
         if ident is None:
             return None
-        if self._by_slots is None:
-            self._by_slots = self._load()
         hits = []
-        for known in self._by_slots.get(ident.slot_key, ()):
+        for known in candidates:
             if known.group_id in self.taken:
                 continue
             reason = same_group(ident, known.identity)
