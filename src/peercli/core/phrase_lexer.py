@@ -74,6 +74,7 @@ _TOKEN = re.compile(
       | todas\s+las\s+noches\b | entre\s+semana\b | (?:los\s+)?fin(?:es)?\s+de\s+semana\b
       | dias\s+(?:de\s+semana|habiles|laborables)\b)
     |(?P<mdate>\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d:]))
+    |(?P<count>\d+[\s-]*(?:weeks?|sessions?|classes|meetings?|months?|people|members|spots)\b)
     |(?P<season>school[\s-]+years?\b)
     |(?P<part>night[\s-]time\b|lunch\s+(?:hour|break|time)\b|day[\s-]time\b
       |\b[ap]\.\s?m\.(?!\w))
@@ -136,6 +137,10 @@ def _scan(text: str, folded: str, pos: int, endpos: int, tokens: list[Token]) ->
             continue
         if kind == "word":
             _word_tokens(raw, m.group(), m.start(), m.end(), tokens)
+            continue
+        if (kind == "time" and tokens and tokens[-1].kind == "month" and raw.isdigit()
+                and 1 <= int(raw) <= 31):
+            tokens.append(Token("monthday", raw, m.start(), m.end(), int(raw)))  # "June 30"
             continue
         kind, value = _token_value(kind, raw, m.group())
         tokens.append(Token(kind, raw, m.start(), m.end(), value))
@@ -301,7 +306,15 @@ def _months_in_ranges(tokens: list[Token]) -> list[Token]:
     out = list(tokens)
     for i in range(1, len(out)):
         tok, before = out[i], out[i - 1]
-        if (before.kind == "month" and tok.kind == "time" and tok.text.strip().isdigit()
+        clock = tok.value
+        if (before.kind == "month" and tok.kind == "time" and isinstance(clock, ClockTime)
+                and tok.text.strip().isdigit() and 1 <= int(tok.text) <= 31
+                and clock.meridiem is None):  # "Jan. 7", "Sept 5": a day of the month
+            out[i] = Token("monthday", tok.text, tok.start, tok.end, int(tok.text))
+            continue
+        dated = before.kind in ("month", "monthday") or (
+            before.kind == "sep" and i >= 2 and out[i - 2].kind == "monthday")  # "June 30, 2027"
+        if (dated and tok.kind == "time" and tok.text.strip().isdigit()
                 and 1900 <= int(tok.text) <= 2100):
             out[i] = Token("year", tok.text, tok.start, tok.end, int(tok.text))
     for i, tok in enumerate(out):

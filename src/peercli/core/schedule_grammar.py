@@ -75,6 +75,7 @@ class Clause:
     last: Token | None = None
     days: list[tuple[int | None, int]] = field(default_factory=list)
     excluded: set[int] = field(default_factory=set)
+    excluded_nth: set[tuple[int, int]] = field(default_factory=set)  # "except the 1st Wed"
     daily: bool = False
     interval: tuple[int, str | None] | None = None
     interval_text: str = ""
@@ -107,6 +108,8 @@ class Season:
     end_year: int | None = None
     start_date: date | None = None
     end_date: date | None = None
+    start_day: int | None = None  # "beginning Jan. 7": the day of the month
+    end_day: int | None = None
 
 
 _SCHEDULE_KINDS = ("day", "days", "time", "ordinal", "interval", "part")
@@ -262,6 +265,8 @@ class ScheduleGrammar:
                 elif t.kind == "days":
                     c.excluded.update(t.value[0])  # type: ignore[index]
             return
+        if word in _DAY_EXCEPT and c.has_days and self.read_except_nth():
+            return
         if word in FILLER:
             self.i += 1
             return
@@ -275,6 +280,53 @@ class ScheduleGrammar:
             c.interval = (2, None)
             return
         self.read_aside(boundary_only=False)
+
+    def read_except_nth(self) -> bool:
+        """"except the first Wednesday (of the month)", "(except 1st Wed)": those weeks are left
+        out. Reads from the exception word; False (nothing read) unless ordinals and a day
+        follow."""
+        j = self.i + 1
+        while j < len(self.tokens) and self.tokens[j].kind == "word" and (
+            self.tokens[j].value in ("the", "el", "la", "los")
+        ):
+            j += 1
+        nths: list[int] = []
+        while j < len(self.tokens) and self.tokens[j].kind in ("ordinal", "sep"):
+            if self.tokens[j].kind == "ordinal":
+                nths.append(int(self.tokens[j].value))  # type: ignore[call-overload]
+            j += 1
+        if not nths or j >= len(self.tokens) or self.tokens[j].kind != "day":
+            return False
+        day = int(self.tokens[j].value)  # type: ignore[call-overload]
+        self.clause.excluded_nth.update((n, day) for n in nths)
+        j += 1
+        while j < len(self.tokens) and self.tokens[j].kind == "word" and (
+            self.tokens[j].value in FILLER or self.tokens[j].value in _MONTH_WORDS
+        ):
+            j += 1  # "of the month"
+        self.i = j
+        return True
+
+    def restrict_weeks(self, inner: Sequence[Token]) -> bool:
+        """"Sat 10am (first Saturday only)", "Thursdays (1st & 3rd)": ordinals in brackets after
+        a day say which weeks of the month it meets."""
+        c = self.clause
+        kinds = {t.kind for t in inner}
+        if "ordinal" not in kinds or not kinds <= {"ordinal", "day", "sep", "word"} or not any(
+            nth is None for nth, _ in c.days
+        ):
+            return False
+        if any(t.kind == "word" and str(t.value) not in FILLER
+               and str(t.value) not in _MONTH_WORDS for t in inner):
+            return False
+        nths = [int(t.value) for t in inner if t.kind == "ordinal"]  # type: ignore[call-overload]
+        named = {int(t.value) for t in inner if t.kind == "day"}  # type: ignore[call-overload]
+        days = [(nth, d) for nth, d in c.days if nth is not None or (named and d not in named)]
+        days += [(n, d) for nth, d in c.days if nth is None and (not named or d in named)
+                 for n in nths]
+        c.days = days
+        c.month_hint = True
+        return True
 
     def read_aside(self, *, boundary_only: bool) -> None:
         """Words the grammar does not know: a note when they stand apart (at the end, after a
@@ -347,6 +399,17 @@ class ScheduleGrammar:
         while j < len(self.tokens) and self.tokens[j].kind != "rparen":
             j += 1
         inner = self.tokens[self.i + 1 : j]
+        if inner and self.restrict_weeks(inner):
+            self.i = min(j + 1, len(self.tokens))
+            return
+        if inner and inner[0].kind == "word" and inner[0].value in _DAY_EXCEPT and (
+            self.clause.has_days
+        ):
+            self.i += 1
+            if self.read_except_nth() and self.i >= j:
+                self.i = min(j + 1, len(self.tokens))
+                return
+            self.i -= 1
         plain = all(
             t.kind in (*_SCHEDULE_KINDS, "sep", "dash", "duration")
             or (t.kind == "word" and (str(t.value) in FILLER or str(t.value) in _MONTH_WORDS))
@@ -360,7 +423,8 @@ class ScheduleGrammar:
                 self.step(tok)
             self.i = min(j + 1, len(self.tokens))
             return
-        if inner and all(t.kind in ("month", "season", "sep", "dash", "word", "date", "year")
+        if inner and all(t.kind in ("month", "season", "sep", "dash", "word", "date", "year",
+                                    "monthday")
                         for t in inner) and (
             self.read_season(inner)
         ):
@@ -414,6 +478,12 @@ class ScheduleGrammar:
                 if k + 2 < len(run) and run[k + 1].kind == "dash" and run[k + 2].kind == "month":
                     months = set(month_span(first, int(run[k + 2].value)))  # type: ignore[call-overload]
                     k += 2
+                day = None
+                if k + 1 < len(run) and run[k + 1].kind == "monthday":
+                    day = int(run[k + 1].value)  # type: ignore[call-overload]
+                    k += 1
+                    if k + 1 < len(run) and run[k + 1].kind == "sep":
+                        k += 1  # "Jan 7, 2027"
                 year = None
                 if k + 1 < len(run) and run[k + 1].kind in ("time", "junk", "year"):
                     digits = run[k + 1].text.strip()
@@ -421,6 +491,10 @@ class ScheduleGrammar:
                         year = int(digits)
                         k += 1
                 self._season_months(months, mode, year)
+                if mode == "from":
+                    self.season.start_day = day
+                elif mode == "until":
+                    self.season.end_day = day
                 found = True
             k += 1
         return found

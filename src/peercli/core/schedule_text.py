@@ -49,10 +49,12 @@ from peercli.core.timeparse import (
 def _clause_rules(text: str, c: Clause) -> list[tuple[str, int, tuple[str, ...]]]:
     """(freq, interval, byday) for each meeting a clause describes, without times."""
     fragment = clause_text(text, c)
+    days = _weeks_of_month(c)
     if c.pending:
         raise ScheduleError(c.ordinal_text, "an ordinal needs a day after it (1st Thu)", text)
     n, unit = c.interval if c.interval is not None else (1, None)
-    days = list(c.days)
+    if unit in (None, "week") and days and all(nth is not None for nth, _ in days):
+        n, unit = 1, None  # "every other Thursday (2nd and 4th)": the weeks named say it
     if c.excluded:
         if c.daily:
             days += [(None, d) for d in ALL_DAYS]
@@ -82,6 +84,25 @@ def _clause_rules(text: str, c: Clause) -> list[tuple[str, int, tuple[str, ...]]
             raise ScheduleError(c.interval_text, "a 1st/last day repeats by months", text)
         rules.append(("MONTHLY", n, tuple(byday_code(nth, d) for nth, d in monthly)))
     return rules
+
+
+def _weeks_of_month(c: Clause) -> list[tuple[int | None, int]]:
+    """The clause's days with ordinals written after them ("Thursdays, 1st & 3rd") and weeks
+    left out ("every Wednesday except the first") turned into weeks of the month."""
+    days = list(c.days)
+    if c.pending and any(nth is None for nth, _ in days):
+        days = [(n, d) for nth, d in days for n in ([nth] if nth is not None else c.pending)]
+        c.pending = []
+    if c.excluded_nth:
+        out: list[tuple[int | None, int]] = []
+        for nth, d in days:
+            gone = {n for n, day in c.excluded_nth if day == d}
+            if nth is None and gone and all(n > 0 for n in gone):
+                out += [(n, d) for n in range(1, 6) if n not in gone]
+            elif nth is None or (nth, d) not in c.excluded_nth:
+                out.append((nth, d))
+        days = out
+    return days
 
 
 def _hint(c: Clause) -> str | None:
@@ -123,6 +144,10 @@ def _relative_month(month: int, today: date, *, end: bool, year: int | None) -> 
     return date(y, month, 1)
 
 
+def _month_days(d: date) -> int:
+    return calendar.monthrange(d.year, d.month)[1]
+
+
 def _apply_season(
     meetings: list[Meeting], season: Season, today: date | None, warnings: list[str],
     text: str,
@@ -149,6 +174,10 @@ def _apply_season(
                 if dtstart is not None and until < dtstart:
                     until = _relative_month(season.ends, date(dtstart.year + 1, 1, 1), end=True,
                                             year=None)
+    if dtstart is not None and season.start_day:
+        dtstart = dtstart.replace(day=min(season.start_day, _month_days(dtstart)))
+    if until is not None and season.end_day:
+        until = until.replace(day=min(season.end_day, _month_days(until)))
     return [
         replace(m, bymonth=bymonth or m.bymonth, dtstart=dtstart or m.dtstart,
                 until=until or m.until)

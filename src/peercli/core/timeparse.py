@@ -147,6 +147,8 @@ class TimeTextError(ValueError):
 def lookup_weekday(word: str) -> int | None:
     """The weekday named by `word` ("Tuesdays", "tue", "Thurs.", "TH", "miércoles"), or None."""
     w = fold(word.strip()).rstrip(".")
+    if w.endswith(("'s", "’s")):  # "Tuesday's 7pm"
+        w = w[:-2]
     if w in DAY_WORDS:
         return DAY_WORDS[w]
     if len(w) > 3 and w.endswith("s") and w[:-1] in DAY_WORDS:
