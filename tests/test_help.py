@@ -114,6 +114,8 @@ def test_summaries_are_one_line_sentences() -> None:
         assert text and len(text) <= 76, (path, text)
     for name, (_, line) in app_module.COMMANDS.items():
         assert len(line) <= 66, (name, line)  # beside the names, within 78 columns
+        # peer --help says what `peer NAME --help` says (without loading NAME to say it)
+        assert line == summary(app_module.load_command(name).help), name
 
 
 def test_help_of_the_top_level_loads_no_command_and_no_rich() -> None:

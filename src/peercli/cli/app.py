@@ -131,28 +131,31 @@ def main_callback(
 
 
 # Top-level commands: name -> (command modules whose register(root) defines it, help line).
+# The help line is the command's own one-line summary (tests/test_help.py keeps them equal).
 # Modules are imported and turned into click commands only when their command runs, so
 # `peer --help` and every single command pay for nothing else. The order is the --help order.
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "consumer": (("consumer",), "Record the people you support."),
     "group": (("group",), "Import, browse and edit the directory of groups."),
-    "match": (("match",), "Rank the groups that fit a person (or people for a group)."),
-    "refer": (("match",), "Refer a consumer to groups (needs share consent)."),
+    "match": (("match",), "Rank the groups that fit a person, with reasons and next meetings."),
+    "refer": (("match",), "Refer a person to one or more groups, each as a tracked referral."),
     "referral": (("referral",), "Follow referrals through: list, show, update."),
-    "checkin": (("checkin",), "Log a contact after a session or call; amend or show one."),
-    "due": (("due",), "Who needs a follow-up today (or within --days)."),
+    "checkin": (("checkin",), "Log a contact and when to follow up; amend or show a saved one."),
+    "due": (("due",), "Who needs a follow-up: overdue and due today, most overdue first."),
     "timeline": (("timeline",), "One person's story so far, with the mood trend."),
-    "notes": (("notes",), "Service notes: a month for review, signing, group sessions."),
-    "plan": (("plan",), "The person's recovery plan: goals in their words, steps, reviews."),
-    "consent": (("consent",), "Releases of information per recipient and purpose; forms."),
-    "handout": (("handout",), "A handout for the person: their groups, dates, map, contact."),
-    "report": (("report",), "The month's numbers: contacts, minutes, units, referrals."),
-    "calendar": (("report",), "Write a consumer's referred groups as an .ics calendar."),
+    "notes": (("notes",), "Service notes: print a month for review, sign, list unsigned ones."),
+    "plan": (("plan",), "The recovery plan: goals in the person's words, steps, reviews."),
+    "consent": (("consent",), "Releases of information, per recipient and purpose."),
+    "handout": (("handout",),
+                "Make the person's handout: printable HTML and .ics, or --sms text."),
+    "report": (("report",), "The month's numbers: contacts, minutes, units, people, referrals."),
+    "calendar": (("report",),
+                 "Write a person's referred groups as an .ics calendar for a phone."),
     "export": (("report",), "Export every table as CSV and JSON."),
-    "db": (("db",), "Where the data lives, backups, restore and health check."),
-    "config": (("config",), "Programme settings: your name and credential, codes, policies."),
-    "topics": (("home",), "Print the interest vocabulary."),
-    "demo": (("demo",), "Try the whole loop on sample data in a throwaway database."),
+    "db": (("db",), "Where the data lives: backups, restore, health check, encryption."),
+    "config": (("config",), "Settings: your name, credential, service codes, periods, policy."),
+    "topics": (("home",), "Print the interest vocabulary: one topic per line."),
+    "demo": (("demo",), "Try the daily loop on sample data, in a throwaway database."),
 }
 _BUILT: dict[str, Any] = {}
 

@@ -10,7 +10,7 @@ import typer
 from peercli.cli.options import JsonOpt
 from peercli.core.errors import PeerError
 
-CONFIG_HELP = ("Programme settings: your name and credential, codes, periods, policy.\n\n"
+CONFIG_HELP = ("Settings: your name, credential, service codes, periods, policy.\n\n"
                "Your name and credential are stamped on the notes you sign; also the service "
                "codes, the late-note and plan-review periods and the consent policy. "
                "'peer config' alone shows every setting.")

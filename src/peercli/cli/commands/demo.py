@@ -91,7 +91,7 @@ def demo(
     = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the daily loop on sample data, in a throwaway database (never yours).
+    """Try the daily loop on sample data, in a throwaway database.
 
     Imports the bundled sample directory, adds a person, matches, refers, logs a check-in,
     refreshes the directory after a referred group moves (the alert shows in peer due), then

@@ -26,7 +26,11 @@ def handout(
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Make the person's handout: printable HTML (default) and .ics, or --sms text."""
+    """Make the person's handout: printable HTML and .ics, or --sms text.
+
+    Each group they were referred to, its next two dates, where (with a map link) or how to
+    join, what kind of meeting it is, whom to ask for, and your contact (from peer config).
+    In English or Spanish (--lang es)."""
     from datetime import UTC
 
     from peercli.cli import runtime

@@ -66,7 +66,9 @@ def show_home() -> None:
 def topics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Print the interest vocabulary: one topic per line (slug, label, synonyms)."""
+    """Print the interest vocabulary: one topic per line.
+
+    Each with its slug, label and synonyms, as peer consumer add --interests reads them."""
     from peercli.cli.render import print_json
     from peercli.importers.userfiles import load_vocabulary
 

@@ -191,7 +191,7 @@ def match(
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Rank the groups that fit a person, with reasons and when each next meets.
+    """Rank the groups that fit a person, with reasons and next meetings.
 
     On a terminal, pick the ones to refer. --near-misses adds what almost fits and why;
     --explain G shows one group's whole score; --group G ranks the people a group would suit."""

@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from peercli.cli.options import JsonOpt
 from peercli.core.errors import PeerError
 
-PLAN_HELP = ("The person's recovery plan: goals in their own words, steps, reviews.\n\n"
+PLAN_HELP = ("The recovery plan: goals in the person's words, steps, reviews.\n\n"
              "Each goal and step has a target date and a status with its history. "
              "'peer plan NAME' shows the plan.")
 

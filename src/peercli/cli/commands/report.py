@@ -98,9 +98,9 @@ def report(
         "--format", help="table (default), csv or json.")] = "table",
     as_json: JsonOpt = False,
 ) -> None:
-    """The numbers a programme reports: contacts, minutes, units, referrals.
+    """The month's numbers: contacts, minutes, units, people, referrals.
 
-    Also people served, new people, mood change, notes signed, plan reviews and BARC-10, with
+    Also new people, mood change, notes signed, plan reviews and BARC-10, with
     tables by service code, mode and referral status. --format csv or json for a
     spreadsheet or a script."""
     from peercli.cli import runtime
@@ -137,7 +137,7 @@ def calendar(
         "--output", "-o", help="The .ics file to write, or - for stdout.")],
     force: ForceOpt = False,
 ) -> None:
-    """Write a person's referred groups as an iCalendar (.ics) file for a phone.
+    """Write a person's referred groups as an .ics calendar for a phone.
 
     The meetings of their active referrals, as recurring events with time zone and place or
     link."""
