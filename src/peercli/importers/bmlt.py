@@ -146,7 +146,10 @@ def _minutes(text: str | None) -> int | None:
 
 def looks_like_bmlt(head: str) -> bool:
     """A JSON text whose first objects carry BMLT's own keys."""
-    return '"weekday_tinyint"' in head or ('"id_bigint"' in head and '"meeting_name"' in head)
+    if '"weekday_tinyint"' in head or ('"id_bigint"' in head and '"meeting_name"' in head):
+        return True
+    # an empty answer with its formats: {"meetings": [], "formats": [...]}
+    return re.match(r'\s*\{\s*"meetings"\s*:\s*\[\s*\]\s*,\s*"formats"', head) is not None
 
 
 def looks_like_formats_only(head: str) -> bool:

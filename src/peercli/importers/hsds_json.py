@@ -16,6 +16,7 @@ are counted in one warning). Status: inactive for inactive / defunct / temporari
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +62,8 @@ def looks_like_hsds_json(head: str) -> bool:
         return True
     if '"services"' in head and ('"schedules"' in head or '"organization"' in head):
         return True
+    if re.match(r'\s*\{\s*"services"\s*:\s*\[\s*\]\s*\}\s*$', head):
+        return True  # {"services": []}: an empty HSDS answer (imports nothing, and says so)
     return '"opens_at"' in head and '"schedules"' in head
 
 

@@ -227,7 +227,11 @@ def _meeting_from_event(reader: _Reader, ev: Any, line: int, label: str,
         return rule
     start_prop, rrule, freq = rule
     when = _time_of(reader, ev, start_prop, line, label)
-    interval = int((rrule.get("INTERVAL") or [1])[0] or 1)
+    interval = int((rrule.get("INTERVAL") or [1])[0] or 0)
+    if interval < 1:
+        reader.warn(line, f"{label}: INTERVAL={interval} is not a positive number; read as 1 "
+                    f"(every {'day' if freq == 'DAILY' else freq.lower()[:-2]})")
+        interval = 1
     days = _days(reader, rrule, freq, interval, when, line, label)
     if isinstance(days, str):
         return days
@@ -279,6 +283,13 @@ def _time_of(reader: _Reader, ev: Any, start_prop: Any, line: int, label: str) -
     one); no end: an hour; past midnight: cut to 24:00 (both warned)."""
     start_dt = start_prop.dt
     zone = orig_zone = reader.zone_name(start_dt, start_prop)
+    tzid = start_prop.params.get("TZID")
+    if tzid and (start_dt.tzinfo is None or orig_zone is None):
+        # an unknown TZID (icalendar then reads the time as floating) or a calendar-defined
+        # VTIMEZONE without an IANA name: never a silent guess
+        how = (f"the calendar's zone {zone}" if zone else "local time, as written")
+        reader.warn(line, f"{label}: TZID '{tzid}' is not a time zone peer can name; times "
+                    f"read as {how}")
     if orig_zone == "UTC" and reader.cal_zone and start_dt.tzinfo is not None:
         zone = reader.cal_zone
     local_start = _local(start_dt, zone)
@@ -437,6 +448,16 @@ def _overrides(reader: _Reader, events: list[Any],
     return overrides
 
 
+def _broken_text(exc: Exception) -> str:
+    """"RRULE could not be read (Expected weekday abbreviation, got: XX)" from icalendar's
+    message for a broken property, else the exception's text."""
+    text = " ".join(str(exc).split())
+    m = re.search(r"broken property '([A-Z-]+)'[^:]*: (.*)$", text)
+    if m:
+        return f"{m.group(1)} could not be read ({m.group(2)[:120]})"
+    return f"could not be read ({text[:160] or type(exc).__name__})"
+
+
 def _add_event(reader: _Reader, ev: Any, lines: dict[str, int],
                overrides: dict[str, list[date]],
                groups: dict[str, _Group]) -> tuple[int, Item] | None:
@@ -451,7 +472,13 @@ def _add_event(reader: _Reader, ev: Any, lines: dict[str, int],
     if str(ev.get("STATUS") or "").upper() == "CANCELLED":
         reader.warn(line, f"{label}: cancelled (STATUS:CANCELLED); skipped")
         return None
-    result = _meeting_from_event(reader, ev, line, label, overrides)
+    try:
+        result = _meeting_from_event(reader, ev, line, label, overrides)
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        # icalendar keeps a property it cannot parse as "broken" and raises (a ValueError)
+        # only when it is read: RRULE:FREQ=WEEKLY;BYDAY=XX, a DTSTART that is not a date...
+        reader.warn(line, f"{label}: {_broken_text(exc)}; skipped")
+        return None
     skip = _skipped(result, ev, reader.today)
     if skip is not None:
         reader.warn(line, f"{label}: {skip}")

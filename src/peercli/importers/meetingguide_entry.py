@@ -65,8 +65,19 @@ class EntryConverter:
         if not name:
             return RowError(line, f"{label}: missing name", _raw(entry))
         codes = _type_codes(entry.get("types"))
+        odd = [c for c in codes if not _CODE.match(c)]
+        if odd:
+            codes = [c for c in codes if c not in odd]
+            if self.warn:
+                self.warn(line, f"{label}: types {', '.join(repr(c[:20]) for c in odd[:3])} "
+                          "are not type codes; ignored")
         place = _place(entry)
         online_url = _text(entry.get("conference_url"))
+        if online_url and not _LINK.match(online_url):
+            if self.warn:
+                self.warn(line, f"{label}: conference_url '{online_url[:60]}' is not an http(s) "
+                          "link; ignored")
+            online_url = None
         dial_in = _text(entry.get("conference_phone"))
         fmt, status = _format_and_status(entry, set(codes), place,
                                          bool(online_url) or bool(dial_in))
@@ -131,13 +142,20 @@ class EntryConverter:
             return None, None
 
 
+#: A type code as the spec writes them ("O", "BE", "LGBTQ", "ASL", "X", "12x12", "POA"...);
+#: anything else (a null, a number, an object, a sentence) is not one.
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,11}$")
+_LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
 def _type_codes(types: Any) -> list[str]:
     """The entry's type codes: a list, or (the plugin's older exports) a comma-separated text;
     any other value is one code as written (kept in the notes as an unknown type)."""
     if isinstance(types, str):
         return [c.strip() for c in types.split(",") if c.strip()]
     if types is None or isinstance(types, list | dict):
-        return [str(c).strip() for c in types or [] if str(c).strip()]
+        return [c.strip() if isinstance(c, str) else repr(c) for c in types or []
+                if c is not None and (not isinstance(c, str) or c.strip())]
     return [str(types)]
 
 

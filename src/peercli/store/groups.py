@@ -404,6 +404,11 @@ class _ImportRun:
         if summary.errors:
             summary.retire_skipped = True
             return []
+        if summary.rows_read == 0 and self.existing:
+            # a feed that is empty by mistake (a server glitch, a broken export) would retire
+            # every group of the source: an empty listing retires nothing
+            summary.retire_skipped = True
+            return []
         gone = [gid for key, (gid, _, status) in self.existing.items()
                 if key not in self.seen and status == "active"]
         self.dropped_links = [key for key in self.links if key not in self.seen]

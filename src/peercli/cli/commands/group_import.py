@@ -262,6 +262,8 @@ def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
         result["columns"] = dict(columns)
     notes = feed["notes"] if feed else []
     result["warnings"] += [{"field": "url", "message": n} for n in notes]
+    if summary.rows_read == 0:
+        result["warnings"].append({"line": 1, "field": "file", "message": EMPTY_LISTING})
     if feed is not None:
         result["fetch"] = {"url": feed["url"], "status": feed["status"]}
     if rejects_file is not None:
@@ -278,6 +280,10 @@ def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
         _report_import(file, stream, summary, rejects_file,
                        label=feed["url"] if feed else None)
         render_changes(summary.changes, summary.reimport)
+
+
+#: Said when a file or feed holds no listing at all (an empty array, a calendar without events).
+EMPTY_LISTING = "the file lists no groups; nothing was imported"
 
 
 def _report_refusal(summary: Any, dry_run: bool) -> None:
@@ -328,7 +334,10 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
         n = len(summary.errors)
         target = f"; written to {rejects_file}" if rejects_file else ""
         warn(f"{n} bad {'row' if n == 1 else 'rows'} skipped{target}")
-    if summary.retire_skipped:
+    if summary.rows_read == 0:
+        warn(EMPTY_LISTING + (": --retire-missing was not applied (an empty listing retires "
+                              "nothing)" if summary.retire_skipped else ""))
+    elif summary.retire_skipped:
         warn("--retire-missing was not applied: some rows were rejected, and a rejected row may "
              "be a group that is still listed")
     if summary.dry_run and getattr(stream, "columns", None):

@@ -35,7 +35,21 @@ def fetch_for_import(target: str, source: str | None, dry_run: bool, skip_invali
 
     copy = fetch_source(runtime.conn(), source.strip(), url, now=now())
     assert copy.path is not None
+    _refuse_web_page(copy.path, url)
     return copy.path, url, copy, source
+
+
+def _refuse_web_page(path: Path, url: str) -> None:
+    """A server that answers with an HTML page (a login wall, an error page, the site's home)
+    sent no feed: say so, naming the URL rather than the cached copy."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        raise PeerError(f"{url} answered with a web page (HTML), not a directory feed: check "
+                        "the address (a feed URL gives JSON, CSV or iCalendar)")
 
 
 def bmlt_formats_for(file: Path, fmt: str | None, source: str | None, url: str,
@@ -230,6 +244,9 @@ def _refresh_one(conn: Any, row: Any, moment: Any, force: bool) -> dict[str, Any
     if not summary.written:
         raise PeerError(f"{len(summary.errors)} bad row(s) in the new listing; nothing was "
                         "changed (import it with peer group import --skip-invalid to see them)")
+    if summary.rows_read == 0:
+        notes.append("the new listing is empty: nothing was imported and no group was retired "
+                     "(an empty feed is more likely a fault than every group gone)")
     result.update({"status": "imported", "notes": notes})
     remember(conn, name, row["location"], row["kind"], stream.format, options, fetched, file,
               result)
