@@ -24,6 +24,7 @@ from peercli.core.availability_windows import (
 from peercli.core.availability_words import (
     AFTER,
     AFTER_THINGS,
+    BAD,
     BEFORE,
     BEFORE_THINGS,
     BETWEEN,
@@ -71,6 +72,7 @@ class AvailabilityGrammar:
         self.excluding = False
         self.busy = False  # "I work ...": what follows is when they are not free
         self.busy_days_guessed = False
+        self.stated_free = False  # "..., so evenings or weekends": the free times are said
         self.shifts: list[int] = []
         self.weekly: list[str] = []  # "1st & 3rd", "every other": read as every week
         self.after_sep = False
@@ -186,7 +188,7 @@ class AvailabilityGrammar:
         while (tok := self.peek()) is not None:
             self.step(tok)
         self.flush()
-        if self.excluding and not self.windows:
+        if (self.excluding or self.stated_free) and not self.windows:
             self.windows = [Window(d, 0, END_OF_DAY) for d in ALL_DAYS]
         self.finish_warnings()
         return subtract_windows(self.windows, self.cuts)
@@ -325,6 +327,20 @@ class AvailabilityGrammar:
             self.i += 1
             self.start_except(busy=True)
             return
+        if word in ("so", "entonces") and self.excluding:
+            self.i += 1  # "I work Mon-Fri 9-5 so evenings or weekends": now what is free
+            self.flush()
+            self.excluding, self.stated_free = False, True
+            self.windows = []
+            return
+        if word in BAD and (self.group.days or self.group.specs):
+            self.i += 1  # "mornings are bad", "mondays don't work": what came before is out
+            self.excluding = True
+            self.flush()
+            self.excluding = False
+            if not self.windows:
+                self.windows = [Window(d, 0, END_OF_DAY) for d in ALL_DAYS]
+            return
         if word in FILLER or word in BETWEEN:
             self.i += 1
             self.after_sep = was_sep
@@ -432,7 +448,9 @@ class AvailabilityGrammar:
         word = str(tok.value)
         offset = 2 if self.peek_word(1) == "at" else 1
         nxt = self.peek(offset)
-        if word in ("early", "late", "temprano") and nxt is not None and nxt.kind == "part":
+        if word in ("early", "late", "temprano", "mid") and nxt is not None and (
+            nxt.kind == "part"
+        ):
             self.i += offset + 1
             part = str(nxt.value)
             if word in ("early", "temprano") and part == "morning":

@@ -4,7 +4,7 @@ decide which specs of a group count ("anytime after 5" is after 5)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from peercli.core.availability_windows import WHOLE_DAY
 from peercli.core.availability_words import EXPECTED
@@ -52,6 +52,11 @@ def effective_specs(specs: list[Spec]) -> list[Spec]:
     out = [s for s in specs if not (s.kind == "window" and s.spans == (WHOLE_DAY,))] or specs
     if any(s.kind in ("range", "at") for s in out) and not any(s.narrows for s in out):
         out = [s for s in out if s.kind != "part"] or out
+    parts = [s for s in out if s.kind == "part"]
+    bounds = [s for s in out if s.kind in ("after", "before") and not s.narrows]
+    if len(parts) == 1 and bounds and len(parts) + len(bounds) == len(out):
+        # "after 7pm on weeknights": the bound narrows the part wherever it is written
+        out = parts + [replace(b, narrows=True) for b in bounds]
     return out
 
 

@@ -45,6 +45,8 @@ AFTER_THINGS = {"work": 17 * 60, "school": 15 * 60, "trabajo": 17 * 60, "escuela
                  "cena": 19 * 60}
 EXCEPT = {"but", "except", "excepto", "menos", "salvo", "excluding", "sin", "busy", "cant",
            "can't", "cannot", "unavailable", "ocupado", "ocupada"}
+#: Said after a time that does not suit: "mornings are bad", "mondays don't work".
+BAD = {"bad", "dont", "don't", "doesnt", "doesn't", "impossible", "out"}
 BETWEEN = {"between", "entre", "btwn", "btw", "betw"}
 LINKS = {"de", "las", "la", "the", "about", "around", "at", "a", "del", "el"}
 WORK = {"work", "working", "trabajo"}
