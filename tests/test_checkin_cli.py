@@ -52,11 +52,11 @@ def test_checkin_by_flags_stores_the_contact(peer, query, sam):
 
 def test_human_output_flags_poor_wellbeing(peer, sam):
     result = peer("checkin", "Sam", "--mode", "phone", "--minutes", "8", "--who5", "2,2,2,3,3")
-    assert "Saved check-in #1" in result.stderr
-    assert "8 min (1 unit)" in result.stderr
-    assert "WHO-5 12/25 (48%)" in result.stderr
+    assert "Saved check-in #1" in result.stdout  # what was done: stdout; warnings: stderr
+    assert "8 min (1 unit)" in result.stdout
+    assert "WHO-5 12/25 (48%)" in result.stdout
     assert "suggests poor wellbeing" in result.stderr
-    assert "next follow-up Sat 2026-12-05" in result.stderr
+    assert "next follow-up Sat 2026-12-05" in result.stdout
 
 
 def test_start_end_and_at(peer, sam):
@@ -194,9 +194,9 @@ def test_interactive_flow_asks_only_for_what_is_missing(peer, query, sam, monkey
 def test_off_terminal_names_the_missing_flags(peer, db_path, sam):
     before = digest(db_path)
     result = peer("checkin", "Sam", "--minutes", "10", ok=False)
-    assert result.exit_code == 1 and "missing --mode" in result.stderr
+    assert result.exit_code == 2 and "missing --mode" in result.stderr  # a usage error
     result = peer("checkin", "Sam", "--mode", "phone", ok=False)
-    assert "missing --minutes" in result.stderr
+    assert result.exit_code == 2 and "missing --minutes" in result.stderr
     assert digest(db_path) == before
 
 
@@ -204,7 +204,7 @@ def test_off_terminal_names_the_missing_flags(peer, db_path, sam):
     ("args", "message"),
     [
         (["--mode", "phone", "--minutes", "10", "--mood", "9"], "--mood: '9' is not a mood"),
-        (["--mode", "phone", "--minutes", "10", "--who5", "3,4,2,5"], "has 4 item(s)"),
+        (["--mode", "phone", "--minutes", "10", "--who5", "3,4,2,5"], "has 4 items"),
         (["--mode", "phone", "--minutes", "10", "--who5", "3,4,2,5,6"], "WHO-5 item '6'"),
         (["--mode", "phone", "--minutes", "10", "--next", "2026-11-01"], "--next: '2026-11-01'"),
         (["--mode", "phone", "--minutes", "10", "--attended", "Nowhere"],
@@ -225,7 +225,8 @@ def test_bad_values_are_refused_and_nothing_written(peer, db_path, sam, args, me
     make_referral(sam, group)
     before = digest(db_path)
     result = peer("checkin", "Sam", *args, ok=False)
-    assert result.exit_code == 1, result.output
+    usage = message in ("--end is missing", "either")  # flags that contradict or lack a half
+    assert result.exit_code == (2 if usage else 1), result.output
     assert message in result.stderr
     assert result.stdout == "" and "Traceback" not in result.output
     assert digest(db_path) == before
@@ -296,7 +297,8 @@ def test_amend_and_show_refusals(peer, db_path, sam, args, message):
     peer("checkin", "Sam", "--mode", "phone", "--minutes", "20")
     before = digest(db_path)
     result = peer("checkin", *args, ok=False)
-    assert result.exit_code == 1 and message in result.stderr
+    assert result.exit_code == (2 if message == "missing --reason" else 1)
+    assert message in result.stderr
     assert digest(db_path) == before
 
 

@@ -49,7 +49,7 @@ def test_start_and_end_give_the_minutes_and_the_time_of_day():
     (CheckinFlags(minutes=5000), "--minutes: '5000' minutes is more than a day"),
     (CheckinFlags(start="10:00", end="9:00"), "--start/--end: the start '10:00' is not before"),
     (CheckinFlags(mood=6), "--mood: '6' is not a mood"),
-    (CheckinFlags(who5="1,2,3"), "--who5: '1,2,3' has 3 item(s)"),
+    (CheckinFlags(who5="1,2,3"), "--who5: '1,2,3' has 3 items"),
     (CheckinFlags(next="yesterday"), "--next: "),
     (CheckinFlags(at="tomorrow 9am"), "--at: 'tomorrow 9am' is"),
     (CheckinFlags(at=""), "--at: empty"),

@@ -70,8 +70,8 @@ def test_who5_scoring_and_poor_flag():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("3,4,2,5", "has 4 item(s); the WHO-5 has five"), ("3,4,2,5,6", "item '6'"),
-     ("3,4,x,5,1", "item 'x'"), ("1,2,3,4,5,0", "has 6 item(s)"), ("", "has 0 item(s)")],
+    [("3,4,2,5", "has 4 items; the WHO-5 has five"), ("3,4,2,5,6", "item '6'"),
+     ("3,4,x,5,1", "item 'x'"), ("1,2,3,4,5,0", "has 6 items"), ("", "has 0 items")],
 )
 def test_who5_refuses_bad_answers(text, message):
     with pytest.raises(ValueError) as info:

@@ -55,9 +55,9 @@ def test_unknown_interest_is_kept_and_reported(peer):
 
 def test_add_human_output_echoes_canonical_availability(peer):
     result = peer("consumer", "add", "Jo", "--available", "weekdays 17:00-21:00")
-    assert "Added consumer #1 Jo" in result.stderr
-    assert "Weekdays 17:00-21:00" in result.stderr
-    assert result.stdout == ""
+    assert "Added consumer #1 Jo" in result.stdout  # what was done: stdout
+    assert "free: Weekdays 17:00-21:00" in result.stdout
+    assert "Note: no consent recorded yet" in result.stderr and "Note" not in result.stdout
 
 
 def test_list_show_edit_archive_roundtrip(peer, query):
@@ -156,7 +156,8 @@ def test_bad_input_is_refused_and_database_untouched(peer, db_path, args, messag
     peer("consumer", "add", "Sam Rae")
     before = digest(db_path)
     result = peer(*args, ok=False)
-    assert result.exit_code == 1, result.output
+    usage = message in ("nothing to change", "missing KIND")  # the command line lacks a part
+    assert result.exit_code == (2 if usage else 1), result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert result.stdout == ""
@@ -173,7 +174,7 @@ def test_ambiguity_lists_candidates_and_exact_name_wins(peer):
 
 def test_off_terminal_add_without_name_names_the_missing_field(peer, db_path):
     result = peer("consumer", "add", "--interests", "grief", ok=False)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a missing argument is a usage error
     assert "missing NAME" in result.stderr
     assert not db_path.exists() or peer.json("consumer", "list") == []
 

@@ -45,7 +45,7 @@ def test_demo_walks_the_real_loop_and_leaves_nothing(peer, db_path, scratch, tmp
     # the county moved the group: refresh reports it and due says whom to tell
     assert "Tuesday Grief Circle moved to Wed 18:30-20:00 (was Tue 18:30-20:00)" in out
     assert re.search(r"moved to Wed .* — tell Sam Rivera", result.stdout)
-    assert "Report 2026-11" in result.stdout
+    assert "Report November 2026" in result.stdout
     assert "was deleted" in result.stdout
     # nothing left behind, nothing of the user's touched
     assert list(scratch.iterdir()) == []

@@ -353,9 +353,10 @@ def test_without_sqlcipher_peer_works_unencrypted_and_says_so(peer, db_path, mon
     assert cipher.file_kind(db_path) == "plain"
     report = peer.json("db", "check")
     details = {c["name"]: c["detail"] for c in report["checks"]}
+    remedies = {c["name"]: c["remedy"] for c in report["checks"]}
     assert report["ok"] is True
     assert "SQLCipher is not installed" in details["encryption"]
-    assert "peercli[encryption]" in details["encryption"]
+    assert "peercli[encryption]" in remedies["encryption"]
     result = peer("db", "encrypt", ok=False)
     assert result.exit_code == 1 and "peercli[encryption]" in result.stderr
 

@@ -323,7 +323,7 @@ def test_hsds_30_tabular_taxonomy_reads_the_terms_table(peer):
     # attributes: ACT-PEER is on three services, ACT-F(AM) on one, nothing on ZZZ
     keep = peer.json("group", "import", str(FIX / "hsds"), "--taxonomy", "ACT-PEER")
     assert keep["inserted"] == 3
-    assert any("1 service(s) not under taxonomy ACT-PEER" in w["message"]
+    assert any("1 service not under taxonomy ACT-PEER" in w["message"]
                for w in keep["warnings"])
     names = sorted(g["name"] for g in peer.json("group", "list"))
     assert names == ["Family Support Group", "First Saturday Peer Wellness Workshop",

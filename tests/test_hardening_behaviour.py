@@ -141,7 +141,8 @@ def test_group_urls_are_http_or_https(peer, sam, url, query):
     result = peer("group", "add", "Grief Circle", "--format", "online", "--online-url", url,
                   "--schedule", "Mondays 6pm", ok=False)
     assert result.exit_code == 1 and "http" in result.stderr
-    result = peer("group", "add", "Grief Circle", "--website", url, ok=False)
+    result = peer("group", "add", "Grief Circle", "--website", url, "--schedule", "Mondays 6pm",
+                  ok=False)
     assert result.exit_code == 1
     assert query("SELECT count(*) FROM groups")[0][0] == 0
     peer("group", "add", "Grief Circle", "--format", "online", "--online-url",

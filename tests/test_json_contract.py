@@ -43,6 +43,8 @@ def loop(peer, monkeypatch) -> dict[str, Any]:
     outputs["group show"] = peer.json("group", "show", "Tuesday Grief Circle")
     outputs["match X"] = peer.json("match", "Sam")
     outputs["match --group"] = peer.json("match", "--group", "Tuesday Grief Circle")
+    peer.json("refer", "Sam", "Tuesday Grief Circle")
+    outputs["calendar"] = peer.json("calendar", "Sam")
     monkeypatch.setenv("PEER_NOW", "2026-11-01T10:00")  # a contact three weeks ago
     outputs["checkin"] = peer.json("checkin", "Sam", "--mode", "phone", "--minutes", "20",
                                    "--mood", "4")
@@ -62,6 +64,7 @@ HEADING_TO_RUN = [
     ("peer match X", ["match X"]),
     ("peer checkin", ["checkin"]),
     ("peer due", ["due"]),
+    ("peer calendar", ["calendar"]),
     ("peer report", ["report"]),
 ]
 
@@ -101,3 +104,13 @@ def test_the_contract_values_have_their_documented_shapes(loop):
     due = loop["due"]
     assert due and due[0]["name"] == "Sam Rivera" and due[0]["days_overdue"] > 0
     assert loop["report"]["contacts"] == 1 and isinstance(loop["report"]["referrals"], dict)
+
+
+def test_calendar_events_have_their_documented_shape(loop):
+    calendar = loop["calendar"]
+    assert calendar["path"] is None and calendar["warnings"] == []
+    event = calendar["events"][0]
+    assert event["group"] == "Tuesday Grief Circle"
+    assert event["meeting"]["freq"] == "WEEKLY" and event["meeting"]["byday"] == ["TU"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", event["first_start"])
+    assert set(event) >= {"uid", "timezone", "location", "url"}

@@ -174,7 +174,7 @@ def test_picker_without_share_consent_can_skip(peer, sample, monkeypatch, db_pat
         pipe.send_text(" \r")  # pick the first group
         pipe.send_text("\r")  # "No: skip" is the default
         result = peer("match", "Sam")
-    assert "No referral made" in result.stderr
+    assert "No referral made" in result.stdout
     assert _digest(db_path) == before
 
 

@@ -163,7 +163,7 @@ def test_timeline_shows_the_plan_the_barc10_trend_and_progress_per_goal(peer, sa
     assert "BARC-10 30/60 [G1]" in checkin["summary"]
     human = peer("timeline", "Sam").stdout
     assert "BARC-10" in human and "latest 51/60" in human
-    assert "G1 “get my license back” active: 3 check-in(s), 0 referral(s)" in human
+    assert "G1 “get my license back” active: 3 check-ins, 0 referrals" in human
 
 
 def test_the_consumer_goal_starts_the_plan(peer):

@@ -106,7 +106,7 @@ def test_yes_skips_every_question(peer, sam, group, query):
 def test_yes_at_the_question_archives(peer, terminal, sam, query):
     terminal.send_text("y")
     result = peer("consumer", "archive", "Sam")
-    assert "Archived consumer" in result.stderr
+    assert "Archived consumer" in result.stdout  # what was done: stdout
     assert query("SELECT status FROM consumers")[0]["status"] == "archived"
 
 
@@ -132,7 +132,7 @@ def test_forget_mismatch_with_json(peer, terminal, sam):
 def test_forget_erases_when_the_name_or_id_is_typed(peer, terminal, sam, query, typed):
     terminal.send_text(typed.format(id=sam) + ENTER)
     result = peer("consumer", "forget", "Sam")
-    assert "Erased consumer" in result.stderr
+    assert "Erased consumer" in result.stdout
     assert query("SELECT count(*) AS n FROM consumers")[0]["n"] == 0
 
 

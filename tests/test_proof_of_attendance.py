@@ -55,14 +55,14 @@ def test_nothing_signs_is_said_not_crashed(peer: Any, make_group: Any) -> None:
                     "--available", "Mon 18:00-21:00")["id"]
     assert peer.json("match", str(pid), "--proof-of-attendance") == []
     result = peer("match", str(pid), "--proof-of-attendance")
-    assert "sign attendance slips" in result.stderr
+    assert "sign attendance slips" in result.stdout  # the result, said: stdout
     assert "Tuesday Grief Circle" not in result.stdout
 
 
 def test_flag_refused_with_group(peer: Any, make_group: Any) -> None:
     gid = make_group("Tuesday Grief Circle", meetings=(MON_7PM,))
     result = peer("match", "--group", str(gid), "--proof-of-attendance", ok=False)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert "--proof-of-attendance" in result.stderr
 
 

@@ -72,7 +72,7 @@ def test_change_reaches_the_due_list_and_is_acknowledged(peer, server, db_path):
     assert "intergroup" in listed.stdout and "moved to" in listed.stdout
 
     human = peer("group", "refresh", "--force")
-    assert "No group changed" in human.stderr
+    assert "No group changed" in human.stdout
 
     due = peer.json("due")
     mine = next(d for d in due if d["consumer_id"] == sam)
@@ -98,7 +98,7 @@ def test_referral_update_acknowledges_and_file_sources_refresh(peer, tmp_path):
     assert unchanged[0]["status"] == "unchanged"
     feed.write_text(json.dumps([dict(GRIEF, address="9 Elm St")]), encoding="utf-8")
     out = peer("group", "refresh")
-    assert "Tuesday Grief Circle moved to 9 Elm St, Eugene, 97401" in out.stderr
+    assert "Tuesday Grief Circle moved to 9 Elm St, Eugene, 97401" in out.stdout
     assert any("tell Ana" in d["reason"] for d in peer.json("due"))
     referral_id = ref[0]["id"] if isinstance(ref, list) else ref["id"]
     peer("referral", "update", str(referral_id), "attended")

@@ -34,6 +34,13 @@ class PeerGroup(TyperGroup):
         format_help(self, ctx, formatter,
                     commands=[(name, help_line) for name, (_, help_line) in COMMANDS.items()])
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from peercli.cli.render import set_json_mode
+
+        words = list(args)
+        set_json_mode("--json" in (words[:words.index("--")] if "--" in words else words))
+        return super().parse_args(ctx, hoist_global_options(self, ctx, words))
+
     def invoke(self, ctx: Any) -> Any:
         from peercli.cli import runtime
         from peercli.store.lookup import choosing
@@ -45,7 +52,7 @@ class PeerGroup(TyperGroup):
             from peercli.cli.render import error
 
             error(exc.message)
-            raise typer.Exit(1) from None
+            raise typer.Exit(exc.exit_code) from None
         except sqlite3.Error as exc:
             from peercli.cli.render import error
             from peercli.store.db import database_error
@@ -80,6 +87,70 @@ class PeerGroup(TyperGroup):
             runtime.RUNTIME.close()
 
 
+# Options of `peer` itself that may also come after the command (`peer group show X --db f`):
+# name -> whether it takes a value.
+GLOBAL_OPTIONS = {"--db": True, "--no-input": False}
+
+
+def hoist_global_options(root: Any, ctx: Any, args: list[str]) -> list[str]:
+    """``args`` with the global options found after the command moved in front of it, where
+    the root group reads them. The walk follows the command's own options, so a value that
+    merely looks like one (``--note --db``) stays the value it is; nothing after ``--`` moves."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        name = args[i].split("=", 1)[0]
+        i += 2 if GLOBAL_OPTIONS.get(name) and "=" not in args[i] else 1
+    head, rest = args[:i], args[i:]
+    if not rest or rest[0] == "--":
+        return args
+    command: Any = root.get_command(ctx, rest[0])
+    if command is None:
+        return args
+    moved: list[str] = []
+    kept = [rest[0]]
+    j = 1
+    while j < len(rest):
+        token = rest[j]
+        if token == "--":
+            kept.extend(rest[j:])
+            break
+        name = token.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and not _has_option(command, name):
+            takes_value = GLOBAL_OPTIONS[name] and "=" not in token
+            if takes_value and j + 1 >= len(rest):
+                from peercli.cli.render import error
+
+                error(f"{name} needs a value, e.g. {name} ~/peer.db")
+                raise typer.Exit(2)
+            moved.extend(rest[j:j + 2] if takes_value else [token])
+            j += 2 if takes_value else 1
+            continue
+        sub = getattr(command, "commands", {}).get(token) if not token.startswith("-") else None
+        if sub is not None:
+            command = sub
+        kept.append(token)
+        if _takes_value(command, token) and j + 1 < len(rest):
+            kept.append(rest[j + 1])
+            j += 2
+        else:
+            j += 1
+    return head + moved + kept if moved else args
+
+
+def _has_option(command: Any, name: str) -> bool:
+    return any(name in getattr(p, "opts", ()) for p in getattr(command, "params", ()))
+
+
+def _takes_value(command: Any, token: str) -> bool:
+    """Whether ``token`` is an option of ``command`` whose value is the next argument."""
+    if not token.startswith("-") or "=" in token:
+        return False
+    for param in getattr(command, "params", ()):
+        if token in getattr(param, "opts", ()) or token in getattr(param, "secondary_opts", ()):
+            return not getattr(param, "is_flag", False) and not getattr(param, "count", False)
+    return False
+
+
 app = typer.Typer(
     cls=PeerGroup,
     name="peer",
@@ -105,8 +176,9 @@ def main_callback(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="PEER_DB", help="Database file to use (default: your private data dir).",
-                     show_envvar=True),
+        typer.Option("--db", envvar="PEER_DB", show_envvar=True,
+                     help="Database file to use (default: your private data dir); before or "
+                          "after the command."),
     ] = None,
     no_input: Annotated[
         bool,

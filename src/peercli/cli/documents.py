@@ -12,6 +12,8 @@ from html import escape
 from string import Template
 from typing import Any
 
+from peercli.core.wording import plural
+
 _PAGE: Template | None = None
 
 
@@ -75,11 +77,11 @@ def _version_block(v: dict[str, Any], label: str, counts: bool) -> str:
         head += f'<p class="small">Reason for the amendment: {e(v["amend_reason"])}</p>'
     body = _dl([
         ("Date and time", (f"{start[:10]} {start[11:]}–{end} ({v['minutes']} min, "
-                          f"{v['units']} unit{'' if v['units'] == 1 else 's'})")),
+                          f"{plural(v['units'], 'unit')})")),
         ("Service", " ".join(p for p in (v["service_code"] or "", f"({v['service_kind']})") if p)),
         ("Contact", MODE_LABELS.get(v["mode"], v["mode"])),
         ("Place of service", place_label(v["place"])),
-        ("Plan goal(s)", "; ".join(v["goals"])),
+        ("Plan goals", "; ".join(v["goals"])),
         ("Narrative", v["note"]),
         ("Intervention", v["intervention"]),
         ("Response", v["response"]),
@@ -97,7 +99,7 @@ def notes_html(notes: Sequence[dict[str, Any]], title: str, program: str | None,
                made_at: str, summary: dict[str, int]) -> str:
     parts = [f"<h1>{e(title)}</h1>",
              (f'<p class="meta">{e(program) + " · " if program else ""}printed {e(made_at)} · '
-             f'{summary["notes"]} note(s), {summary["signed"]} signed, '
+             f'{plural(summary["notes"], "note")}, {summary["signed"]} signed, '
              f'{summary["late"]} late, {summary["unsigned"]} unsigned, '
              f'{summary["amended"]} amended</p>')]
     current = None

@@ -1,4 +1,5 @@
-"""All output goes through here: Rich for people on stdout, messages on stderr, JSON for machines.
+"""All output goes through here: what a command says to a person (results, "nothing is due",
+what changed) on stdout; errors, warnings and progress on stderr; JSON for machines on stdout.
 
 Rich modules are imported inside the functions so that a command which prints JSON never pays for
 them. ``NO_COLOR`` is honoured by Rich itself.
@@ -14,8 +15,12 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from peercli.core.wording import plural, plural_noun
+
 if TYPE_CHECKING:
     from rich.console import Console
+
+__all__ = ["plural", "plural_noun"]  # re-exported: every count in human output goes through them
 
 
 _SAFE_CONSOLE: type[Console] | None = None
@@ -39,6 +44,21 @@ def _safe_console_class() -> type[Console]:
 
 def console() -> Console:
     return _safe_console_class()(highlight=False, soft_wrap=False)
+
+
+_JSON_MODE = False
+
+
+def set_json_mode(on: bool) -> None:
+    """With --json, stdout holds the JSON document only: messages for people (what was done,
+    "No referral made.") then go to stderr with the warnings, as docs/json.md promises."""
+    global _JSON_MODE
+    _JSON_MODE = on
+
+
+def message_console() -> Console:
+    """Stdout for a person's messages (stderr with --json); long lines are not hard-wrapped."""
+    return _safe_console_class()(stderr=_JSON_MODE, highlight=False, soft_wrap=True)
 
 
 def err_console() -> Console:
@@ -85,16 +105,26 @@ def warn(message: str) -> None:
 
 
 def info(message: str) -> None:
-    """Progress and confirmations for people go to stderr so stdout stays clean for pipes."""
+    """A sentence for the person (a result, "No referral made."): stdout, like all human output.
+    Never call it with --json (stdout then holds the JSON document only)."""
     from rich.markup import escape
 
-    err_console().print(escape(message))
+    message_console().print(escape(message))
 
 
 def success(message: str) -> None:
+    """What a command did ("✓ Added consumer #3 Sam"): stdout. Never with --json."""
     from rich.markup import escape
 
-    err_console().print(f"[green]✓[/] {escape(message)}")
+    message_console().print(f"[green]✓[/] {escape(message)}")
+
+
+def progress(message: str) -> None:
+    """Progress (a table being written) and the context of questions being asked ("Check-in
+    with #3 Sam"): stderr, so it never mixes into results."""
+    from rich.markup import escape
+
+    err_console().print(escape(message))
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], **kwargs: Any) -> None:

@@ -148,3 +148,12 @@ def build_calendar(
     """
     data: bytes = calendar_of(events, dtstamp=dtstamp, name=name).to_ical()
     return data.decode("utf-8")
+
+
+def event_to_dict(event: MeetingEvent) -> dict[str, object]:
+    """A calendar event as ``peer calendar --json`` prints it (the meeting as in the contract)."""
+    from peercli.core.schedule import meeting_to_dict
+
+    return {"uid": event.uid, "group": event.summary, "meeting": meeting_to_dict(event.meeting),
+            "first_start": event.first_start.isoformat(timespec="minutes"),
+            "timezone": event.tzid, "location": event.location, "url": event.url}

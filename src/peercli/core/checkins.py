@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
 
 from peercli.core.vocab import CHECKIN_MODES, or_list
+from peercli.core.wording import plural
 
 MODE_LABELS: dict[str, str] = {
     "in_person": "in person", "phone": "phone", "video": "video", "text": "text", "group": "group",
@@ -169,7 +170,7 @@ def parse_who5(text: str) -> Who5:
     parts = [p for p in re.split(r"[\s,;/]+", text.strip()) if p]
     if len(parts) != 5:
         raise ValueError(
-            f"'{text}' has {len(parts)} item(s); the WHO-5 has five, each 0-5, e.g. 3,4,2,5,1")
+            f"'{text}' has {plural(len(parts), 'item')}; the WHO-5 has five, each 0-5, e.g. 3,4,2,5,1")
     items = []
     for part in parts:
         if not part.isdigit() or int(part) > 5:
@@ -387,13 +388,14 @@ def _flag_value(flag: str, parse: Callable[[T], R], value: T) -> R:
 
 def _length(flags: CheckinFlags) -> tuple[time | None, int | None, list[str]]:
     """The start time (with --start/--end) and the minutes, or a PeerError naming the flags."""
-    from peercli.core.errors import PeerError
+    from peercli.core.errors import UsageError
 
     if flags.minutes is not None and (flags.start is not None or flags.end is not None):
-        raise PeerError("give either --minutes or --start/--end, not both")
+        raise UsageError("give either --minutes or --start/--end, not both")
     if (flags.start is None) != (flags.end is None):
         missing = "--end" if flags.end is None else "--start"
-        raise PeerError(f"{missing} is missing: give both --start and --end (HH:MM), or --minutes")
+        raise UsageError(f"{missing} is missing: give both --start and --end (HH:MM), or "
+                         "--minutes")
     if flags.minutes is not None:
         return None, _flag_value("--minutes", check_minutes, flags.minutes), []
     if flags.start is not None and flags.end is not None:
@@ -587,7 +589,7 @@ def parse_barc10(text: str) -> Barc10:
         parts = list(parts[0])
     if len(parts) != BARC10_ITEMS:
         raise ValueError(
-            f"'{text}' has {len(parts)} item(s); the BARC-10 has ten, each 1-6, "
+            f"'{text}' has {plural(len(parts), 'item')}; the BARC-10 has ten, each 1-6, "
             "e.g. 6,5,4,5,6,4,5,6,3,5")
     items = []
     for number, part in enumerate(parts, 1):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
+from peercli.core.scores import canonical_score
+
 if TYPE_CHECKING:
     from peercli.core.matching import Match
 
@@ -286,7 +288,7 @@ def match_dict(match: Match) -> MatchDict:
     return {
         "group_id": g.id,
         "name": g.name,
-        "score": round(match.score, 3),
+        "score": canonical_score(match.score),
         "reasons": list(match.reasons),
         "next_meeting": match.next_meeting.isoformat() if match.next_meeting else None,
         "format": g.format,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from peercli.core.contract import DueDict
+from peercli.core.wording import plural
 
 #: A referral still "referred" with no attendance is due this many days after it was made.
 REFERRAL_GRACE_DAYS = 7
@@ -68,7 +69,7 @@ class DueItem:
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+    return plural(n, "day")
 
 
 def _ago(n: int) -> str:

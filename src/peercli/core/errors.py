@@ -13,3 +13,12 @@ class PeerError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    exit_code = 1  # 2 for UsageError
+
+
+class UsageError(PeerError):
+    """The command line itself is wrong: a missing required argument, flags that contradict each
+    other. Exit code 2, as for any usage error; one line naming the flags."""
+
+    exit_code = 2

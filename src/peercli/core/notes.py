@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from peercli.core.wording import plural
 
 # Place of service: our word, a label, and the CMS place-of-service code where one fits.
 PLACES: dict[str, tuple[str, str | None]] = {
@@ -123,6 +125,67 @@ def read_note_flags(given: Mapping[str, str | None]) -> dict[str, object]:
     return parts
 
 
+# --- a group session's flags -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GroupSessionFlags:
+    """What ``peer notes group`` was given, as typed (None = not given); ``narrative`` is the
+    --note text (already read from stdin for '-')."""
+
+    attendees: tuple[str, ...]
+    minutes: int | None = None
+    start: str | None = None
+    end: str | None = None
+    at: str | None = None
+    group: str | None = None
+    topic: str | None = None
+    narrative: str | None = None
+    place: str | None = None
+    intervention: str | None = None
+    response: str | None = None
+    next_step: str | None = None
+    service_code: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSessionRequest:
+    """A group session's flags read and checked: everything but the database lookups."""
+
+    attendees: tuple[str, ...]  # ids or names, as typed, one per person
+    at: datetime
+    minutes: int
+    group: str | None
+    topic: str | None
+    narrative: str | None
+    parts: Mapping[str, object]  # place, service_code, intervention, response, next_step
+    warnings: tuple[str, ...] = ()
+
+
+def read_group_session_flags(flags: GroupSessionFlags, now: datetime) -> GroupSessionRequest:
+    """Check every flag of a group session before the database is touched: the length
+    (--minutes, or --start/--end, not both; UsageError when neither), when (--at, never in the
+    future), the note's parts, and at least one --attendee (repeatable or comma-separated)."""
+    from peercli.core.checkins import CheckinFlags, read_checkin_flags
+    from peercli.core.errors import UsageError
+
+    values = read_checkin_flags(CheckinFlags(minutes=flags.minutes, start=flags.start,
+                                             end=flags.end, at=flags.at), now)
+    if values.minutes is None:
+        raise UsageError("missing --minutes N (or --start HH:MM --end HH:MM)")
+    names = tuple(part.strip() for ref in flags.attendees for part in ref.split(",")
+                  if part.strip())
+    if not names:
+        raise UsageError("name at least one --attendee")
+    parts = read_note_flags({"place": flags.place, "service_code": flags.service_code,
+                             "intervention": flags.intervention, "response": flags.response,
+                             "next_step": flags.next_step})
+    return GroupSessionRequest(
+        attendees=names, at=values.at, minutes=values.minutes, group=flags.group,
+        topic=(flags.topic or "").strip() or None,
+        narrative=(flags.narrative or "").strip() or None, parts=parts,
+        warnings=values.warnings)
+
+
 # --- business days and lateness ----------------------------------------------------------------
 
 def business_days_between(start: date, end: date) -> int:
@@ -189,7 +252,7 @@ def unsigned_due(
                       f"unsigned: sign by {deadline.isoformat()}")
         else:
             reason = (f"note for check-in #{note.checkin_id} ({note.contact_on.isoformat()}) "
-                      f"unsigned, {waited} business day{'' if waited == 1 else 's'} after the "
+                      f"unsigned, {plural(waited, 'business day')} after the "
                       "contact")
         out.setdefault(note.consumer_id, []).append((deadline + timedelta(days=1), reason))
     return out

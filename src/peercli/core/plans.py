@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from peercli.core.vocab import GOAL_STATUSES
+from peercli.core.wording import plural
 
 _STATUS_WORDS: dict[str, str] = {
     "active": "active", "open": "active", "reopen": "active", "reopened": "active",
@@ -124,10 +125,10 @@ def reviews_due(
         else:
             since = f"last reviewed {plan.last_review_on.isoformat()}"
         offset = (today - due_on).days
-        when = ("due today" if offset == 0 else f"{offset} day{'' if offset == 1 else 's'} overdue"
+        when = ("due today" if offset == 0 else f"{plural(offset, 'day')} overdue"
                 if offset > 0 else f"due {due_on.isoformat()}")
         out.setdefault(plan.consumer_id, []).append(
-            (due_on, f"recovery plan review {when} ({since}; every {every_days} days)"))
+            (due_on, f"recovery plan review {when} ({since}; every {plural(every_days, 'day')})"))
     return out
 
 

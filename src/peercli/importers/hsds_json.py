@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from peercli.core.wording import plural
 from peercli.importers import values as V
 from peercli.importers.hsds_common import (
     _s,
@@ -141,7 +142,7 @@ def open_hsds_json(
                 continue
             yield line, _build(svc, line, label, stream, topic_reader, terms)
         if filtered:
-            stream.warn(1, f"{filtered} service(s) not under taxonomy {prefix}; skipped")
+            stream.warn(1, f"{plural(filtered, 'service')} not under taxonomy {prefix}; skipped")
 
     stream = RecordStream(NAME, source or f"hsds:{file_stem(path)}", items(), progress=progress)
     return stream

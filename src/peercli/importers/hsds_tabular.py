@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from peercli.core.wording import plural
 from peercli.importers.hsds_common import _s, check_taxonomy, taxonomy_match
 from peercli.importers.hsds_v1_services import V1Index, V1ServiceReader
 from peercli.importers.records import (
@@ -186,9 +187,9 @@ def open_hsds_v1(
                     continue
             yield svc["_line"], reader.build(svc)
         if filtered:
-            stream.warn(1, f"{filtered} service(s) not under taxonomy {prefix}; skipped")
+            stream.warn(1, f"{plural(filtered, 'service')} not under taxonomy {prefix}; skipped")
         if clean.repaired:
-            stream.warn(1, f"{clean.repaired} garbled dash or quote character(s) (e.g. 'GÇô') "
+            stream.warn(1, f"{plural(clean.repaired, 'garbled dash or quote character')} (e.g. 'GÇô') "
                         "repaired")
 
     stream = RecordStream(NAME, src, items(), progress=progress)
@@ -226,7 +227,7 @@ def filter_taxonomy_v3(path: Path, stream: RecordStream, taxonomy: str, *,
             yield line, item
         wrapped.warnings.extend(stream.warnings)
         if filtered:
-            wrapped.warn(1, f"{filtered} service(s) not under taxonomy {prefix}; skipped")
+            wrapped.warn(1, f"{plural(filtered, 'service')} not under taxonomy {prefix}; skipped")
 
     wrapped = RecordStream(stream.format, stream.source, items())
     return wrapped

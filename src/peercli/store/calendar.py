@@ -103,3 +103,24 @@ def local_zone_name() -> str | None:
         except (LookupError, ValueError, OSError):
             return None
     return name or None
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    text: str  # the .ics; empty when there are no events
+    events: tuple[Any, ...]
+    skipped: tuple[str, ...]
+
+
+def calendar_ics(conn: sqlite3.Connection, consumer_id: int) -> CalendarFile:
+    """The .ics of a person's active referrals as of now, in the local time zone."""
+    from datetime import UTC
+
+    from peercli.core.calendar import build_calendar
+    from peercli.store.clock import now
+
+    current = now()
+    plan = calendar_plan(conn, consumer_id, current, local_zone_name())
+    text = build_calendar(list(plan.events), dtstamp=current.astimezone(UTC)) if plan.events \
+        else ""
+    return CalendarFile(text, plan.events, plan.skipped)

@@ -259,6 +259,7 @@ class Status:
     encrypted: bool
     available: bool
     detail: str
+    remedy: str | None = None  # how to turn it on, when it is off
 
 
 def status(db_path: Path, conn: sqlite3.Connection | None) -> Status:
@@ -267,10 +268,10 @@ def status(db_path: Path, conn: sqlite3.Connection | None) -> Status:
     if kind == "plain":
         if version is None:
             return Status(False, False, "off: SQLCipher is not installed, so this database is a "
-                          f"plain SQLite file; to encrypt it: {cipher.INSTALL_HINT}, then "
-                          "'peer db encrypt'")
-        return Status(False, True, "off: a plain SQLite file; turn it on with 'peer db encrypt'")
+                          "plain SQLite file", f"{cipher.INSTALL_HINT}, then peer db encrypt")
+        return Status(False, True, "off: a plain SQLite file", "peer db encrypt")
     key = cipher.key_of(conn) if conn is not None else None
     if key is None:
-        return Status(True, version is not None, "on (SQLCipher), but not opened: no key")
+        return Status(True, version is not None, "on (SQLCipher), but not opened: no key",
+                      "give the key: PEER_PASSPHRASE or PEER_KEY_FILE")
     return Status(True, True, f"on: SQLCipher {version}, AES-256, key from {key.source}")

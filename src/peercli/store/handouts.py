@@ -4,7 +4,9 @@ meetings (``core.handout`` turns them into words)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from peercli.core.handout import GroupFacts
 from peercli.store.db import loads_list
@@ -45,3 +47,54 @@ def handout_groups(conn: sqlite3.Connection, consumer_id: int, now: datetime,
             latitude=g["latitude"], longitude=g["longitude"], online_url=g["online_url"],
             phone=g["phone"], email=g["email"], website=g["website"], next_starts=tuple(starts)))
     return out, skipped
+
+
+@dataclass(frozen=True)
+class HandoutMaterial:
+    """Everything a handout shows, gathered: the document, its calendar, and what to tell the
+    specialist (groups left out, no contact of theirs on it)."""
+
+    consumer_id: int
+    lang: str
+    lang_reason: str
+    doc: Any  # core.handout.Handout
+    ics: str | None  # the .ics beside the HTML; None when no meeting has a time
+    skipped: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def handout_material(conn: sqlite3.Connection, person: sqlite3.Row, lang: str | None,
+                     now: datetime, tz: str | None) -> HandoutMaterial:
+    """The person's handout in ``lang`` (or the one their languages suggest): each referred
+    group with its next dates, your contact from the settings, and the .ics. A person with no
+    referred group gets a PeerError (a handout of nothing helps nobody); a --lang peer does not
+    know, a PeerError naming --lang."""
+    from peercli.core.calendar import build_calendar
+    from peercli.core.errors import PeerError
+    from peercli.core.handout import build_handout, pick_lang
+    from peercli.store.calendar import calendar_plan
+    from peercli.store.settings import current_settings
+
+    try:
+        language, why = pick_lang(lang, loads_list(person["languages"]))
+    except ValueError as exc:
+        raise PeerError(f"--lang: {exc}") from None
+    groups, skipped = handout_groups(conn, person["id"], now, tz)
+    if not groups:
+        raise PeerError(f"consumer #{person['id']} has no referred groups yet; refer them first "
+                        f"(peer match {person['id']})")
+    settings = current_settings(conn)
+    name = settings.get("name")
+    lines = [", ".join(v for v in (name, settings.get("credential")) if v),
+             settings.get("program") or "", settings.get("phone") or "",
+             settings.get("email") or ""]
+    doc = build_handout(person["name"], groups, language, now.date().isoformat(), name,
+                        [line for line in lines if line])
+    notes = [f"left out: {s}" for s in skipped]
+    if not name:
+        notes.append('your contact is not on the handout: peer config set name "…" '
+                     "(and phone, email)")
+    plan = calendar_plan(conn, person["id"], now, tz, HANDOUT_STATUSES)
+    ics = (build_calendar(list(plan.events), dtstamp=now.astimezone(UTC))
+           if plan.events else None)
+    return HandoutMaterial(person["id"], language, why, doc, ics, tuple(skipped), tuple(notes))

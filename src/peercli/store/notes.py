@@ -221,6 +221,55 @@ def insert_group_session(
     return session_id, ids
 
 
+@dataclass(frozen=True)
+class GroupSessionResult:
+    session_id: int
+    session: GroupSession
+    units_each: int
+    attendees: tuple[tuple[int, str, int], ...]  # (consumer id, name, check-in id), in order
+
+
+def record_group_session(conn: sqlite3.Connection, request: core.GroupSessionRequest,
+                         now: datetime) -> GroupSessionResult:
+    """Record a checked group session: find each attendee (active, named once) and the group,
+    default the service code to the group-service-code setting, schedule each person's next
+    follow-up by their cadence, and write it all in one transaction."""
+    from datetime import timedelta
+
+    from peercli.store.db import write
+    from peercli.store.lookup import resolve
+    from peercli.store.settings import current_settings
+
+    people: list[sqlite3.Row] = []
+    for ref in request.attendees:
+        row = resolve(conn, "consumer", ref)
+        if row["status"] != "active":
+            raise PeerError(f"consumer #{row['id']} is archived")
+        if any(p["id"] == row["id"] for p in people):
+            raise PeerError(f"--attendee: #{row['id']} is named twice")
+        people.append(row)
+    group_row = resolve(conn, "group", request.group) if request.group else None
+    given = request.parts
+    code = given.get("service_code") or current_settings(conn).get("group-service-code")
+    session = GroupSession(request.at, request.minutes, group_row["id"] if group_row else None,
+                           request.topic, _text(given.get("place")), _text(code),
+                           request.narrative)
+    parts = NoteParts(place=session.place, service_code=session.service_code,
+                      intervention=_text(given.get("intervention")),
+                      response=_text(given.get("response")),
+                      next_step=_text(given.get("next_step")))
+    next_on = {p["id"]: now.date() + timedelta(days=p["cadence_days"]) for p in people}
+    with write(conn):
+        session_id, ids = insert_group_session(conn, session, people, parts, next_on, group_row)
+    return GroupSessionResult(
+        session_id, session, checkin_core.units_of_service(request.minutes),
+        tuple((p["id"], p["name"], i) for p, i in zip(people, ids, strict=True)))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 # --- the month's notes -------------------------------------------------------------------------
 
 def note_version_dict(row: sqlite3.Row, goal_names: dict[int, str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from peercli.core.scores import canonical_score
 from peercli.core.vocab import OPEN_REFERRAL_STATUSES
 from peercli.store.db import audit, dumps_list, loads_list, now_iso
 
@@ -69,7 +70,7 @@ def insert_referral(conn: sqlite3.Connection, new: NewReferral) -> int:
         "consent_override_reason, consent_basis, release_id, goal_id, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new.consumer_id, new.group_id, new.status,
-         None if new.score is None else round(new.score, 4), dumps_list(new.reasons),
+         None if new.score is None else canonical_score(new.score), dumps_list(new.reasons),
          new.consent_override_reason, new.consent_basis, new.release_id, new.goal_id,
          stamp, stamp),
     )
@@ -160,7 +161,7 @@ def _dicts(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row], *, events: boo
             "group_id": r["group_id"],
             "group_name": r["group_name"],
             "status": r["status"],
-            "score": r["score"],
+            "score": None if r["score"] is None else canonical_score(r["score"]),
             "reasons": loads_list(r["reasons"]),
             "consent_override_reason": r["consent_override_reason"],
             "consent_basis": r["consent_basis"],

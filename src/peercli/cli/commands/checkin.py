@@ -16,8 +16,9 @@ from typer.core import TyperGroup
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_group
 from peercli.cli.render import echo
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 from peercli.core.vocab import CHECKIN_MODES, MARKED_ATTENDED_BY_CHECKIN, or_list
+from peercli.core.wording import plural
 
 CHECKIN_HELP = (
     "Log a contact and when to follow up; amend or show a saved one.\n\n"
@@ -240,11 +241,11 @@ def _at_terminal(ask: bool, today: Any) -> Any:
         from dataclasses import replace
 
         from peercli.cli import runtime
-        from peercli.cli.render import info
+        from peercli.cli.render import progress
 
         conn = runtime.conn()
-        if ask:
-            info(f"Check-in with #{person['id']} {person['name']}")  # whom it is for, first
+        if ask:  # whom it is for, first; with the questions (stderr), not the result
+            progress(f"Check-in with #{person['id']} {person['name']}")
             draft = _ask_note_parts(conn, person, _ask_contact(conn, person, draft, today))
         if draft.edit:
             draft = replace(draft, note=_edit_note(draft.note or "") or None)
@@ -315,7 +316,7 @@ def log(
     _warn_all(draft.values.warnings)
     ask = draft.missing is not None and runtime.can_prompt()
     if draft.missing is not None and not ask:
-        raise PeerError(draft.missing)
+        raise UsageError(draft.missing)
     saved = log_contact(runtime.conn(), consumer, draft, now=now,
                         complete=_at_terminal(ask, now.date()) if ask or edit else None)
     _render_logged(saved, draft.values.warnings, as_json)
@@ -338,7 +339,7 @@ def _render_logged(saved: Any, warnings: tuple[str, ...], as_json: bool) -> None
     _echo_checkin(record, {"id": saved.consumer_id, "name": saved.consumer_name}, saved.plan,
                   verb="Saved")
     if record["signed_by"]:
-        echo(f"  signed by {record['signed_by']}", err=True)
+        echo(f"  signed by {record['signed_by']}")
         if record["late"]:
             warn("late: signed more than the late-after business days after the contact")
 
@@ -352,10 +353,10 @@ def _echo_checkin(record: Mapping[str, Any], person: Any, plan: list[Any], verb:
     mood = f", mood {record['mood']}/5" if record["mood"] is not None else ""
     success(f"{verb} check-in #{record['id']} with #{person['id']} {person['name']}: "
             f"{core.MODE_LABELS[record['mode']]}, {record['minutes']} min "
-            f"({record['units']} unit{'' if record['units'] == 1 else 's'}){mood}")
+            f"({plural(record['units'], 'unit')}){mood}")
     if record["who5_score"] is not None:
         line = f"  WHO-5 {record['who5_score']}/25 ({record['who5_percent']}%)"
-        echo(line, err=True)
+        echo(line)
         if record["who5_score"] < core.WHO5_POOR_BELOW:
             warn(f"a WHO-5 score of {record['who5_score']} (below 13) suggests poor wellbeing")
     for item in plan:
@@ -365,10 +366,10 @@ def _echo_checkin(record: Mapping[str, Any], person: Any, plan: list[Any], verb:
             extra = f" (referral #{item.referral_id} marked attended)"
         else:
             extra = f" (referral #{item.referral_id} stays {item.referral_status})"
-        echo(f"  attended {item.group_name}{extra}", err=True)
+        echo(f"  attended {item.group_name}{extra}")
     if record["next_followup_on"]:
         day = date.fromisoformat(record["next_followup_on"])
-        echo(f"  next follow-up {day.strftime('%a')} {day.isoformat()}", err=True)
+        echo(f"  next follow-up {day.strftime('%a')} {day.isoformat()}")
 
 
 @app.command("amend")
@@ -415,7 +416,7 @@ def amend(
     if not changes and not goal:
         raise PeerError("nothing to amend: give what changes, e.g. --minutes 45 or --mood 3")
     if reason is None or not reason.strip():
-        raise PeerError('missing --reason: say why the check-in changes, e.g. --reason "typo"')
+        raise UsageError('missing --reason: say why the check-in changes, e.g. --reason "typo"')
     conn = runtime.conn()
     if goal:
         from peercli.store.checkins import get_checkin
@@ -473,7 +474,7 @@ def _render_versions(history: dict[str, Any]) -> None:
 
     def block(title: str, r: dict[str, Any]) -> None:
         out.print(title)
-        out.print(f"  {core.MODE_LABELS[r['mode']]}, {r['minutes']} min ({r['units']} units)"
+        out.print(f"  {core.MODE_LABELS[r['mode']]}, {r['minutes']} min ({plural(r['units'], 'unit')})"
                   + (f", mood {r['mood']}/5" if r["mood"] is not None else "")
                   + (f", WHO-5 {r['who5_score']}/25 ({r['who5_percent']}%)"
                      if r["who5_score"] is not None else ""))

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from peercli.cli.options import ForceOpt, JsonOpt
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 
 CONSENT_HELP = ("Releases of information, per recipient and purpose.\n\n"
                 "Add one the person signed, list them, revoke one, or print a form to sign.")
@@ -61,7 +61,7 @@ def _terms(conn: Any, person: Any, recipient: str | None, group: str | None, pur
     group_row = resolve(conn, "group", group) if group else None
     name = (recipient or "").strip() or (group_row["name"] if group_row else "")
     if not name:
-        raise PeerError("missing --recipient \"organisation\" (or --group G)")
+        raise UsageError("missing --recipient \"organisation\" (or --group G)")
     if share is None:
         information = consent.DEFAULT_INFORMATION
         notes.append("what may be shared: the default (use --share to say otherwise)")

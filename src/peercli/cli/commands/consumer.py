@@ -11,8 +11,9 @@ from peercli.cli.commands import consumer_data
 from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.registry import add_command, add_group
 from peercli.cli.render import echo
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 from peercli.core.vocab import CONSENT_KINDS
+from peercli.core.wording import plural
 
 if TYPE_CHECKING:
     from peercli.core.contract import WarningDict
@@ -191,9 +192,9 @@ def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> Non
         warn(f"--{w['field']}: {w['message']}")
     if record["availability"]:
         windows = [window_from_dict(d) for d in record["availability"]]
-        echo(f"  free: {format_windows(windows)}", err=True)
+        echo(f"  free: {format_windows(windows)}")
     if record["interests"]:
-        echo(f"  interests: {', '.join(record['interests'])}", err=True)
+        echo(f"  interests: {', '.join(record['interests'])}")
     for slug in unknown:
         warn(f"interest '{slug}' is not in the vocabulary; kept as its own topic (see peer topics)")
 
@@ -241,7 +242,7 @@ def add(
     missing = [key for key in INTAKE_FIELDS if getattr(values, key) is None]
     prompting = bool(missing) and runtime.can_prompt()
     if values.name is None and not prompting:
-        raise PeerError(
+        raise UsageError(
             "missing NAME: give the person's name or alias, e.g. peer consumer add \"Sam R.\" "
             "(not prompting: no terminal or --no-input)"
         )
@@ -294,7 +295,7 @@ def edit(
     from peercli.cli import runtime
     from peercli.cli.render import print_json, warn
     from peercli.core.consumers import ConsumerFields
-    from peercli.store.consumers import edit_consumer
+    from peercli.store.consumers import consumer_dict, edit_consumer
     from peercli.store.lookup import resolve
 
     changes, unknown = _read(ConsumerFields(
@@ -305,15 +306,54 @@ def edit(
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
     if not changes.field_names():
-        raise PeerError("nothing to change: give at least one flag, e.g. --interests or --every")
+        raise UsageError("nothing to change: give at least one flag, e.g. --interests or --every")
+    before = consumer_dict(conn, row["id"])
     record = edit_consumer(conn, row["id"], changes)
     record["warnings"] = _warnings(changes)
+    changed = _changed_fields(before, record)
     if as_json:
-        print_json(record)
+        print_json({**record, "changed": [c.field for c in changed]})
+        return
+    _echo_changes(record, changed, unknown)
+    if record["status"] == "archived":
+        warn("this consumer is archived")
+
+
+# The fields `consumer edit` can change, in the order its echo lists them.
+EDITABLE = ("name", "pronouns", "interests", "availability", "formats", "languages",
+            "access_needs", "eligible", "phone", "email", "contact_preference", "postal_code",
+            "goals", "notes", "cadence_days")
+
+
+def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
+    from peercli.core.availability import format_windows, window_from_dict
+    from peercli.core.fieldchanges import field_changes
+
+    def windows(value: Any) -> str:
+        return format_windows([window_from_dict(d) for d in value or []]) or "—"
+
+    def days(value: Any) -> str:
+        return "—" if value is None else f"every {plural(value, 'day')}"
+
+    return field_changes(before, after, EDITABLE, {"availability": windows, "cadence_days": days},
+                         {"cadence_days": "follow-up", "availability": "free",
+                          "access_needs": "access needs", "goals": "goal"})
+
+
+def _echo_changes(record: Mapping[str, Any], changed: list[Any], unknown: list[str]) -> None:
+    """Only what changed, old → new; "Nothing changed." when the values were already so."""
+    from peercli.cli.render import info, success, warn
+
+    for w in record.get("warnings", []):
+        warn(f"--{w['field']}: {w['message']}")
+    if not changed:
+        info(f"Nothing changed: #{record['id']} {record['name']} already has those values.")
     else:
-        _echo_saved(record, unknown, "Updated")
-        if record["status"] == "archived":
-            warn("this consumer is archived")
+        success(f"Updated consumer #{record['id']} {record['name']}")
+        for change in changed:
+            echo(f"  {change.line}")
+    for slug in unknown:
+        warn(f"interest '{slug}' is not in the vocabulary; kept as its own topic (see peer topics)")
 
 
 @app.command("list")
@@ -333,7 +373,7 @@ def list_(
         print_json(records)
         return
     if not records:
-        echo("No consumers yet. Add one with: peer consumer add NAME", err=True)
+        echo("No consumers yet. Add one with: peer consumer add NAME")
         return
     from peercli.cli.render import table
     from peercli.core.availability import format_windows, window_from_dict
@@ -396,7 +436,7 @@ def _render_consumer(r: Mapping[str, Any]) -> None:
     line("postal code", r["postal_code"])
     line("goal", r["goals"])
     line("note", r["notes"])
-    line("follow up", f"every {r['cadence_days']} days")
+    line("follow up", f"every {plural(r['cadence_days'], 'day')}")
     out.print("  [dim]consent[/]")
     for kind in CONSENT_KINDS:
         state = r["consent"].get(kind)
@@ -472,7 +512,7 @@ def consent(
     if action is not None and action.lower() not in ("grant", "revoke"):
         raise PeerError(f"unknown action '{action}': use grant or revoke")
     if action is not None and kinds is None:
-        raise PeerError("missing KIND: store, contact, share or all")
+        raise UsageError("missing KIND: store, contact, share or all")
     parsed = read_consent_kinds(kinds)
     from peercli.store import clock
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from peercli.cli.options import ForceOpt, JsonOpt, YesOpt
+from peercli.core.wording import plural
 
 
 def export(
@@ -82,9 +83,9 @@ def forget(
                     "copies_still_holding": [str(p) for p in copies]})
     else:
         total = sum(result.deleted.values())
-        success(f"Erased consumer #{result.consumer_id} ({total} records)")
+        success(f"Erased consumer #{result.consumer_id} ({plural(total, 'record')})")
         if copies:
-            warn(f"{len(copies)} file(s) peer made still hold this person (delete them, or keep "
+            warn(f"{plural(len(copies), 'file')} peer made still hold this person (delete them, or keep "
                  "them as safely as the database): " + ", ".join(str(p) for p in copies))
         warn("exports, and backups kept elsewhere, still contain this person; delete or "
              "re-make them")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.registry import add_group
 from peercli.cli.render import echo
+from peercli.core.wording import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -161,23 +162,32 @@ def check(as_json: JsonOpt = False) -> None:
     ok = all(c.ok for c in checks)
     if as_json:
         print_json({"ok": ok, "path": str(db_path),
-                    "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]})
+                    "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail,
+                                "level": c.level, "remedy": c.remedy} for c in checks]})
     else:
-        from rich.markup import escape
-
-        from peercli.cli.render import console
-
-        out = console()
-        out.print(f"[bold]{escape(str(db_path))}[/]")
-        for c in checks:
-            mark = "[green]ok[/]  " if c.ok else "[red]FAIL[/]"
-            out.print(f"  {mark} {escape(c.name):<28} {escape(c.detail)}")
+        _render_checks(str(db_path), checks)
         if not ok:
             from peercli.cli.render import error
 
-            error("the database has problems (see above)")
+            error("the database has problems: each FAIL line says how to fix it")
     if not ok:
         raise typer.Exit(1)
+
+
+def _render_checks(path: str, checks: list[Any]) -> None:
+    """One line per check; a FAIL or WARN line ends with its remedy ("fix: chmod 600 FILE")."""
+    from peercli.cli.render import print_lines
+
+    marks = {"ok": ("ok  ", "green"), "warn": ("WARN", "yellow"), "fail": ("FAIL", "red")}
+    lines: list[tuple[str, str]] = [(path, "bold")]
+    for c in checks:
+        mark, style = marks[c.level]
+        lines.append(("  ", ""))
+        lines.append((mark, f"{style} join"))
+        lines.append((f" {c.name:<28} {c.detail}", "join"))
+        if c.remedy:
+            lines.append((f"; fix: {c.remedy}", "join"))
+    print_lines(lines)
 
 
 NewKeyFileOpt = Annotated[str | None, typer.Option(
@@ -245,7 +255,7 @@ def _convert(key: DbKey | None, keyring: bool, as_json: bool, verb: str) -> None
     if as_json:
         print_json(data)
         return
-    success(f"{verb} {db_path} ({result.rows:,} rows in {result.tables} tables); the previous "
+    success(f"{verb} {db_path} ({plural(result.rows, 'row')} in {plural(result.tables, 'table')}); the previous "
             "file was overwritten and removed")
     if key is None:
         warn("the database is now a plain SQLite file: anyone with the disk can read it")

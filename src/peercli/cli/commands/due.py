@@ -8,7 +8,7 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
-from peercli.cli.render import echo
+from peercli.cli.render import echo, plural
 
 
 def due(
@@ -33,8 +33,8 @@ def due(
         print_json([due_item_to_dict(i) for i in items])
         return
     if not items:
-        window = "today" if days == 0 else f"in the next {days} day{'s' if days != 1 else ''}"
-        echo(f"Nobody is due {window}.", err=True)
+        window = "today" if days == 0 else f"in the next {plural(days, 'day')}"
+        echo(f"Nobody is due {window}.")
         return
     from peercli.cli.render import print_lines
 

@@ -114,7 +114,7 @@ def list_(
         print_json(records)
         return
     if not records:
-        echo("No groups match. Import a directory with: peer group import FILE", err=True)
+        echo("No groups match. Import a directory with: peer group import FILE")
         return
     _group_table(records)
 
@@ -138,7 +138,7 @@ def search(
         print_json(records)
         return
     if not records:
-        echo(f"No group matches '{text}'.", err=True)
+        echo(f"No group matches '{text}'.")
         return
     _group_table(records)
 
@@ -180,6 +180,14 @@ def _upcoming(conn: Any, group_id: int, moment: Any) -> list[str]:
     return [s.isoformat(timespec="minutes") for s in starts[:UPCOMING_SHOWN]]
 
 
+def _place_label(r: Mapping[str, Any]) -> str:
+    """What the place line holds: a street address, a city (and postal code), or only a postal
+    code — labelled as what it is, so a postal code alone is not passed off as an address."""
+    if r["address"]:
+        return "address"
+    return "city" if r["city"] else "postal code"
+
+
 def _render_group(r: Mapping[str, Any]) -> None:
     from rich.markup import escape
 
@@ -200,7 +208,7 @@ def _render_group(r: Mapping[str, Any]) -> None:
     line("topics", ", ".join(vocab.label(t) for t in r["topics"]))
     line("meets", "; ".join(r["schedule"]))
     line("format", r["format"].replace("_", " "))
-    line("address", ", ".join(p for p in (r["address"], r["city"], r["postal_code"]) if p))
+    line(_place_label(r), ", ".join(p for p in (r["address"], r["city"], r["postal_code"]) if p))
     line("online", r["online_url"])
     line("languages", ", ".join(language_name(c) for c in r["languages"]))
     line("led", r["facilitation"])

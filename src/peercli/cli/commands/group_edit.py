@@ -10,7 +10,7 @@ import typer
 
 from peercli.cli.options import JsonOpt, YesOpt
 from peercli.cli.render import echo
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 
 # Flags shared by add and edit.
 ScheduleOpt = Annotated[list[str] | None, typer.Option(
@@ -150,9 +150,9 @@ def _echo_group(record: Mapping[str, Any], unknown: list[str], verb: str) -> Non
     for w in record.get("warnings", []):
         warn(f"--{w['field']}: {w['message']}")
     if record["schedule"]:
-        echo(f"  meets: {'; '.join(record['schedule'])}", err=True)
+        echo(f"  meets: {'; '.join(record['schedule'])}")
     if record["next_meeting"]:
-        echo(f"  next: {meeting_when(record['next_meeting'])}", err=True)
+        echo(f"  next: {meeting_when(record['next_meeting'])}")
     for slug in unknown:
         warn(f"topic '{slug}' is not in the vocabulary; kept as its own topic")
 
@@ -192,7 +192,7 @@ def add(
     from peercli.store.groups import add_group
 
     if not schedule:
-        raise PeerError('missing --schedule: when does it meet? e.g. --schedule "Tuesdays 6-7:30pm"')
+        raise UsageError('missing --schedule: when does it meet? e.g. --schedule "Tuesdays 6-7:30pm"')
     values = {
         "name": name, "schedule": schedule, "topics": topics, "format": format_,
         "organization": organization, "description": description, "address": address,
@@ -245,7 +245,7 @@ def edit(
     A list flag (--topics, --languages ...) replaces the whole list. An edit to an imported
     group lasts until its listing changes in a later import."""
     from peercli.cli import runtime
-    from peercli.cli.render import print_json, warn
+    from peercli.cli.render import print_json
     from peercli.store.clock import now
     from peercli.store.db import write
     from peercli.store.group_queries import group_dict
@@ -262,19 +262,49 @@ def edit(
     }
     changes, unknown = _group_changes(values)
     if not changes:
-        raise PeerError("nothing to change: give at least one flag, e.g. --schedule or --topics")
+        raise UsageError("nothing to change: give at least one flag, e.g. --schedule or --topics")
     conn = runtime.conn()
     row = resolve(conn, "group", group)
     warnings = _split_extras(changes, row["notes"])
+    before = group_dict(conn, row["id"], now())
     with write(conn):
         changed = edit_group(conn, row["id"], changes)
     saved = {**group_dict(conn, row["id"], now()), "warnings": warnings}
     if as_json:
         print_json({**saved, "changed": changed})
         return
+    _echo_group_changes(before, saved, unknown)
+
+
+# The fields `group edit` can change, as group show names them, in the order its echo lists them.
+EDITABLE = ("name", "schedule", "topics", "format", "organization", "description", "address",
+            "city", "postal_code", "online_url", "languages", "facilitation", "audience",
+            "accessibility", "cost", "phone", "email", "website", "notes", "open_to_newcomers")
+
+
+def _echo_group_changes(before: Mapping[str, Any], after: Mapping[str, Any],
+                        unknown: list[str]) -> None:
+    """Only what changed, old → new; "Nothing changed." when the values were already so."""
+    from peercli.cli.render import info, success, warn
+    from peercli.core.fieldchanges import field_changes
+
+    for w in after.get("warnings", []):
+        warn(f"--{w['field']}: {w['message']}")
+    changed = field_changes(before, after, EDITABLE,
+                            {"schedule": lambda v: "; ".join(v or []) or "—"},
+                            {"open_to_newcomers": "newcomers", "online_url": "online link"})
     if not changed:
-        warn("nothing changed: the group already had those values")
-    _echo_group(saved, unknown, "Updated")
+        info(f"Nothing changed: group #{after['id']} {after['name']} already has those values.")
+    else:
+        success(f"Updated group #{after['id']} {after['name']}")
+        for change in changed:
+            echo(f"  {change.line}")
+    if after["next_meeting"] and any(c.field == "schedule" for c in changed):
+        from peercli.cli.commands.group import meeting_when
+
+        echo(f"  next: {meeting_when(after['next_meeting'])}")
+    for slug in unknown:
+        warn(f"topic '{slug}' is not in the vocabulary; kept as its own topic")
 
 
 def retire(

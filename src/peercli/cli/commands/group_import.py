@@ -11,6 +11,7 @@ import typer
 from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.cli.render import echo
 from peercli.core.errors import PeerError
+from peercli.core.wording import plural
 
 # Files at least this big show a progress bar (on a terminal only).
 PROGRESS_MIN_BYTES = 1_000_000
@@ -328,12 +329,12 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
         shown = ", ".join(summary.unknown_topics[:5])
         more = f" and {len(summary.unknown_topics) - 5} more" if len(summary.unknown_topics) > 5 \
             else ""
-        warn(f"{len(summary.unknown_topics)} topics not in the vocabulary, kept as their own: "
+        warn(f"{plural(len(summary.unknown_topics), 'topic')} not in the vocabulary, kept as their own: "
              f"{shown}{more}")
     if summary.errors:
         n = len(summary.errors)
         target = f"; written to {rejects_file}" if rejects_file else ""
-        warn(f"{n} bad {'row' if n == 1 else 'rows'} skipped{target}")
+        warn(f"{plural(n, 'bad row')} skipped{target}")
     if summary.rows_read == 0:
         warn(EMPTY_LISTING + (": --retire-missing was not applied (an empty listing retires "
                               "nothing)" if summary.retire_skipped else ""))
@@ -346,6 +347,6 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
         field = f" ({w.field})" if w.field else ""
         warn(f"line {w.line}{field}: {w.message}")
     if len(stream.warnings) > 10:
-        warn(f"... and {len(stream.warnings) - 10} more warnings (all of them with --json)")
+        warn(f"... and {plural(len(stream.warnings) - 10, 'more warning')} (all of them with --json)")
     if getattr(stream, "ignored_columns", ()):
         info(f"Columns not read: {', '.join(stream.ignored_columns)} (use --map to read them)")

@@ -13,6 +13,7 @@ from peercli.cli.commands.group_import import _open_stream
 from peercli.cli.options import JsonOpt
 from peercli.cli.render import echo
 from peercli.core.errors import PeerError
+from peercli.core.wording import plural
 
 
 def fetch_for_import(target: str, source: str | None, dry_run: bool, skip_invalid: bool,
@@ -93,17 +94,17 @@ def render_changes(changes: list[dict[str, Any]], reimport: bool, shown: int = 2
     new = [c for c in changes if c["what"] == "new"]
     other = [c for c in changes if c["what"] != "new"]
     if not other and not new:
-        echo("No group changed.", err=True)
+        echo("No group changed.")
         return
     if other:
-        echo("What changed:", err=True)
+        echo("What changed:")
         for c in other[:shown]:
-            echo(f"  #{c['group_id']} {c['message']}", err=True)
+            echo(f"  #{c['group_id']} {c['message']}")
         if len(other) > shown:
-            echo(f"  ... and {len(other) - shown} more (all of them with --json)", err=True)
+            echo(f"  ... and {len(other) - shown} more (all of them with --json)")
     if new:
-        echo(f"{len(new)} new group(s): " + ", ".join(c["name"] for c in new[:5])
-             + (" ..." if len(new) > 5 else ""), err=True)
+        echo(f"{plural(len(new), 'new group')}: " + ", ".join(c["name"] for c in new[:5])
+             + (" ..." if len(new) > 5 else ""))
 
 
 # -- sources and refresh -------------------------------------------------------------------
@@ -124,7 +125,7 @@ def sources(as_json: JsonOpt = False) -> None:
         print_json(found)
         return
     if not found:
-        echo("No sources yet. Import one with: peer group import FILE_OR_URL", err=True)
+        echo("No sources yet. Import one with: peer group import FILE_OR_URL")
         return
     rows = []
     for s in found:
@@ -242,7 +243,7 @@ def _refresh_one(conn: Any, row: Any, moment: Any, force: bool) -> dict[str, Any
     result["format"] = stream.format
     result["warnings"] = [{"line": w.line, "message": w.message} for w in stream.warnings]
     if not summary.written:
-        raise PeerError(f"{len(summary.errors)} bad row(s) in the new listing; nothing was "
+        raise PeerError(f"{plural(len(summary.errors), 'bad row')} in the new listing; nothing was "
                         "changed (import it with peer group import --skip-invalid to see them)")
     if summary.rows_read == 0:
         notes.append("the new listing is empty: nothing was imported and no group was retired "

@@ -8,6 +8,7 @@ import typer
 
 from peercli.cli.registry import add_command
 from peercli.cli.render import echo
+from peercli.core.wording import plural
 
 
 def show_home() -> None:
@@ -29,7 +30,7 @@ def show_home() -> None:
         conn = RUNTIME.conn()
         active = conn.execute("SELECT count(*) FROM consumers WHERE status = 'active'").fetchone()[0]
         groups = conn.execute("SELECT count(*) FROM groups WHERE status = 'active'").fetchone()[0]
-        out.print(f"{active} active consumer(s), {groups} active group(s).")
+        out.print(f"{plural(active, 'active consumer')}, {plural(groups, 'active group')}.")
         if active:
             every = due_list(conn, today())
             items = [item for item in every if item.contact_ok]

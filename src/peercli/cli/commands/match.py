@@ -11,7 +11,8 @@ import typer
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
 from peercli.cli.render import echo
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
+from peercli.core.scores import canonical_score, score_text
 
 if TYPE_CHECKING:
     import sqlite3
@@ -70,7 +71,7 @@ def _explain(conn: sqlite3.Connection, consumer_ref: str, group_ref: str,
         f"[red]filtered out:[/] {escape(match.filtered_by or '')}")
     out.print(f"[bold]#{match.group.id} {escape(match.group.name)}[/] for "
               f"#{consumer.id} {escape(consumer.name)}: {verdict}")
-    out.print(f"  score {match.score:.3f} = sum(weight × component) / {total:g}")
+    out.print(f"  score {canonical_score(match.score):.3f} = sum(weight × component) / {total:g}")
     for name, p in parts.items():
         out.print(f"    {name:<10} {p['value']:.2f} × {p['weight']:.2f}  → {p['points']:.3f}")
     out.print(f"  when   {escape(when_text(match))} (next: {next_text(match.next_meeting)})")
@@ -91,16 +92,16 @@ def _group_match(conn: sqlite3.Connection, group_ref: str, options: MatchOptions
         warn(f"group #{group.id} is inactive; showing who it would suit if it met again")
     if as_json:
         print_json([{"consumer_id": m.consumer.id, "name": m.consumer.name,
-                     "score": round(m.score, 3), "reasons": list(m.reasons),
+                     "score": canonical_score(m.score), "reasons": list(m.reasons),
                      "near_miss": m.near_miss} for m in matches])
         return
     if not matches:
         echo(f"No active consumer fits group #{group.id} (format, language, access, "
-                   "audience and free time all have to fit; try --near-misses).", err=True)
+                   "audience and free time all have to fit; try --near-misses).")
         return
     table(f"People group #{group.id} {group.name} would suit",
           ["#", "Consumer", "Score", "Why"],
-          [[i, f"#{m.consumer.id} {m.consumer.name}", f"{m.score:.2f}", "\n".join(m.reasons)]
+          [[i, f"#{m.consumer.id} {m.consumer.name}", score_text(m.score), "\n".join(m.reasons)]
            for i, m in enumerate(matches, start=1)], show_lines=True)
 
 
@@ -201,12 +202,18 @@ def match(
     from peercli.importers.userfiles import load_topic_relations, load_vocabulary
 
     if group is not None and consumer is not None:
-        raise PeerError("give either a consumer (peer match Sam) or --group G, not both")
+        raise UsageError("give either a consumer (peer match Sam) or --group G, not both")
     if group is not None and proof_of_attendance:
-        raise PeerError("--proof-of-attendance applies to peer match CONSUMER, not to --group")
+        raise UsageError("--proof-of-attendance applies to peer match CONSUMER, not to --group")
     if group is None and consumer is None:
-        raise PeerError("missing CONSUMER: peer match Sam (or peer match --group G to rank "
+        raise UsageError("missing CONSUMER: peer match Sam (or peer match --group G to rank "
                         "people for a group)")
+    from peercli.cli.options import refuse_together
+
+    for flag, given in (("--explain", explain is not None), ("--topic", topic is not None),
+                        ("--format", format_ is not None), ("--day", day is not None),
+                        ("--wide", wide)):  # ways to look at one person's groups
+        refuse_together(("--group", group is not None), (flag, given))
     day_value = _parse_day(day) if day is not None else None
     fmt = _parse_format(format_) if format_ is not None else None
     vocabulary = load_vocabulary()
@@ -312,7 +319,7 @@ def _no_match(wanted: _Wanted) -> None:
                  "(--proof-of-attendance): many groups sign when asked, so call the closest "
                  "ones (peer match without the flag).")
     echo(f"Nothing is close either: topics, format, language, access needs, audience, distance "
-         f"and free time all have to fit.{hint}", err=True)
+         f"and free time all have to fit.{hint}")
 
 
 # -- peer refer -----------------------------------------------------------------------------

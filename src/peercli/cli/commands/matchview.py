@@ -13,6 +13,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from peercli.core.scores import score_text
+from peercli.core.wording import plural
+
 if TYPE_CHECKING:
     from datetime import datetime
 
@@ -39,7 +42,7 @@ def render_matches(matches: list[Match], title: str | None) -> None:
         when = f"{when_text(m)}\nnext: {next_text(m.next_meeting)}"
         if m.near_miss:
             when += "\n(near miss)"
-        name = f"{m.group.name}\n#{m.group.id} · {m.score:.2f}"
+        name = f"{m.group.name}\n#{m.group.id} · {score_text(m.score)}"
         marks = _marks(m)
         if marks:
             name += "\n" + " · ".join(marks)
@@ -120,7 +123,7 @@ def render_compact(matches: Sequence[Match], heading: str, *, start: int = 1) ->
     _line(out, heading, "bold")
     for rank_no, m in enumerate(matches, start=start):
         marks = _marks(m)
-        score = f"{m.score:.2f}"
+        score = score_text(m.score)
         head = f"{rank_no:>2}. {m.group.name} (#{m.group.id})"
         tail = (" [" + ", ".join(marks) + "]" if marks else "") + f"  {score}"
         room = out.width - len(tail)
@@ -156,7 +159,7 @@ def render_near_misses(misses: Sequence[Match], changes: Sequence[tuple[str, int
             _line(out, f"  ... and {total - len(misses)} more")
     if changes:
         best, count = changes[0]
-        _line(out, f"Would open most: {best} ({count} group{'s' if count != 1 else ''})",
+        _line(out, f"Would open most: {best} ({plural(count, 'group')})",
               "bold")
         others = "; ".join(f"{text} ({n})" for text, n in changes[1:3])
         if others:

@@ -13,7 +13,9 @@ import typer
 from typer.core import TyperGroup
 
 from peercli.cli.options import ForceOpt, JsonOpt
+from peercli.cli.render import echo
 from peercli.core.errors import PeerError
+from peercli.core.wording import plural
 
 NOTES_HELP = ("Service notes: print a month for review, sign, list unsigned ones.\n\n"
               "'peer notes [NAME] --month YYYY-MM' is short for 'peer notes print'. "
@@ -55,6 +57,7 @@ def print_(
     Every part, signature, late flag, and both versions of amended notes."""
     from peercli.cli import runtime
     from peercli.cli.documents import notes_html
+    from peercli.cli.options import refuse_together
     from peercli.cli.output import document_path, write_document
     from peercli.core.reports import month_period
     from peercli.store import clock
@@ -62,6 +65,7 @@ def print_(
     from peercli.store.notes import month_notes
     from peercli.store.settings import current_settings
 
+    refuse_together(("--out", out is not None), ("--json", as_json))
     now = clock.now()
     try:
         period = month_period(month or now.strftime("%Y-%m"))
@@ -91,7 +95,7 @@ def print_(
     if out != "-":
         from peercli.cli.render import info
 
-        info(f"{summary['notes']} note(s): {summary['signed']} signed ({summary['late']} late), "
+        info(f"{plural(summary['notes'], 'note')}: {summary['signed']} signed ({summary['late']} late), "
              f"{summary['unsigned']} unsigned, {summary['amended']} amended, "
              f"{summary['incomplete']} missing parts")
 
@@ -135,7 +139,7 @@ def sign(
         version = "" if r.version_id == r.checkin_id else f" (amendment #{r.version_id})"
         success(f"Signed check-in #{r.checkin_id}{version}")
         if r.late:
-            warn(f"late: signed {r.business_days} business days after the contact (more than "
+            warn(f"late: signed {plural(r.business_days, 'business day')} after the contact (more than "
                  f"{late_after})")
         if r.missing:
             warn(f"#{r.checkin_id} has no {', '.join(r.missing)}")
@@ -169,7 +173,7 @@ def unsigned(
         print_json(rows)
         return
     if not rows:
-        typer.echo("No unsigned notes.", err=True)
+        echo("No unsigned notes.")
         return
     out = console()
     for r in rows:
@@ -219,100 +223,47 @@ def group_session(
     """Record a group session: one narrative, one check-in per attendee.
 
     Each attendee's check-in carries the units and, with --group, attendance."""
-    from datetime import datetime, timedelta
-
     from peercli.cli import runtime
-    from peercli.cli.render import print_json, success
-    from peercli.core import checkins as core
-    from peercli.core import notes as note_rules
-    from peercli.core.settings import parse_service_code
+    from peercli.core.notes import GroupSessionFlags, read_group_session_flags
     from peercli.store import clock
-    from peercli.store.checkins import get_checkin
-    from peercli.store.db import write
-    from peercli.store.lookup import resolve
-    from peercli.store.notes import GroupSession, NoteParts, insert_group_session
-    from peercli.store.settings import current_settings
+    from peercli.store.notes import record_group_session
 
-    now = clock.now()
-    if minutes is not None and (start or end):
-        raise PeerError("give either --minutes or --start/--end, not both")
-    start_time = None
-    if minutes is not None:
-        try:
-            length = core.check_minutes(minutes)
-        except ValueError as exc:
-            raise PeerError(f"--minutes: {exc}") from None
-    elif start and end:
-        try:
-            start_time, length = core.minutes_between(start, end)
-        except ValueError as exc:
-            raise PeerError(f"--start/--end: {exc}") from None
-    else:
-        raise PeerError("missing --minutes N (or --start HH:MM --end HH:MM)")
-    try:
-        when = core.parse_at(at, now) if at else now
-    except ValueError as exc:
-        raise PeerError(f"--at: {exc}") from None
-    if start_time is not None:
-        when = datetime.combine(when.date(), start_time)
-        if when > now:
-            raise PeerError("--start: the session is in the future")
-    parsed: dict[str, Any] = {}
-    for flag, key, value in (("--intervention", "intervention", intervention),
-                             ("--response", "response", response),
-                             ("--next-step", "next_step", next_step)):
-        try:
-            parsed[key] = note_rules.parse_note_text(value)
-        except ValueError as exc:
-            raise PeerError(f"{flag}: {exc}") from None
-    try:
-        place_key = note_rules.parse_place(place) if place else None
-    except ValueError as exc:
-        raise PeerError(f"--place: {exc}") from None
-    narrative = note
     if note == "-":
         import sys
 
-        narrative = sys.stdin.read().strip()
-    narrative = (narrative or "").strip() or None
+        note = sys.stdin.read()
+    now = clock.now()
+    request = read_group_session_flags(GroupSessionFlags(
+        tuple(attendees), minutes, start, end, at, group, topic, note, place, intervention,
+        response, next_step, service_code), now)
     conn = runtime.conn()
-    settings = current_settings(conn)
-    try:
-        code = parse_service_code(service_code) if service_code else (
-            settings.get("group-service-code"))
-    except ValueError as exc:
-        raise PeerError(f"--service-code: {exc}") from None
-    names = [part.strip() for ref in attendees for part in ref.split(",") if part.strip()]
-    if not names:
-        raise PeerError("name at least one --attendee")
-    people: list[Any] = []
-    for ref in names:
-        row = resolve(conn, "consumer", ref)
-        if row["status"] != "active":
-            raise PeerError(f"consumer #{row['id']} is archived")
-        if any(p["id"] == row["id"] for p in people):
-            raise PeerError(f"--attendee: #{row['id']} is named twice")
-        people.append(row)
-    group_row = resolve(conn, "group", group) if group else None
-    next_on = {p["id"]: now.date() + timedelta(days=p["cadence_days"]) for p in people}
-    session = GroupSession(when, length, group_row["id"] if group_row else None,
-                           topic.strip() if topic else None, place_key, code, narrative)
-    parts = NoteParts(place=place_key, service_code=code, **parsed)
-    with write(conn):
-        session_id, ids = insert_group_session(conn, session, people, parts, next_on, group_row)
-    units = core.units_of_service(length)
+    result = record_group_session(conn, request, now)
     if as_json:
-        from peercli.store.checkins import checkin_dict
+        _group_session_json(conn, result)
+    else:
+        _echo_group_session(result, request.warnings)
 
-        rows = [get_checkin(conn, i) for i in ids]
-        print_json({"group_session_id": session_id, "at": when.isoformat(), "minutes": length,
-                    "units_each": units, "group_id": session.group_id,
-                    "checkins": [checkin_dict(r) for r in rows if r is not None]})
-        return
-    success(f"Group session #{session_id}: {len(ids)} attendee(s), {length} min, {units} unit"
-            f"{'' if units == 1 else 's'} each")
-    for person, checkin_id in zip(people, ids, strict=True):
-        typer.echo(f"  check-in #{checkin_id} for #{person['id']} {person['name']}", err=True)
+
+def _group_session_json(conn: Any, result: Any) -> None:
+    from peercli.cli.render import print_json
+    from peercli.store.checkins import checkin_dict, get_checkin
+
+    rows = [get_checkin(conn, checkin_id) for _, _, checkin_id in result.attendees]
+    print_json({"group_session_id": result.session_id,
+                "at": result.session.at.isoformat(), "minutes": result.session.minutes,
+                "units_each": result.units_each, "group_id": result.session.group_id,
+                "checkins": [checkin_dict(r) for r in rows if r is not None]})
+
+
+def _echo_group_session(result: Any, warnings: tuple[str, ...]) -> None:
+    from peercli.cli.render import success, warn
+
+    for message in warnings:
+        warn(message)
+    success(f"Group session #{result.session_id}: {plural(len(result.attendees), 'attendee')}, "
+            f"{result.session.minutes} min, {plural(result.units_each, 'unit')} each")
+    for consumer_id, name, checkin_id in result.attendees:
+        echo(f"  check-in #{checkin_id} for #{consumer_id} {name}")
 
 
 def register(root: typer.Typer) -> None:

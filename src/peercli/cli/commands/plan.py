@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from peercli.cli.options import JsonOpt
 from peercli.core.errors import PeerError
+from peercli.core.wording import plural
 
 PLAN_HELP = ("The recovery plan: goals in the person's words, steps, reviews.\n\n"
              "Each goal and step has a target date and a status with its history. "
@@ -109,14 +110,14 @@ def _print_plan(conn: Any, person: Any, as_json: bool) -> None:
                       f"[dim]{when}[/]")
         p = goal["progress"]
         if p["checkins"] or p["referrals"]:
-            out.print(f"      [dim]{p['checkins']} check-in(s), {p['referrals']} referral(s) "
+            out.print(f"      [dim]{plural(p['checkins'], 'check-in')}, {plural(p['referrals'], 'referral')} "
                       f"toward this goal; last {str(p['last_at'] or '')[:10]}[/]")
     last = plan["reviews"][-1]["reviewed_on"] if plan["reviews"] else "never"
     due = plan["next_review_on"]
     flag = " [red](overdue)[/]" if due and due < today.isoformat() else (
         " [yellow](today)[/]" if due == today.isoformat() else "")
     out.print(f"  [dim]reviewed: {last}; next review {due}{flag} "
-              f"(every {plan['review_every_days']} days)[/]")
+              f"(every {plural(plan['review_every_days'], 'day')})[/]")
 
 
 @app.command("show")

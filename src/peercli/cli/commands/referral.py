@@ -9,8 +9,9 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_group
-from peercli.cli.render import echo
+from peercli.cli.render import echo, plural
 from peercli.core.errors import PeerError
+from peercli.core.scores import score_text
 from peercli.core.vocab import REFERRAL_STATUSES
 
 app = typer.Typer(no_args_is_help=True)
@@ -37,7 +38,7 @@ def _age(stamp: str) -> str:
     from peercli.store.clock import now
 
     days = (now() - datetime.fromisoformat(stamp)).days
-    return "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    return "today" if days <= 0 else f"{plural(days, 'day')} ago"
 
 
 @app.command("list")
@@ -63,12 +64,12 @@ def list_(
         return
     if not records:
         echo("No referrals yet. Make one with: peer match NAME (then pick), or "
-                   "peer refer NAME GROUP", err=True)
+                   "peer refer NAME GROUP")
         return
     table(None, ["#", "Consumer", "Group", "Status", "Score", "Last change"],
           [[r["id"], f"#{r['consumer_id']} {r['consumer_name']}",
             f"#{r['group_id']} {r['group_name']}", r["status"],
-            "" if r["score"] is None else f"{r['score']:.2f}", _age(r["updated_at"])]
+            score_text(r["score"]), _age(r["updated_at"])]
            for r in records])
 
 
@@ -81,7 +82,7 @@ def _show(record: dict[str, Any]) -> None:
     out.print(f"[bold]Referral #{record['id']}[/]: #{record['consumer_id']} "
               f"{escape(record['consumer_name'])} → #{record['group_id']} "
               f"{escape(record['group_name'])}")
-    score = "" if record["score"] is None else f" (score {record['score']:.2f} when referred)"
+    score = "" if record["score"] is None else f" (score {score_text(record['score'])} when referred)"
     out.print(f"  status  {record['status']}{score}")
     if record["consent_override_reason"]:
         out.print(f"  [yellow]referred without share consent:[/] "
@@ -151,8 +152,11 @@ def update(
     assert record is not None
     if as_json:
         print_json(record)
+    elif new_status == before["status"]:
+        success(f"Referral #{referral_id}: note added (still {new_status}).")
     else:
-        success(f"Referral #{referral_id}: {before['status']} → {new_status}")
+        success(f"Referral #{referral_id}: {before['status']} → {new_status}"
+                + (" (note added)." if text else ""))
 
 
 def register(root: typer.Typer) -> None:

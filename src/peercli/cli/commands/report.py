@@ -9,7 +9,8 @@ import typer
 
 from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.cli.registry import add_command
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
+from peercli.core.wording import plural
 
 
 def _period(month: str | None, start: str | None, end: str | None) -> Any:
@@ -22,6 +23,19 @@ def _period(month: str | None, start: str | None, end: str | None) -> Any:
         raise PeerError(str(exc)) from None
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def report_title(data: Mapping[str, Any]) -> str:
+    """The period, said once: "November 2026" for a month, "2026-11-03 to 2026-11-16" for a
+    range."""
+    if data["month"]:
+        year, month = data["month"].split("-")
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return f"{data['from']} to {data['to']}"
+
+
 def _render_report(data: Mapping[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -30,8 +44,7 @@ def _render_report(data: Mapping[str, Any]) -> None:
     from peercli.core.reports import bar
 
     out = console()
-    title = data["month"] or f"{data['from']} to {data['to']}"
-    out.print(f"[bold]Report {title}[/]  [dim]({data['from']} to {data['to']})[/]")
+    out.print(f"[bold]Report {report_title(data)}[/]")
     summary = Table(show_header=False, box=None, pad_edge=False)
     summary.add_column(style="dim")
     summary.add_column(justify="right")
@@ -45,7 +58,7 @@ def _render_report(data: Mapping[str, Any]) -> None:
         ("referrals made", data["referrals_made"]),
         ("  turned into attendance", data["referrals_attended"]),
         ("average mood change", "—" if mood is None else f"{mood:+g} "
-         f"({data['mood_consumers']} {'person' if data['mood_consumers'] == 1 else 'people'})"),
+         f"({plural(data['mood_consumers'], 'person')})"),
     ):
         summary.add_row(label, str(value))
     out.print(summary)
@@ -66,17 +79,17 @@ def _render_report(data: Mapping[str, Any]) -> None:
     extra.add_column(justify="right")
     for kind in ("individual", "group"):
         k = data["by_service_kind"].get(kind, {})
-        extra.add_row(f"{kind} services", f"{k.get('contacts', 0)} contact(s), "
-                      f"{k.get('units', 0)} unit(s), {k.get('people', 0)} people")
+        extra.add_row(f"{kind} services", f"{plural(k.get('contacts', 0), 'contact')}, "
+                      f"{plural(k.get('units', 0), 'unit')}, {plural(k.get('people', 0), 'person')}")
     extra.add_row("notes signed", f"{notes['signed']} of {notes['under_signoff']}"
                   f" ({notes['signed_late']} late, {notes['unsigned']} unsigned)")
     extra.add_row("plan reviews", f"{reviews['done']} done, {reviews['overdue']} overdue "
-                  f"({reviews['plans']} plans)")
+                  f"({plural(reviews['plans'], 'plan')})")
     extra.add_row("BARC-10", "—" if not barc["assessments"] else (
-        f"average {barc['average_total']:g}/60 over {barc['assessments']} assessment(s), "
-        f"{barc['people']} people" + ("" if barc["average_change"] is None else
+        f"average {barc['average_total']:g}/60 over {plural(barc['assessments'], 'assessment')}, "
+        f"{plural(barc['people'], 'person')}" + ("" if barc["average_change"] is None else
                                       f"; change {barc['average_change']:+g} "
-                                      f"({barc['change_people']} people)")))
+                                      f"({plural(barc['change_people'], 'person')})")))
     out.print(extra)
     if data["units_by_service_code"]:
         chart("Units by service code", data["units_by_service_code"])
@@ -94,8 +107,8 @@ def report(
         "--from", help="First day, YYYY-MM-DD (instead of --month).")] = None,
     end: Annotated[str | None, typer.Option(
         "--to", help="Last day, YYYY-MM-DD (default: today).")] = None,
-    fmt: Annotated[str, typer.Option(
-        "--format", help="table (default), csv or json.")] = "table",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="table (default), csv or json.", show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The month's numbers: contacts, minutes, units, people, referrals.
@@ -104,12 +117,18 @@ def report(
     tables by service code, mode and referral status. --format csv or json for a
     spreadsheet or a script."""
     from peercli.cli import runtime
+    from peercli.cli.options import refuse_together
     from peercli.core.reports import report_to_dict
     from peercli.store.reports import report_for
 
-    fmt = "json" if as_json else fmt.strip().lower()
-    if fmt not in ("table", "csv", "json"):
-        raise PeerError(f"--format: '{fmt}' is not a report format; use table, csv or json")
+    chosen = (fmt or "table").strip().lower()
+    if chosen not in ("table", "csv", "json"):
+        raise UsageError(f"--format: '{fmt}' is not a report format; use table, csv or json")
+    refuse_together((f"--format {chosen}", fmt is not None and chosen != "json"),
+                    ("--json", as_json))
+    refuse_together(("--month", month is not None), ("--from", start is not None))
+    refuse_together(("--month", month is not None), ("--to", end is not None))
+    fmt = "json" if as_json else chosen
     period = _period(month, start, end)
     result = report_for(runtime.conn(), period)
     data = report_to_dict(result)
@@ -133,48 +152,95 @@ def report(
 
 def calendar(
     consumer: Annotated[str, typer.Argument(help="Consumer id or name prefix.")],
-    output: Annotated[str, typer.Option(
-        "--output", "-o", help="The .ics file to write, or - for stdout.")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="The .ics file to write, or - for stdout (default: stdout when "
+        "it is a pipe or file; at a terminal, a summary and where to put it).",
+        show_default=False)] = None,
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Write a person's referred groups as an .ics calendar for a phone.
 
     The meetings of their active referrals, as recurring events with time zone and place or
-    link."""
-    from datetime import UTC
+    link. Without -o: the .ics on stdout when it is a file or a pipe; at a terminal, what it
+    holds and how to save it."""
+    import sys
     from pathlib import Path
 
     from peercli.cli import runtime
-    from peercli.cli.render import success, warn
-    from peercli.core.calendar import build_calendar
-    from peercli.store.calendar import calendar_plan, local_zone_name
-    from peercli.store.clock import now
-    from peercli.store.files import atomic_output, check_output_target
+    from peercli.cli.options import refuse_together
+    from peercli.store.calendar import calendar_ics
+    from peercli.store.files import check_output_target
     from peercli.store.lookup import resolve
 
+    refuse_together(("-o -", output == "-"), ("--json", as_json))
+    path = None if output in (None, "-") else Path(output).expanduser()
+    if path is not None:
+        check_output_target(path, force=force)
     conn = runtime.conn()
     row = resolve(conn, "consumer", consumer)
-    if output != "-":
-        check_output_target(Path(output).expanduser(), force=force)
-    current = now()
-    plan = calendar_plan(conn, row["id"], current, local_zone_name())
-    for why in plan.skipped:
-        warn(f"left out: {why}")
-    if not plan.events:
+    result = calendar_ics(conn, row["id"])
+    _warn_left_out(result.skipped)
+    if not result.events:
         raise PeerError(
             f"consumer #{row['id']} has no active referrals with upcoming meetings; "
             f"refer them first (peer match {row['id']})")
-    text = build_calendar(list(plan.events), dtstamp=current.astimezone(UTC))
-    if output == "-":
-        import sys
+    if path is not None:
+        from peercli.store.files import atomic_output
 
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        with atomic_output(path, force=force, binary=True) as f:
+            f.write(result.text.encode("utf-8"))
+    if as_json:
+        _calendar_json(row, result, path)
+    elif path is None and (output == "-" or not stdout_is_terminal()):
+        sys.stdout.buffer.write(result.text.encode("utf-8"))
         sys.stdout.flush()
-        return
-    path = Path(output).expanduser()
-    with atomic_output(path, force=force, binary=True) as f:
-        f.write(text.encode("utf-8"))
-    success(f"Wrote {len(plan.events)} recurring meeting(s) to {path}")
+    else:
+        _calendar_summary(row, result, path)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether a person reads stdout (then an .ics would be noise) or a file or pipe does."""
+    import sys
+
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _warn_left_out(skipped: Any) -> None:
+    from peercli.cli.render import warn
+
+    for why in skipped:
+        warn(f"left out: {why}")
+
+
+def _calendar_json(row: Any, result: Any, path: Any) -> None:
+    from peercli.cli.render import print_json
+    from peercli.core.calendar import event_to_dict
+
+    print_json({"consumer_id": row["id"], "path": str(path) if path else None,
+                "events": [event_to_dict(e) for e in result.events],
+                "warnings": [{"field": "groups", "message": f"left out: {why}"}
+                             for why in result.skipped]})
+
+
+def _calendar_summary(row: Any, result: Any, path: Any) -> None:
+    """At a terminal: what the calendar holds, and where it went (or how to put it somewhere)."""
+    from peercli.cli.render import echo, success
+    from peercli.core.schedule import describe_meeting
+
+    meetings = plural(len(result.events), "recurring meeting")
+    if path is not None:
+        success(f"Wrote {meetings} to {path}")
+    else:
+        echo(f"{meetings} for #{row['id']} {row['name']}:")
+    for event in result.events:
+        echo(f"  {event.summary} — {describe_meeting(event.meeting)}")
+    if path is None:
+        echo(f"Save them with: peer calendar {row['id']} -o calendar-{row['id']}.ics "
+             f"(or peer calendar {row['id']} > calendar-{row['id']}.ics)")
 
 
 def export(
@@ -192,7 +258,7 @@ def export(
     from pathlib import Path
 
     from peercli.cli import runtime
-    from peercli.cli.render import info, print_json, success, warn
+    from peercli.cli.render import print_json, progress, success, warn
     from peercli.store.export import export_all
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -204,13 +270,14 @@ def export(
         raise PeerError(f"-o: '{output}' is a file; give a directory")
     import sys
 
-    progress = (lambda table: info(f"  {table}")) if sys.stderr.isatty() else None
-    result = export_all(runtime.conn(), directory, wanted, progress, force=force)
+    step = (lambda table: progress(f"  {table}")) if sys.stderr.isatty() else None
+    result = export_all(runtime.conn(), directory, wanted, step, force=force)
     if as_json:
         print_json({"directory": str(result.directory),
                     "files": [str(p) for p in result.files], "rows": result.rows})
     else:
-        success(f"Exported {len(result.rows)} tables ({sum(result.rows.values())} rows) "
+        success(f"Exported {plural(len(result.rows), 'table')} "
+                f"({plural(sum(result.rows.values()), 'row')}) "
                 f"to {result.directory}")
     warn("exports are plaintext, even from an encrypted database: the files are private "
          "(0600), but anyone with the disk can read them; delete them when done")

@@ -9,6 +9,7 @@ import typer
 
 from peercli.cli.options import JsonOpt
 from peercli.cli.registry import add_command
+from peercli.core.wording import plural
 
 
 def timeline(
@@ -72,14 +73,13 @@ def _render_timeline(person: Any, events: list[Any], series: dict[str, Any],
             parts.append(f"{signed(trend.change_from_previous)} vs previous")
             parts.append(f"{signed(trend.change_from_first)} vs first")
         out.print(f"  {label:<7} {sparkline(trend.values, trend.lo, trend.hi)}  "
-                  f"{', '.join(parts)} ({len(trend.points)} check-in"
-                  f"{'' if len(trend.points) == 1 else 's'})")
+                  f"{', '.join(parts)} ({plural(len(trend.points), 'check-in')})")
     if not any(series.values()):
         out.print("  [dim]No mood, WHO-5 or BARC-10 recorded yet.[/]")
     for g in goals:  # progress per goal of the recovery plan
         last = f", last {str(g['last_at'])[:10]}" if g["last_at"] else ""
         out.print(f"  [bold]G{g['number']}[/] “{escape(g['text'])}” [dim]{g['status']}: "
-                  f"{g['checkins']} check-in(s), {g['referrals']} referral(s){last}[/]")
+                  f"{plural(g['checkins'], 'check-in')}, {plural(g['referrals'], 'referral')}{last}[/]")
 
 
 def register(root: typer.Typer) -> None:
