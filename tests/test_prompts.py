@@ -222,7 +222,7 @@ def test_restore_prompt_shows_both_sides(peer, terminal, sam, db_path, tmp_path,
     result = peer("db", "restore", str(backup))
     assert result.stdout == "Nothing changed.\n"
     assert digest(db_path) == before
-    rows = {line.split()[0]: line.split() for line in result.stderr.splitlines()
+    rows = {line.split()[0]: line.replace(",", "").split() for line in result.stderr.splitlines()
             if line.startswith("  ") and line.split()[0] in ("people", "check-ins", "referrals")}
     # label, backup count, "last", date, time, current count, "last", date, time
     assert rows["people"][1] == "1" and rows["people"][5] == "2"

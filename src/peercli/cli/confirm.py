@@ -62,19 +62,19 @@ def proceed_or_stop(question: str, *, yes: bool, refusal: str, as_json: bool = F
         nothing_changed(as_json=as_json)
 
 
-def typed_or_stop(warning: str, *, name: str, record_id: int, yes: bool, refusal: str,
+def typed_or_stop(warning: list[str], *, name: str, record_id: int, yes: bool, refusal: str,
                   as_json: bool = False) -> None:
-    """For what cannot be undone: show ``warning``, then ask for the record's name or id typed
-    in full (as GitHub asks before deleting a repository), unless --yes."""
+    """For what cannot be undone: show the ``warning`` lines, then ask for the record's name or
+    id typed in full (as GitHub asks before deleting a repository), unless --yes."""
     if not _may_ask(yes, refusal):
         return
     from peercli.cli.prompts import text
-    from peercli.cli.render import warn
+    from peercli.cli.render import echo
     from peercli.core.confirm import typed_confirmation
 
-    warn(warning)
-    answer = text(f"Type the name ({name}) or the id ({record_id}) to confirm, "
-                  "or press Enter to keep them:")
+    for line in warning:
+        echo(line, err=True)
+    answer = text("Type the name or the id to go ahead (Enter keeps them):")
     verdict = typed_confirmation(answer, name=name, record_id=record_id)
     if verdict == "empty":
         nothing_changed(as_json=as_json)

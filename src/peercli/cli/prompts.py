@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: questionary assigns shortcut keys in this order; a list longer than this has none.
 SHORTCUT_KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
-SELECT_HINT = "(type its number, or use the arrows; Enter picks)"
+SELECT_HINT = "(a number or the arrows, then Enter)"
 CHECKBOX_HINT = "(Space ticks, Enter goes on)"
 
 
@@ -142,10 +142,11 @@ def text(message: str, *, parse: Callable[[str], Any] | None = None, required: b
          ) -> str:
     import questionary
 
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"reserve_space_for_menu": 0}  # an error shows right below
     if completions:
         kwargs["completer"] = _last_item_completer(completions)
         kwargs["complete_while_typing"] = True
+        kwargs["reserve_space_for_menu"] = 6
     validate = _validator(parse or (lambda s: s), required=required)
     question = questionary.text(message, default=default, validate=validate,
                                 instruction=instruction, **kwargs)
@@ -154,9 +155,9 @@ def text(message: str, *, parse: Callable[[str], Any] | None = None, required: b
 
 
 def checkbox(message: str, choices: Sequence[tuple[str, str]], *, checked: Iterable[str] = (),
-             label: str | None = None) -> list[str]:
+             label: str | None = None, echo_values: bool = False) -> list[str]:
     """Pick several: choices are (value, title); returns the values picked, and leaves the line
-    "? LABEL: title, title" (or "none") on the screen."""
+    "? LABEL: title, title" (or "none") on the screen (the values, with ``echo_values``)."""
     import questionary
 
     ticked = set(checked)
@@ -165,7 +166,7 @@ def checkbox(message: str, choices: Sequence[tuple[str, str]], *, checked: Itera
     question = questionary.checkbox(message, choices=items, instruction=CHECKBOX_HINT)
     _finish_quietly(question)
     picked = [str(v) for v in _ask(question)]
-    titles = [title for value, title in choices if value in picked]
+    titles = [value if echo_values else title for value, title in choices if value in picked]
     say_answer(label or message.split("(")[0].strip(), ", ".join(titles) or "none")
     return picked
 
@@ -177,9 +178,13 @@ def confirm(message: str, *, default: bool = False) -> bool:
 
 
 def select(message: str, choices: Sequence[tuple[str, str] | tuple[str, str, str]], *,
-           default: str | None = None) -> str:
+           default: str | None = None, echo: tuple[str, Callable[[str], str]] | None = None
+           ) -> str:
     """Pick one: choices are (value, title) or (value, title, shortcut key). Up to 36 items get
-    a shortcut (1-9, 0, then letters) unless given one; typing it moves to the item."""
+    a shortcut (1-9, 0, then letters) unless given one; typing it moves to the item.
+
+    ``echo`` = (label, text of a value): the finished line is "? LABEL TEXT" instead of the
+    question and the whole title (for long titles)."""
     import questionary
 
     shortcuts = len(choices) <= len(SHORTCUT_KEYS)
@@ -193,7 +198,12 @@ def select(message: str, choices: Sequence[tuple[str, str] | tuple[str, str, str
     question = questionary.select(message, choices=items, default=chosen,
                                   use_shortcuts=shortcuts, use_jk_keys=not shortcuts,
                                   instruction=SELECT_HINT if shortcuts else None)
-    return str(_ask(question))
+    if echo is not None:
+        question.application.erase_when_done = True
+    answer = str(_ask(question))
+    if echo is not None:
+        say_answer(echo[0], echo[1](answer))
+    return answer
 
 
 def pick_record(noun: str, text: str, candidates: Sequence[Candidate]) -> int:
@@ -203,8 +213,10 @@ def pick_record(noun: str, text: str, candidates: Sequence[Candidate]) -> int:
 
     choices = [(str(c.id), terminal_safe(f"#{c.id} {c.name}" + (
         f" — {', '.join(c.facts)}" if c.facts else ""))) for c in candidates]
+    names = {str(c.id): terminal_safe(f"#{c.id} {c.name}") for c in candidates}
     picked = select(f"'{terminal_safe(text)}' fits {len(candidates)} {noun}s. Which one?",
-                    [*choices, ("none", "none of these (cancel)")])
+                    [*choices, ("none", "none of these (cancel)")],
+                    echo=(f"{noun.capitalize()}:", lambda v: names.get(v, "none of these")))
     if picked == "none":
         raise KeyboardInterrupt
     return int(picked)

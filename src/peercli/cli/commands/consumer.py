@@ -109,8 +109,7 @@ def _prompt_optional(values: Any, key: str) -> None:
                         lambda s: fieldcheck.one_line(s, limit=20, what="the postal code"), None),
         "goal": ("Their goal, in their words (Enter to skip):",
                  lambda s: fieldcheck.multi_line(s, what="the goal"), None),
-        "every": ("Follow up every (7d, 2w, 1m; Enter for 7 days):", parse_cadence,
-                  "(how often to check in)"),
+        "every": ("Follow up every (7d, 2w, 1m; Enter for 7 days):", parse_cadence, None),
     }
     question, parse, instruction = questions[key]
     answer = prompts.text(question, parse=parse, instruction=instruction)
@@ -138,7 +137,7 @@ def _prompt_intake(conn: Any, values: Any, missing: list[str]) -> None:
                 completions=_completion_words(conn, values.languages))
         elif key == "available":
             answer = prompts.text(
-                'When are they free? (e.g. "Tue evening; Sat 10-14"; Enter to skip)',
+                "When are they free? (e.g. Tue evening; Sat 10-14; Enter to skip)",
                 parse=lambda s: parse_availability_many([s]))
             values.available = [answer] if answer else []
         elif key == "formats":
@@ -153,7 +152,7 @@ def _prompt_intake(conn: Any, values: Any, missing: list[str]) -> None:
                 "Consent given today:",
                 [("store", "store: keep this record"), ("contact", "contact: reach out to them"),
                  ("share", "share: share details with groups when referring")],
-                checked=["store"])
+                checked=["store"], echo_values=True)
             values.consent = ",".join(picked)
 
 

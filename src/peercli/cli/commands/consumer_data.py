@@ -69,8 +69,8 @@ def forget(
     row = resolve(conn, "consumer", consumer)
     from peercli.cli.confirm import typed_or_stop
 
-    typed_or_stop(f"this erases #{row['id']} {row['name']} and every record of theirs for good; "
-                  "it cannot be undone (older backups still hold them).",
+    typed_or_stop([f"Erasing #{row['id']} {row['name']} removes every record of theirs for good.",
+                   "It cannot be undone (older backups still hold them)."],
                   name=row["name"], record_id=row["id"], yes=yes, as_json=as_json,
                   refusal="erasing needs confirmation: add --yes (not prompting)")
     result = forget_consumer(conn, row["id"])

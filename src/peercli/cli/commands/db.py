@@ -135,16 +135,16 @@ def _echo_restore_plan(src: Path, holds: Summary, db_path: Path, now_holds: Summ
 
     def cell(c: Count) -> str:
         when = c.last_change.replace("T", " ")[:16] if c.last_change else "never"
-        return f"{c.count:>6}  last {when}"
+        return f"{c.count:>6}, last {when:<16}"
 
     rows = [("people", "people"), ("check-ins", "checkins"), ("referrals", "referrals"),
             ("groups", "groups")]
     echo(f"Restore from {src}", err=True)
-    echo(f"  {'':<10} {'the backup holds':<25}  {'now in the database':<25}", err=True)
+    echo(f"  {'':<10} {'the backup holds':<29} {'now in the database'}", err=True)
     for label, kind in rows:
-        now_cell = cell(getattr(now_holds, kind)) if now_holds else "(unreadable)"
-        echo(f"  {label:<10} {cell(getattr(holds, kind)):<25}  {now_cell}", err=True)
-    echo(f"  The database now at {db_path} is kept aside, not deleted.", err=True)
+        now_cell = cell(getattr(now_holds, kind)) if now_holds else "  (unreadable)"
+        echo(f"  {label:<10}{cell(getattr(holds, kind))}  {now_cell}".rstrip(), err=True)
+    echo(f"The database now at {db_path} would be kept aside, not deleted.", err=True)
 
 
 @app.command("check")
