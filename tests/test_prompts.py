@@ -467,3 +467,17 @@ def test_validation_window_wraps():
                if "ValidationToolbar" in getattr(getattr(w.content, "text", None),
                                                  "__qualname__", "")]
     assert windows and all(w.height is None and w.wrap_lines() for w in windows)
+
+
+def test_validation_messages_break_between_words():
+    from peercli.cli.prompts import _validator
+
+    def parse(text: str) -> None:
+        raise ValueError("cannot read the date 'sometime' (use 7d, 2w, 1m, 'in 3 days', "
+                         "tomorrow, 'next tuesday' or a date like 2026-12-01)")
+
+    message = _validator(parse, required=False)("sometime")
+    assert isinstance(message, str)
+    lines = message.splitlines()
+    assert len(lines) == 2 and all(len(line) < 80 for line in lines)
+    assert lines[1].startswith("tuesday'")  # the word is whole on the next line

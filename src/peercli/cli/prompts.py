@@ -36,10 +36,21 @@ def _validator(parse: Callable[[str], Any], *, required: bool) -> Callable[[str]
         try:
             parse(text)
         except ValueError as exc:
-            return str(exc)
+            return _fit(str(exc))
         return True
 
     return validate
+
+
+def _fit(message: str) -> str:
+    """A message broken between words at the terminal's width (prompt_toolkit breaks words)."""
+    import textwrap
+
+    from prompt_toolkit.application import get_app_or_none
+
+    app = get_app_or_none()
+    columns = app.output.get_size().columns if app is not None else 80
+    return "\n".join(textwrap.wrap(message, width=max(20, columns - 1))) or message
 
 
 def _cancel_keys(question: Any) -> None:
@@ -58,17 +69,22 @@ def _cancel_keys(question: Any) -> None:
 
 
 def _wrap_validation_errors(question: Any) -> None:
-    """prompt_toolkit shows a validation error in a one-line window, cut at the terminal's edge:
-    let that window grow and wrap, so the whole sentence is read."""
+    """prompt_toolkit shows a validation error in a one-line window, cut at the terminal's edge,
+    at the bottom of the screen: let that window grow and wrap, so the whole sentence is read,
+    and keep the answer's window from stretching, so the error sits right under the answer."""
+    from prompt_toolkit.filters import to_filter
     from prompt_toolkit.layout.containers import Window
+    from prompt_toolkit.layout.controls import BufferControl, SearchBufferControl
 
     for window in question.application.layout.find_all_windows():
         text = getattr(window.content, "text", None)
         if isinstance(window, Window) and "ValidationToolbar" in getattr(text, "__qualname__", ""):
-            from prompt_toolkit.filters import to_filter
-
             window.height = None
             window.wrap_lines = to_filter(True)
+            window.dont_extend_height = to_filter(True)
+        elif isinstance(window.content, BufferControl) and not isinstance(
+                window.content, SearchBufferControl):
+            window.dont_extend_height = to_filter(True)
 
 
 def _ask(question: Any) -> Any:
