@@ -106,6 +106,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Before anything is collected: remember the real folders, then point HOME and the XDG
     folders into a temporary one for the whole session (subprocesses inherit it)."""
     global _GUARD, _SESSION_HOME
+    _use_memory_for_temporary_files(config)
     original = {k: v for k in _SESSION_ENV if (v := os.environ.get(k)) is not None}
     _GUARD = RealDirGuard(real_user_dirs(original))
     _SESSION_HOME = tempfile.mkdtemp(prefix="peer-test-home-")
@@ -117,6 +118,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "real_migrations: new databases in this test are migrated for real "
         "(not copied from the session's migrated template)")
+
+
+def _use_memory_for_temporary_files(config: pytest.Config) -> None:
+    """tmp_path (and every temporary file, here and in the subprocesses tests start) goes to
+    /dev/shm where it exists: peer syncs every commit to disk (synchronous=FULL, WAL), and
+    thousands of fsyncs on a real disk were most of the suite's time. Nothing else changes:
+    same files, permissions, locks and crash behaviour. `pytest --basetemp DIR` or TMPDIR set
+    by the caller still win; tmp_path_retention_policy (pyproject) keeps only failed tests'."""
+    if config.option.basetemp or os.environ.get("TMPDIR"):
+        return
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        _SAVED_ENV["TMPDIR"] = None
+        os.environ["TMPDIR"] = shm
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -134,6 +150,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             os.environ[k] = v
     if _SESSION_HOME:
         shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+    tempfile.tempdir = None
 
 
 def sqlcipher_installed() -> bool:

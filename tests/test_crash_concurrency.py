@@ -33,10 +33,10 @@ def child_env(db_path: Path) -> dict[str, str]:
     return env
 
 
-def import_available(db_path: Path) -> bool:
-    result = subprocess.run(peer_cmd("group", "import", "--help"), env=child_env(db_path),
-                            capture_output=True, text=True, timeout=30, check=False)
-    return result.returncode == 0
+def import_available() -> bool:
+    from peercli.cli.app import COMMANDS, load_command
+
+    return "group" in COMMANDS and "import" in load_command("group").commands
 
 
 def write_listing(path: Path, rows: int) -> None:
@@ -58,12 +58,11 @@ def count_and_check(db_path: Path) -> tuple[str, int]:
         conn.close()
 
 
-def test_kill_9_during_import_leaves_nothing_then_reimport_works(db_path, tmp_path):
-    if not import_available(db_path):
+def test_kill_9_during_import_leaves_nothing_then_reimport_works(peer, db_path, tmp_path):
+    if not import_available():
         pytest.skip("peer group import is not available yet")
     env = child_env(db_path)
-    subprocess.run(peer_cmd("consumer", "add", "Sam"), env=env, check=True,
-                   capture_output=True, timeout=30)
+    peer("consumer", "add", "Sam")  # (the checks around the killed process run in-process)
     listing = tmp_path / "big.csv"
     write_listing(listing, ROWS)
     wal = Path(f"{db_path}-wal")
@@ -85,27 +84,24 @@ def test_kill_9_during_import_leaves_nothing_then_reimport_works(db_path, tmp_pa
             proc.kill()
             proc.wait()
     assert count_and_check(db_path) == ("ok", 0)
-    check = subprocess.run(peer_cmd("db", "check"), env=env, capture_output=True, text=True,
-                           timeout=30, check=False)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = peer("db", "check", ok=False)
+    assert check.exit_code == 0, check.stdout + check.stderr
     again = subprocess.run(peer_cmd("group", "import", str(listing)), env=env,
                            capture_output=True, text=True, timeout=60, check=False)
     assert again.returncode == 0, again.stderr
     assert count_and_check(db_path) == ("ok", ROWS)
-    listed = subprocess.run(peer_cmd("consumer", "list", "--json"), env=env,
-                            capture_output=True, text=True, timeout=30, check=False)
-    assert '"Sam"' in listed.stdout
+    assert [c["name"] for c in peer.json("consumer", "list")] == ["Sam"]
 
 
 WORKER = textwrap.dedent("""
-    import sys, time
+    import sys
     from typer.testing import CliRunner
     from peercli.cli.app import app
 
-    tag, start_at = sys.argv[1], float(sys.argv[2])
+    tag = sys.argv[1]
     runner = CliRunner()
-    while time.time() < start_at:
-        time.sleep(0.001)
+    print("ready", flush=True)
+    sys.stdin.readline()  # the gate: both workers are released together
     for i in range(10):
         result = runner.invoke(app, ["consumer", "add", f"{tag}-{i}", "--consent", "store",
                                      "--interests", "grief"])
@@ -115,18 +111,23 @@ WORKER = textwrap.dedent("""
 """)
 
 
-def test_two_processes_adding_at_once_both_succeed(db_path, tmp_path):
+def test_two_processes_adding_at_once_both_succeed(peer, db_path, tmp_path):
     env = child_env(db_path)
     # Create the database first. (Two processes racing to create a brand-new file can still
     # hit "database is locked" on PRAGMA journal_mode=WAL in store.py: reported to the lead.)
-    subprocess.run(peer_cmd("consumer", "list"), env=env, capture_output=True, timeout=30,
-                   check=True)
+    peer("consumer", "list")
     script = tmp_path / "worker.py"
     script.write_text(WORKER, encoding="utf-8")
-    start_at = f"{time.time() + 1.0:.3f}"  # both start together, after their imports
-    procs = [subprocess.Popen([sys.executable, str(script), tag, start_at], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen([sys.executable, str(script), tag], env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
              for tag in ("A", "B")]
+    for p in procs:  # both start together, after their imports
+        assert p.stdout is not None and p.stdout.readline() == "ready\n", p.communicate()
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
     outcomes = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outcomes
     conn = sqlite3.connect(db_path)

@@ -97,28 +97,43 @@ def test_two_processes_creating_a_new_database_both_succeed(tmp_path: Path):
     """The first open of a new file switches it to WAL; doing that twice at once must not fail."""
     import subprocess
     import sys
-    import time
 
     code = (
-        "import sys, pathlib, time\n"
+        "import sys, pathlib\n"
         "from peercli.store.db import open_db, write\n"
-        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.readline()\n"  # the gate: all four are released together
         "conn = open_db(pathlib.Path(sys.argv[1]))\n"
         "with write(conn):\n"
         "    conn.execute(\"INSERT INTO consumers (name, created_at, updated_at) "
         "VALUES ('x', 'x', 'x')\")\n"
     )
-    for attempt in range(3):
-        path = tmp_path / f"new{attempt}.db"
-        start = f"{time.time() + 1.0:.3f}"  # all four open the file at the same instant
-        procs = [subprocess.Popen([sys.executable, "-c", code, str(path), start],
-                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
-        for proc in procs:
-            _, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-        conn = sqlite3.connect(path)
-        assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == 4
-        conn.close()
+    # Three races of four processes each. All twelve start (and import) at once; each race
+    # waits until its four are ready, then opens the gate for all four at the same instant.
+    races = [[subprocess.Popen([sys.executable, "-c", code, str(tmp_path / f"new{race}.db")],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for _ in range(4)]
+             for race in range(3)]
+    try:
+        for race, procs in enumerate(races):
+            for proc in procs:
+                assert proc.stdout is not None and proc.stdout.readline() == "ready\n", \
+                    proc.communicate(timeout=60)[1]
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            for proc in procs:
+                _, err = proc.communicate(timeout=60)
+                assert proc.returncode == 0, err
+            conn = sqlite3.connect(tmp_path / f"new{race}.db")
+            assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == 4
+            conn.close()
+    finally:
+        for proc in (p for procs in races for p in procs):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
 
 def _everything(path: Path) -> dict[str, object]:

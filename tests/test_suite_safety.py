@@ -53,8 +53,8 @@ def test_collection_did_not_see_the_real_home():
            if not k.startswith(("PEER_", "XDG_", "PYTEST_"))}
     env["HOME"] = str(real_home)
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "-rA", str(suite)],
+        [sys.executable, "-m", "pytest", "-q", "-rA", str(suite), "-p", "no:cacheprovider",
+         "-p", "no:hypothesispytest", "-p", "no:timeout"],  # plugins the inner run needs not
         check=False, cwd=suite, env=env, capture_output=True, text=True, timeout=120)
     out = proc.stdout + proc.stderr
     data_dir = real_home / ".local" / "share" / "peer"
