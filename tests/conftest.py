@@ -1,11 +1,12 @@
 """Shared fixtures: every test gets its own database in tmp_path; none touches real user data.
 
-Speed: a new database is not migrated from scratch in every test. The first test that creates
-one runs the real migrations once (``open_db`` on a template file, plain and encrypted); every
-later new database is a copy of that template, made exactly where ``open_db`` would have created
-it, and then opened by the real ``open_db`` (schema check, pragmas, permissions). Tests that
-change the migrations (monkeypatching ``migrations``), modules in ``REAL_MIGRATIONS`` and tests
-marked ``real_migrations`` create their databases the slow, real way.
+Speed: a new database is not migrated from scratch in every test. The real migrations run once
+per session (the real ``open_db`` on a template file, plain and encrypted); every other new
+database is a copy of that template, made exactly where ``open_db`` would have created it, and
+then opened by the real ``open_db`` (schema check, pragmas, permissions). Tests that change the
+migrations (monkeypatching ``migrations``), modules in ``REAL_MIGRATIONS`` and tests marked
+``real_migrations`` create their databases the slow, real way. Temporary files live in memory
+(/dev/shm) where it exists: see ``_use_memory_for_temporary_files``.
 
 Safety: for the whole session HOME and the XDG directories point into a temporary folder, and
 the user's real peer data and config folders are watched: a test that creates or changes them
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,7 +45,8 @@ _SESSION_ENV = ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "X
 
 
 def real_user_dirs(env: dict[str, str]) -> list[Path]:
-    """peer's data and config folders as platformdirs names them under ``env``."""
+    """peer's folders (data, config, cache, state, log) as platformdirs names them under
+    ``env``."""
     import platformdirs
 
     saved = {k: os.environ.get(k) for k in _SESSION_ENV}
@@ -53,7 +56,9 @@ def real_user_dirs(env: dict[str, str]) -> list[Path]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = env[k]
-        return [platformdirs.user_data_path("peer"), platformdirs.user_config_path("peer")]
+        return [platformdirs.user_data_path("peer"), platformdirs.user_config_path("peer"),
+                platformdirs.user_cache_path("peer"), platformdirs.user_state_path("peer"),
+                platformdirs.user_log_path("peer")]
     finally:
         for k, v in saved.items():
             if v is None:
@@ -78,22 +83,77 @@ def _snapshot(directory: Path) -> tuple[tuple[str, int, int], ...] | None:
     return tuple(sorted(found))
 
 
+# Operations (audit events) whose first argument is a path this process would touch.
+_AUDITED = frozenset({
+    "open", "os.listdir", "os.scandir", "os.mkdir", "os.rename", "os.remove", "os.rmdir",
+    "os.chmod", "os.chown", "os.utime", "os.truncate", "os.link", "os.symlink", "os.chdir",
+    "os.walk", "shutil.copyfile", "shutil.copymode", "shutil.copystat", "shutil.copytree",
+    "shutil.move", "shutil.rmtree", "sqlite3.connect", "tempfile.mkstemp", "tempfile.mkdtemp"})
+
+
 class RealDirGuard:
-    """Watches the user's real peer folders; ``problem()`` names one that a test touched."""
+    """Keeps tests out of the user's real peer folders.
 
-    def __init__(self, dirs: list[Path]) -> None:
+    In this process an audit hook refuses (PermissionError) any file operation on a path inside
+    them, and remembers it so the test fails even if the code under test swallowed the error.
+    Anything else that touches them (a subprocess a test started) is seen by comparing what the
+    folders hold before and after each test. ``problem()`` describes the first such touch."""
+
+    def __init__(self, dirs: list[Path], *, refuse: bool = True) -> None:
         self.dirs = dirs
-        self.before = {d: _snapshot(d) for d in dirs}
+        self.prefixes = tuple(str(d) for d in dirs)
+        self.looking = False
+        self.before = self._snapshots()
+        self.refused: list[str] = []
+        self.changed: list[str] = []
+        if refuse:
+            sys.addaudithook(self._audit)  # for the rest of the process: hooks stay
 
-    def problem(self) -> str | None:
+    def _snapshots(self) -> dict[Path, tuple[tuple[str, int, int], ...] | None]:
+        self.looking = True  # the guard itself may look inside
+        try:
+            return {d: _snapshot(d) for d in self.dirs}
+        finally:
+            self.looking = False
+
+    def inside(self, path: str) -> bool:
+        path = os.path.abspath(path)
+        return any(path == p or path.startswith(p + os.sep) for p in self.prefixes)
+
+    def _audit(self, event: str, args: tuple[Any, ...]) -> None:
+        if event not in _AUDITED or not args or self.looking:
+            return
+        for target in args[:2]:  # (src, dst) for rename, copy, link
+            if isinstance(target, (str, bytes, os.PathLike)):
+                path = os.fsdecode(os.fspath(target))
+                if path and path != ":memory:" and not path.startswith("file:") \
+                        and self.inside(path):
+                    self.refused.append(f"{event} {path}")
+                    raise PermissionError(f"a test tried to use the user's real peer folder: "
+                                          f"{path} (refused by tests/conftest.py)")
+
+    def refusal(self) -> str | None:
+        """What this process tried to do in the real folders since the last call (refused)."""
+        if not self.refused:
+            return None
+        what = "; ".join(self.refused[:3])
+        self.refused.clear()
+        return (f"a test tried to use the user's real peer folders ({what}): refused. Tests "
+                "must use tmp_path (PEER_DB, HOME and XDG_* are set by tests/conftest.py).")
+
+    def change(self) -> str | None:
+        """A real folder that changed since the last call, which this process did not do: a
+        subprocess a test started, or another program on this computer (so: a warning)."""
+        now = self._snapshots()
         for d in self.dirs:
-            now = _snapshot(d)
-            if now != self.before[d]:
+            if now[d] != self.before[d]:
                 what = "created" if self.before[d] is None else "changed"
-                self.before[d] = now  # report each change once
-                return (f"a test {what} the user's real peer folder {d}: tests must use "
-                        "tmp_path (PEER_DB, HOME and XDG_* are set by tests/conftest.py). "
-                        "Remove what the test left there.")
+                self.before = now  # report each change once
+                message = (f"the user's real peer folder {d} was {what} during this test, not "
+                           "by this process: by a subprocess the test started, or by another "
+                           "program on this computer")
+                self.changed.append(message)
+                return message
         return None
 
 
@@ -136,9 +196,17 @@ def _use_memory_for_temporary_files(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    problem = _GUARD.problem() if _GUARD is not None else None
-    if problem:
-        session.config.get_terminal_writer().line(f"ERROR: {problem}", red=True, bold=True)
+    """Outside any test (collection, session fixtures): a refusal fails the run; a change made
+    by another process is shown loudly."""
+    if _GUARD is None:
+        return
+    refusal = _GUARD.refusal()
+    _GUARD.change()  # after the last test
+    writer = session.config.get_terminal_writer()
+    for message in _GUARD.changed:
+        writer.line(f"WARNING: {message}", red=True, bold=True)
+    if refusal:
+        writer.line(f"ERROR: {refusal}", red=True, bold=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -335,9 +403,15 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_mode: str,
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("PEER_NO_INPUT", raising=False)
     yield
-    problem = _GUARD.problem() if _GUARD is not None else None
-    if problem:
-        pytest.fail(problem, pytrace=False)
+    if _GUARD is not None:
+        refusal = _GUARD.refusal()
+        if refusal:
+            pytest.fail(refusal, pytrace=False)
+        change = _GUARD.change()
+        if change:
+            import warnings
+
+            warnings.warn(change, UserWarning, stacklevel=1)
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ def test_no_test_sees_the_real_home(tmp_path: Path):
 
 def test_the_guard_fails_a_test_that_writes_into_the_real_data_folder(tmp_path: Path):
     """Run a small suite under this conftest with a stand-in for the user's real home: the test
-    that points HOME back at it and runs peer fails, naming the folder; the others pass."""
+    that points HOME back at it and runs peer is refused the folder and fails, naming it; the
+    others pass; nothing is created there."""
     real_home = tmp_path / "real-home"
     real_home.mkdir()
     suite = tmp_path / "suite"
@@ -58,10 +59,13 @@ def test_collection_did_not_see_the_real_home():
         check=False, cwd=suite, env=env, capture_output=True, text=True, timeout=120)
     out = proc.stdout + proc.stderr
     data_dir = real_home / ".local" / "share" / "peer"
-    assert data_dir.exists()  # the leak really happened ...
-    assert proc.returncode == 1, out  # ... and failed the run
+    assert proc.returncode == 1, out  # the run failed ...
     assert "ERROR at teardown of test_leaks_into_the_real_data_folder" in out, out
-    assert f"a test created the user's real peer folder {data_dir}" in out, out
+    assert "a test tried to use the user's real peer folders (" in out, out
+    assert f"os.mkdir {data_dir}" in out, out
+    assert "cannot create the data directory" in out, out  # peer was refused the folder
+    assert not data_dir.exists()  # ... and the folder was never made
+    assert list(real_home.iterdir()) in ([], [real_home / ".local"]), out
     assert "PASSED test_inner.py::test_stays_in_tmp_path" in out, out
     assert "PASSED test_inner.py::test_collection_did_not_see_the_real_home" in out, out
     assert "1 error" in out, out
@@ -78,3 +82,18 @@ def test_a_new_database_is_a_copy_of_the_migrated_template(peer, db_path: Path, 
 
     assert applied(db_path) == applied(db_templates.files["plain"])
     assert oct(db_path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_folder_changed_by_another_process_is_reported(tmp_path: Path):
+    from conftest import RealDirGuard
+
+    data = tmp_path / "share" / "peer"
+    guard = RealDirGuard([data], refuse=False)  # no audit hook: it would outlive this test
+    assert guard.change() is None
+    subprocess.run([sys.executable, "-c", f"import os; os.makedirs({str(data)!r})"], check=True)
+    message = guard.change()
+    assert message is not None and f"{data} was created" in message
+    assert guard.change() is None  # once
+    (data / "peer.db").write_bytes(b"x")
+    assert f"{data} was changed" in (guard.change() or "")
+    assert guard.refusal() is None
