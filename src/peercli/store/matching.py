@@ -23,6 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from peercli.core.availability import Window
@@ -114,6 +115,7 @@ def load_active_consumers(conn: sqlite3.Connection) -> list[ConsumerProfile]:
 # -- groups ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _date(text: str | None) -> date | None:
     if not text:
         return None
@@ -121,6 +123,13 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text[:10])
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=4096)
+def _listed(value: str | None) -> tuple[str, ...]:
+    """A JSON list column as a tuple; directories repeat the same few values ('[]', '["en"]'),
+    so each distinct text is parsed once."""
+    return tuple(loads_list(value))
 
 
 class MeetingCache:
@@ -187,9 +196,9 @@ def load_groups(
         out.append(GroupProfile(
             id=gid, name=r["name"], topics=tuple(topics[gid]), meetings=tuple(meetings[gid]),
             organization=r["organization"],
-            format=r["format"], languages=tuple(loads_list(r["languages"])),
-            accessibility=tuple(loads_list(r["accessibility"])),
-            audience=tuple(loads_list(r["audience"])), facilitation=r["facilitation"],
+            format=r["format"], languages=_listed(r["languages"]),
+            accessibility=_listed(r["accessibility"]),
+            audience=_listed(r["audience"]), facilitation=r["facilitation"],
             open_to_newcomers=None if newcomers is None else bool(newcomers),
             status=r["status"], last_verified=_date(r["last_verified"]),
             updated=_date(r["updated_at"]), latitude=lat, longitude=lon,
