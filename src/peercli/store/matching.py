@@ -26,7 +26,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from peercli.core.availability import Window
+from peercli.core.availability_windows import Window
 from peercli.core.errors import PeerError
 from peercli.core.geo import normalize_postal_code
 from peercli.core.matching import (

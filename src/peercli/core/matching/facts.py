@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
-from peercli.core.availability import PARTS_OF_DAY, Window
+from peercli.core.availability_windows import Window
 from peercli.core.geo import haversine_km
 from peercli.core.matching.model import (
     APPROXIMATE_SCHEDULE_VALUE,
@@ -31,7 +31,7 @@ from peercli.core.matching.model import (
     MatchOptions,
 )
 from peercli.core.schedule import Meeting, weekdays_of
-from peercli.core.timeparse import DAY_ABBRS, END_OF_DAY, format_hhmm
+from peercli.core.timeparse import DAY_ABBRS, END_OF_DAY, PARTS_OF_DAY, format_hhmm
 
 if TYPE_CHECKING:
     from peercli.core.matching.eligibility import AudienceFit, ConsumerFacts

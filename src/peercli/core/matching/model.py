@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from peercli.core.availability import Window
+from peercli.core.availability_windows import Window
 from peercli.core.schedule import Meeting
 
 if TYPE_CHECKING:
