@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 #: Coordinates this close are the same place (when a street address is missing on one side).
@@ -92,14 +93,21 @@ class Identity:
         return self.slots
 
 
+_MARKS = re.compile(r"[^\w#]+")
+
+
+@lru_cache(maxsize=16384)
 def fold(text: str | None) -> str:
-    """Case-folded, accents stripped, "&" as "and", every other mark a space."""
+    """Case-folded, accents stripped, "&" as "and", every other mark a space. (Cached: an
+    import folds the same cities, streets and words over and over.)"""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = text.casefold()
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[^\w#]+", " ", plain).split())
+    return " ".join(_MARKS.sub(" ", plain).split())
 
 
 def name_words(name: str) -> tuple[str, ...]:
