@@ -1,6 +1,6 @@
 """Who is due a follow-up, the pure part: a function of plain records and a fixed ``today``.
 
-The store (``store/checkins.py``: ``due_inputs``, ``due_list``) reads the records; ``peer due``
+The store (``store/due.py``: ``due_inputs``, ``due_list``) reads the records; ``peer due``
 and the home screen show the result.
 """
 

@@ -39,6 +39,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peercli.importers import values as V
+from peercli.importers.bmlt_formats import (
+    _HANDLED,
+    ACCESS,
+    AUDIENCE,
+    STOCK_KEYS,
+    WORLD_NAMES,
+    Format,
+    _formats_from,
+    carries_formats,
+    formats_url,
+    load_formats,
+    signs_attendance,
+)
 from peercli.importers.jsondoc import element_lines, read_document, text_of
 from peercli.importers.records import (
     GroupRecord,
@@ -58,78 +71,17 @@ if TYPE_CHECKING:
 NAME = "bmlt"
 ALIASES = ("bmlt", "getsearchresults", "na-bmlt")
 
-# Stock English key strings of the BMLT server's default format set -> world_id (used only when
-# no GetFormats list is available).
-STOCK_KEYS = {
-    "O": "OPEN", "C": "CLOSED", "B": "BEG", "BEG": "BEG", "W": "W", "M": "M", "GL": "GL",
-    "WC": "WCHR", "WCHR": "WCHR", "YP": "Y", "Y": "Y", "VM": "VM", "HY": "HYBR", "HYBR": "HYBR",
-    "TC": "TC", "CW": "CW", "NC": "NC", "NS": "NS", "ES": "LANG", "BT": "BT", "IW": "IW",
-    "JT": "JFT", "SD": "SD", "So": "SPK", "St": "STEP", "Ti": "TRAD", "To": "TOP",
-    "D": "DISC", "IP": "IP", "LC": "LC", "RF": "VAR", "SG": "SWG", "Tr": "TRAD", "CL": "CAN",
-    "Me": "MED", "QA": "QA", "GP": "GP", "SWG": "SWG",
-}
-AUDIENCE = {"W": "women", "M": "men", "GL": "lgbtq", "Y": "young-adults"}
-ACCESS = {"WCHR": "wheelchair", "CW": "childcare"}
-WORLD_NAMES = {
-    "BT": "Basic Text", "IW": "It Works Study", "JFT": "Just For Today", "SD": "Speaker/Discussion",
-    "SPK": "Speaker", "STEP": "Step", "TRAD": "Tradition", "TOP": "Topic", "DISC": "Discussion",
-    "IP": "IP Study", "LC": "Living Clean", "VAR": "Format Varies", "SWG": "Step Working Guide",
-    "CAN": "Candlelight", "MED": "Meditation", "QA": "Questions & Answers", "NC": "No Children",
-    "NS": "Non-Smoking", "SMOK": "Smoking", "CH": "Closed Holidays", "GP": "Guiding Principles",
-    "CPT": "12 Concepts", "RA": "Restricted Access", "LIT": "Literature", "SPAD":
-    "Spiritual Principle a Day",
-}
-_HANDLED = {"OPEN", "CLOSED", "BEG", "VM", "HYBR", "TC", "LANG"} | set(AUDIENCE) | set(ACCESS)
 _HHMM = re.compile(r"^\s*(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?\s*$")
 DEFAULT_DURATION = 60
-# BMLT has no world_id for "we sign court cards": servers that offer it add their own format.
-_POA_NAME = re.compile(r"proof of attendance|court\s*(?:card|slip|paper|sheet)|attendance\s*"
-                       r"(?:card|slip|sheet|verification)s?\s*(?:signed|available)|sign(?:s|ed)?"
-                       r"\s+(?:court|attendance)", re.IGNORECASE)
 
-
+__all__ = [
+    "ACCESS", "ALIASES", "AUDIENCE", "NAME", "STOCK_KEYS", "WORLD_NAMES", "Format",
+    "carries_formats", "formats_url", "load_formats", "open_bmlt", "open_records",
+    "signs_attendance", "sniff_bmlt",
+]
 def _raw(m: Mapping[str, Any]) -> dict[str, str]:
     """A meeting's values as text, for the rejects file (only for a meeting that failed)."""
     return {str(k): "" if v is None else str(v) for k, v in m.items()}
-
-
-def signs_attendance(formats: list[Format]) -> bool | None:
-    """True when one of the meeting's formats says it signs attendance slips, else None (a
-    BMLT listing never says it does not)."""
-    for f in formats:
-        if f.key.upper() == "POA" or _POA_NAME.search(f.name):
-            return True
-    return None
-
-
-class Format:
-    """One format of the GetFormats list."""
-
-    __slots__ = ("id", "key", "name", "world")
-
-    def __init__(self, key: str, name: str, world: str, fid: str) -> None:
-        self.key, self.name, self.world, self.id = key, name, world, fid
-
-
-def _formats_from(doc: Any) -> list[Format]:
-    items = doc.get("formats") if isinstance(doc, dict) else doc
-    out = []
-    for f in items if isinstance(items, list) else []:
-        if isinstance(f, dict) and (text_of(f.get("key_string")) or text_of(f.get("id"))):
-            out.append(Format(text_of(f.get("key_string")) or "", text_of(f.get("name_string"))
-                              or "", (text_of(f.get("world_id")) or "").upper(),
-                              text_of(f.get("id")) or ""))
-    return out
-
-
-def load_formats(path: Path) -> list[Format]:
-    """A GetFormats answer (array, ``{"formats": [...]}`` or JSONP) from a file."""
-    doc, _ = read_document(Path(path))
-    found = _formats_from(doc)
-    if not found:
-        raise ImportFileError(f"{Path(path).name}: no formats found (expected a BMLT GetFormats "
-                              "answer: a list of objects with key_string and world_id)")
-    return found
 
 
 def _minutes(text: str | None) -> int | None:
@@ -469,28 +421,6 @@ def _marker(meetings: list[Any]) -> str:
         if key in first:
             return key
     return "id_bigint"
-
-
-def carries_formats(path: Path) -> bool:
-    """Whether a GetSearchResults answer brings its own formats list (``{"meetings": [...],
-    "formats": [...]}``). Every meeting has a "formats" key (its codes), so the text alone does
-    not tell; an unreadable file says False (the import then reports what is wrong)."""
-    from peercli.importers.jsondoc import read_document
-
-    try:
-        doc, _ = read_document(Path(path))
-    except (ImportFileError, OSError, ValueError):
-        return False
-    return isinstance(doc, dict) and bool(_formats_from(doc))
-
-
-def formats_url(search_url: str) -> str | None:
-    """The GetFormats URL of the server a GetSearchResults URL points at (same root, JSON,
-    every format), or None when the URL is not a BMLT client_interface URL."""
-    m = re.match(r"^(?P<root>https?://.+?/client_interface/)(?:json|jsonp)/", search_url)
-    if not m:
-        return None
-    return m.group("root") + "json/?switcher=GetFormats&show_all=1"
 
 
 # -- registry entry (importers/registry.py) ----------------------------------------------------

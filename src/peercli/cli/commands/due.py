@@ -24,7 +24,7 @@ def due(
     from peercli.cli.render import print_json
     from peercli.core.due import due_item_to_dict
     from peercli.store import clock
-    from peercli.store.checkins import due_list
+    from peercli.store.due import due_list
 
     conn = runtime.conn()
     today = clock.today()

@@ -24,8 +24,8 @@ def show_home() -> None:
     out = console()
     out.print("[bold]peer[/] — connect the people you support with groups, and follow up.")
     if RUNTIME.db_path.exists():
-        from peercli.store.checkins import due_list
         from peercli.store.clock import today
+        from peercli.store.due import due_list
 
         conn = RUNTIME.conn()
         active = conn.execute("SELECT count(*) FROM consumers WHERE status = 'active'").fetchone()[0]
