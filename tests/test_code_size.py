@@ -30,6 +30,7 @@ LONG_MODULES = {
     "cli/commands/consumer.py",
     "core/checkins.py",
     "core/matching/rules.py",
+    "core/schedule_grammar.py",
     "store/groups.py",
     "store/matching.py",
 }
