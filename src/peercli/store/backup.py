@@ -400,8 +400,6 @@ def _cipher_journal_mode(db_path: Path, key: DbKey) -> str:
 def health_checks(db_path: Path, *, ask: Ask | None = None) -> list[Check]:
     """What ``peer db check`` reports. Never raises for a damaged file: that is a failed check.
     ``ask`` prompts for the passphrase of an encrypted database (None: nobody to ask)."""
-    from peercli.store.migrations import SCHEMA_VERSION
-
     sqlcipher = cipher.version()
     checks = [Check("sqlite library", True, sqlite3.sqlite_version + (
         f"; SQLCipher {sqlcipher}" if sqlcipher else "; SQLCipher not installed"))]
@@ -436,46 +434,7 @@ def health_checks(db_path: Path, *, ask: Ask | None = None) -> list[Check]:
     except sqlite3.Error as exc:
         return checks + [Check("open", False, str(exc), RESTORE_REMEDY)]
     try:
-        from peercli.store.encryption import status
-
-        state = status(db_path, conn)
-        checks.append(Check("encryption", True, state.detail, state.remedy,
-                            warn=state.remedy is not None))
-        from peercli.store.migrations import schema_problems
-
-        found = schema_problems(conn)
-        if not (found and "newer version" in found[0]):  # "schema version" below says so
-            checks.append(Check("schema", not found, "exactly what peer creates" if not found else
-                                "; ".join(found[:5]) + (f" (and {len(found) - 5} more)"
-                                                        if len(found) > 5 else ""),
-                                None if not found else RESTORE_REMEDY))
-        integrity = _integrity(conn)
-        checks.append(Check("integrity", integrity == ["ok"],
-                            "ok" if integrity == ["ok"] else "; ".join(integrity[:5]),
-                            None if integrity == ["ok"] else RESTORE_REMEDY))
-        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        tables = sorted({r[0] for r in fk})
-        checks.append(Check("foreign keys", not fk,
-                            "ok" if not fk else f"{len(fk)} broken in {', '.join(tables)}",
-                            None if not fk else RESTORE_REMEDY))
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version == SCHEMA_VERSION:
-            checks.append(Check("schema version", True, f"{version} (current)"))
-        elif version < SCHEMA_VERSION:
-            checks.append(Check("schema version", True,
-                                f"{version}; this peer upgrades it to {SCHEMA_VERSION} on next use",
-                                "any peer command upgrades it (a backup is kept first)",
-                                warn=True))
-        else:
-            checks.append(Check("schema version", False,
-                                f"{version}, newer than this peer's {SCHEMA_VERSION}",
-                                "upgrade peer to the version that wrote it (pip install -U "
-                                "peercli), or restore a backup made by this version"))
-        mode = _journal_mode(db_path) if key is None else _cipher_journal_mode(db_path, key)
-        checks.append(Check("journal mode", mode == "wal",
-                            mode if mode == "wal" else f"{mode} (expected wal)",
-                            None if mode == "wal" else "any peer command that writes switches "
-                            "it to wal; if it stays, " + RESTORE_REMEDY))
+        checks.extend(_database_checks(conn, db_path, key))
     except sqlite3.DatabaseError as exc:
         checks.append(Check("readable", False, str(exc), RESTORE_REMEDY))
     finally:
@@ -487,6 +446,54 @@ def health_checks(db_path: Path, *, ask: Ask | None = None) -> list[Check]:
 
             secure_file(p)
     return checks
+
+
+def _database_checks(conn: sqlite3.Connection, db_path: Path, key: Any) -> list[Check]:
+    """Encryption, schema, integrity, foreign keys, schema version and journal mode of an open
+    database (a ``sqlite3.DatabaseError`` means it cannot be read)."""
+    from peercli.store.encryption import status
+    from peercli.store.migrations import schema_problems
+
+    checks = []
+    state = status(db_path, conn)
+    checks.append(Check("encryption", True, state.detail, state.remedy,
+                        warn=state.remedy is not None))
+    found = schema_problems(conn)
+    if not (found and "newer version" in found[0]):  # "schema version" below says so
+        checks.append(Check("schema", not found, "exactly what peer creates" if not found else
+                            "; ".join(found[:5]) + (f" (and {len(found) - 5} more)"
+                                                    if len(found) > 5 else ""),
+                            None if not found else RESTORE_REMEDY))
+    integrity = _integrity(conn)
+    checks.append(Check("integrity", integrity == ["ok"],
+                        "ok" if integrity == ["ok"] else "; ".join(integrity[:5]),
+                        None if integrity == ["ok"] else RESTORE_REMEDY))
+    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    tables = sorted({r[0] for r in fk})
+    checks.append(Check("foreign keys", not fk,
+                        "ok" if not fk else f"{len(fk)} broken in {', '.join(tables)}",
+                        None if not fk else RESTORE_REMEDY))
+    checks.append(_version_check(int(conn.execute("PRAGMA user_version").fetchone()[0])))
+    mode = _journal_mode(db_path) if key is None else _cipher_journal_mode(db_path, key)
+    checks.append(Check("journal mode", mode == "wal",
+                        mode if mode == "wal" else f"{mode} (expected wal)",
+                        None if mode == "wal" else "any peer command that writes switches "
+                        "it to wal; if it stays, " + RESTORE_REMEDY))
+    return checks
+
+
+def _version_check(version: int) -> Check:
+    from peercli.store.migrations import SCHEMA_VERSION
+
+    if version == SCHEMA_VERSION:
+        return Check("schema version", True, f"{version} (current)")
+    if version < SCHEMA_VERSION:
+        return Check("schema version", True,
+                     f"{version}; this peer upgrades it to {SCHEMA_VERSION} on next use",
+                     "any peer command upgrades it (a backup is kept first)", warn=True)
+    return Check("schema version", False, f"{version}, newer than this peer's {SCHEMA_VERSION}",
+                 "upgrade peer to the version that wrote it (pip install -U "
+                 "peercli), or restore a backup made by this version")
 
 
 def copies_holding(db_path: Path, consumer_id: int) -> list[Path]:
