@@ -155,7 +155,7 @@ def check(as_json: JsonOpt = False) -> None:
     version, journal mode."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json
-    from peercli.store.backup import health_checks
+    from peercli.store.health import health_checks
 
     db_path = runtime.RUNTIME.db_path
     checks = health_checks(db_path, ask=runtime.passphrase_asker())
