@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from peercli.importers import values as V
-from peercli.importers.records import GroupRecord, Item, RecordStream, RowError
+from peercli.importers.records import GroupRecord, Item, RecordStream, RowError, schedule_unknown
 
 if TYPE_CHECKING:
     from peercli.importers.hsds import Package
@@ -334,8 +334,10 @@ class ServiceReader:
         if error:
             return RowError(line, f"{files} line {line}: {error}", _raw(svc))
         if not meetings:
-            return RowError(line, f"{files} line {line}: the service has no schedule (no row in "
-                            f"{self.ix.schedules_file} for it)", _raw(svc))
+            # as in HSDS 1.1 and HSDS JSON: most 211 listings give no time (docs/groups.md)
+            self.warn(line, f"no row in {self.ix.schedules_file} for the service; imported "
+                      "with the schedule unknown")
+            return schedule_unknown()
         return meetings
 
     def build(self, svc: Row) -> Item:
