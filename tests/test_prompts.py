@@ -481,3 +481,38 @@ def test_validation_messages_break_between_words():
     lines = message.splitlines()
     assert len(lines) == 2 and all(len(line) < 80 for line in lines)
     assert lines[1].startswith("tuesday'")  # the word is whole on the next line
+
+
+def test_restore_prompt_reads_an_encrypted_backup(peer, terminal, sam, db_path, tmp_path,
+                                                  monkeypatch):
+    from peercli.store import cipher
+
+    if not cipher.available():
+        pytest.skip("SQLCipher is not installed")
+    passphrase = "correct horse battery staple"
+    monkeypatch.setenv("PEER_NEW_PASSPHRASE", passphrase)
+    peer("db", "encrypt", "--no-keyring")
+    monkeypatch.delenv("PEER_NEW_PASSPHRASE")
+    monkeypatch.setenv("PEER_PASSPHRASE", passphrase)
+    backup = tmp_path / "secret.db"
+    peer("db", "backup", str(backup))
+    assert cipher.file_kind(backup) == "other"
+    peer("consumer", "add", "Jo Park", *FULL_INTAKE)
+    before = digest(db_path)
+    terminal.send_text("n")
+    result = peer("db", "restore", str(backup))
+    assert result.stdout == "Nothing changed.\n" and digest(db_path) == before
+    people = next(line.replace(",", "").split() for line in result.stderr.splitlines()
+                  if line.strip().startswith("people"))
+    assert (people[1], people[5]) == ("1", "2")
+
+
+def test_ctrl_c_while_the_command_line_is_read(peer, monkeypatch):
+    from peercli.cli.app import PeerGroup
+
+    def interrupted(self, ctx, args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PeerGroup, "parse_args", interrupted)
+    result = peer("consumer", "list", ok=False)
+    assert (result.exit_code, result.stderr, result.stdout) == (130, CANCELLED, "")

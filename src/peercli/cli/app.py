@@ -41,6 +41,15 @@ class PeerGroup(TyperGroup):
         set_json_mode("--json" in (words[:words.index("--")] if "--" in words else words))
         return super().parse_args(ctx, hoist_global_options(self, ctx, words))
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:  # Ctrl-C while the command line is read: the same one line
+            from peercli.cli.render import cancelled
+
+            cancelled()
+            raise typer.Exit(130) from None
+
     def invoke(self, ctx: Any) -> Any:
         from peercli.cli import runtime
         from peercli.store.lookup import choosing

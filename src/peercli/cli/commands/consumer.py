@@ -188,7 +188,8 @@ def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> Non
 
     success(f"{verb} consumer #{record['id']} {record['name']}")
     for w in record.get("warnings", []):
-        warn(f"--{w['field']}: {w['message']}")
+        # the name is an argument, not a flag: its warning reads "the name: ..."
+        warn(f"{'the name' if w['field'] == 'name' else '--' + w['field']}: {w['message']}")
     if record["availability"]:
         windows = [window_from_dict(d) for d in record["availability"]]
         echo(f"  free: {format_windows(windows)}")
