@@ -56,7 +56,8 @@ def test_feed_then_county_sheet(peer: Any) -> None:
     assert names.count("Serenity Seekers") == 2 and names.count("Keep It Simple") == 2
     assert "Women's Big Book" in names and "Riverton Dual Recovery" in names
     # the same sheet again under another name: every listing is a group already there
-    human = peer("group", "import", str(FIX / "county.csv"), "--source", "county-copy").stderr
+    out = peer("group", "import", str(FIX / "county.csv"), "--source", "county-copy")
+    human = out.stdout + out.stderr
     assert "0 inserted" in human
     assert "8 listings are groups another source already lists" in human
     assert "Sunrise Serenity Group = #1 of meetingguide:intergroup" in human
@@ -102,6 +103,8 @@ def test_match_shows_the_group_once(peer: Any) -> None:
     names = [m["name"] for m in matches]
     assert names.count("Tuesday Night Big Book") == 1
     assert "Big Book Study - Tues." not in names
+    big_book = next(m for m in matches if m["name"] == "Tuesday Night Big Book")
+    assert big_book["sources"] == ["meetingguide:intergroup", "county"]
 
 
 def test_a_source_dropping_the_group_hands_it_over(peer: Any, tmp_path: Path) -> None:

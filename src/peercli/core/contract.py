@@ -123,6 +123,7 @@ class MatchDict(TypedDict):
     ruled_out_by: str | None  # near misses only: the one thing that rules the group out
     change: str | None  # near misses only: the change to the record that would open it
     proof_of_attendance: bool | None  # the listing signs attendance slips; None: not said
+    sources: list[str]  # the sources listing the group (the same group from several: all)
 
 
 class ConsumerMatchDict(TypedDict):
@@ -307,4 +308,5 @@ def match_dict(match: Match) -> MatchDict:
         "ruled_out_by": match.ruled_out_by,
         "change": match.change,
         "proof_of_attendance": g.proof_of_attendance,
+        "sources": list(g.sources),
     }

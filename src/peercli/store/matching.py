@@ -148,7 +148,7 @@ class MeetingCache:
 _GROUP_COLUMNS = (
     "id, name, organization, format, languages, accessibility, audience, facilitation, open_to_newcomers, "
     "status, last_verified, updated_at, latitude, longitude, postal_code, address, city, "
-    "online_url, proof_of_attendance"
+    "online_url, proof_of_attendance, source"
 )
 
 
@@ -179,6 +179,12 @@ def load_groups(
         (arg,),
     ):
         meetings[r[0]].append(cache.get(tuple(r)[1:]))
+    also: dict[int, list[str]] = {}  # the other sources listing the same group (group_links)
+    for gid, source in conn.execute(
+        "SELECT group_id, source FROM group_links WHERE group_id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY linked_at, source", (arg,)
+    ):
+        also.setdefault(gid, []).append(source)
     missing_place = [
         r["postal_code"] for r in rows.values()
         if r["latitude"] is None and r["postal_code"] and r["format"] != "online"
@@ -206,6 +212,7 @@ def load_groups(
             online_url=r["online_url"],
             proof_of_attendance=None if r["proof_of_attendance"] is None
             else bool(r["proof_of_attendance"]),
+            sources=(r["source"], *also.get(gid, ())),
         ))
     return out
 

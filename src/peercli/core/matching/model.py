@@ -205,6 +205,9 @@ class GroupProfile:
     #: the listing says the meeting signs attendance slips (True), says it does not (False), or
     #: does not say (None)
     proof_of_attendance: bool | None = None
+    #: the sources that list the group: its own first, then those linked to it as the same
+    #: group (docs/groups.md "The same group from two sources")
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
