@@ -22,46 +22,21 @@ from typing import TYPE_CHECKING, Any
 
 from peercli.core.contract import ImportResultDict
 from peercli.core.errors import PeerError
-from peercli.store.db import audit, dumps_list, loads_list, now_iso
-from peercli.store.meetings import group_meetings, meeting_columns
+from peercli.store.db import audit, loads_list, now_iso
+from peercli.store.group_rows import (
+    _RECORD_COLUMNS,
+    _RowWriter,
+)
+from peercli.store.meetings import group_meetings
 
 if TYPE_CHECKING:
-    from peercli.core.schedule import Meeting
     from peercli.importers.records import GroupRecord, RowError
 
 MANUAL_SOURCE = "manual"
-BATCH_SIZE = 2_000
+BATCH_SIZE = 2_000  # groups written per executemany batch
 
-# Columns of ``groups`` filled from a GroupRecord, in INSERT order (after id, source, source_key).
-_RECORD_COLUMNS = (
-    "name", "organization", "description", "facilitation", "format", "audience", "languages",
-    "accessibility", "cost", "address", "city", "postal_code", "latitude", "longitude",
-    "online_url", "phone", "email", "website", "notes", "open_to_newcomers", "status",
-    "last_verified", "online_phone", "regions", "proof_of_attendance", "feedback_url",
-    "feedback_emails",
-)
 # Record fields a hand edit may change, as the user names them (audit field names).
 EDITABLE_FIELDS = _RECORD_COLUMNS + ("topics", "meetings")
-
-_INSERT_GROUP = (
-    "INSERT INTO groups (id, source, source_key, " + ", ".join(_RECORD_COLUMNS)
-    + ", content_hash, created_at, updated_at) VALUES ("
-    + ", ".join("?" for _ in range(3 + len(_RECORD_COLUMNS) + 3)) + ")"
-)
-_UPDATE_GROUP = (
-    "UPDATE groups SET " + ", ".join(f"{c} = ?" for c in _RECORD_COLUMNS)
-    + ", content_hash = ?, updated_at = ? WHERE id = ?"
-)
-_INSERT_TOPIC = "INSERT OR IGNORE INTO group_topics (group_id, topic) VALUES (?, ?)"
-_INSERT_MEETING = (
-    "INSERT INTO meetings (group_id, freq, interval, byday, day_mask, start_minute, end_minute, "
-    "timezone, dtstart, until, exdates, approximate, part_of_day, bymonth) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INSERT_FTS = (
-    "INSERT INTO groups_fts (rowid, name, description, organization, topics) VALUES (?, ?, ?, ?, ?)"
-)
-
 
 # -- import ----------------------------------------------------------------------------------
 
@@ -119,124 +94,6 @@ class ImportSummary:
 
 class _Refused(Exception):
     """Raised inside the write transaction to roll it back when rows were bad."""
-
-
-def _bool_int(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _iso_date(value: date | str | None) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
-_LIST_TEXT: dict[tuple[str, ...], str] = {(): "[]"}
-
-
-def _list_text(values: tuple[str, ...]) -> str:
-    """dumps_list, memoized: a directory repeats the same few lists on every row."""
-    text = _LIST_TEXT.get(values)
-    if text is None:
-        text = dumps_list(values)
-        if len(_LIST_TEXT) < 10_000:
-            _LIST_TEXT[values] = text
-    return text
-
-
-def _record_values(record: GroupRecord) -> tuple[Any, ...]:
-    return (
-        record.name, record.organization, record.description, record.facilitation, record.format,
-        _list_text(record.audience), _list_text(record.languages),
-        _list_text(record.accessibility), record.cost, record.address, record.city,
-        record.postal_code, record.latitude, record.longitude, record.online_url, record.phone,
-        record.email, record.website, record.notes, _bool_int(record.open_to_newcomers),
-        record.status, _iso_date(record.last_verified), record.online_phone,
-        _list_text(record.regions), _bool_int(record.proof_of_attendance), record.feedback_url,
-        _list_text(record.feedback_emails),
-    )
-
-
-class _RowWriter:
-    """Buffers the rows of many groups and writes them with executemany, a batch at a time."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        from peercli.importers.userfiles import load_vocabulary
-
-        self.conn = conn
-        self._vocabulary = load_vocabulary()
-        self._labels: dict[str, str] = {}
-        self._meeting_rows: dict[Any, tuple[Any, ...]] = {}
-        self.inserts: list[tuple[Any, ...]] = []
-        self.updates: list[tuple[Any, ...]] = []
-        self.replaced: list[tuple[int]] = []
-        self.topics: list[tuple[int, str]] = []
-        self.meetings: list[tuple[Any, ...]] = []
-        self.fts: list[tuple[Any, ...]] = []
-        self.pending = 0
-
-    def _topic_text(self, topics: Sequence[str]) -> str:
-        parts = []
-        for slug in topics:
-            label = self._labels.get(slug)
-            if label is None:
-                label = self._labels[slug] = self._vocabulary.label(slug)
-            parts.append(label)
-            parts.append(slug.replace("-", " "))
-        return " ".join(parts)
-
-    def _meeting_row(self, meeting: Meeting) -> tuple[Any, ...]:
-        row = self._meeting_rows.get(meeting)
-        if row is None:
-            row = meeting_columns(meeting)
-            if len(self._meeting_rows) < 20_000:
-                self._meeting_rows[meeting] = row
-        return row
-
-    def _children(self, group_id: int, record: GroupRecord) -> None:
-        self.topics.extend((group_id, t) for t in record.topics)
-        self.meetings.extend((group_id, *self._meeting_row(m)) for m in record.meetings)
-        self.fts.append((group_id, record.name, record.description, record.organization,
-                         self._topic_text(record.topics)))
-
-    def insert(self, group_id: int, source: str, record: GroupRecord, content_hash: str | None,
-               stamp: str) -> None:
-        self.inserts.append((group_id, source, record.source_key, *_record_values(record),
-                             content_hash, stamp, stamp))
-        self._children(group_id, record)
-        self.pending += 1
-        if self.pending >= BATCH_SIZE:
-            self.flush()
-
-    def update(self, group_id: int, record: GroupRecord, content_hash: str | None,
-               stamp: str) -> None:
-        self.updates.append((*_record_values(record), content_hash, stamp, group_id))
-        self.replaced.append((group_id,))
-        self._children(group_id, record)
-        self.pending += 1
-        if self.pending >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        c = self.conn
-        if self.replaced:
-            c.executemany("DELETE FROM group_topics WHERE group_id = ?", self.replaced)
-            c.executemany("DELETE FROM meetings WHERE group_id = ?", self.replaced)
-            c.executemany("DELETE FROM groups_fts WHERE rowid = ?", self.replaced)
-        if self.inserts:
-            c.executemany(_INSERT_GROUP, self.inserts)
-        if self.updates:
-            c.executemany(_UPDATE_GROUP, self.updates)
-        if self.topics:
-            c.executemany(_INSERT_TOPIC, self.topics)
-        if self.meetings:
-            c.executemany(_INSERT_MEETING, self.meetings)
-        if self.fts:
-            c.executemany(_INSERT_FTS, self.fts)
-        for buffer in (self.inserts, self.updates, self.replaced, self.topics, self.meetings,
-                       self.fts):
-            buffer.clear()
-        self.pending = 0
 
 
 def _existing(conn: sqlite3.Connection, source: str) -> dict[str, tuple[int, str | None, str]]:
@@ -438,7 +295,7 @@ def _write_import(conn: sqlite3.Connection, run: _ImportRun,
 
     summary = run.summary
     with write(conn):
-        writer = _RowWriter(conn)
+        writer = _RowWriter(conn, BATCH_SIZE)
         stamp = now_iso()
         next_id = _next_group_id(conn)
         for record, digest in run.items(stream):
@@ -598,7 +455,7 @@ def add_group(conn: sqlite3.Connection, record: GroupRecord) -> int:
     """Insert a hand-entered group (source "manual", key "manual:<id>"); call inside write()."""
     group_id = _next_group_id(conn)
     record = dataclasses.replace(record, source=MANUAL_SOURCE, source_key=f"manual:{group_id}")
-    writer = _RowWriter(conn)
+    writer = _RowWriter(conn, BATCH_SIZE)
     writer.insert(group_id, MANUAL_SOURCE, record, None, now_iso())
     writer.flush()
     audit(conn, "create", "group", group_id,
@@ -618,7 +475,7 @@ def edit_group(conn: sqlite3.Connection, group_id: int, changes: dict[str, Any])
     if not changed:
         return []
     digest = conn.execute("SELECT content_hash FROM groups WHERE id = ?", (group_id,)).fetchone()[0]
-    writer = _RowWriter(conn)
+    writer = _RowWriter(conn, BATCH_SIZE)
     writer.update(group_id, after, digest, now_iso())
     writer.flush()
     audit(conn, "update", "group", group_id, changed)
