@@ -207,6 +207,19 @@ def test_links() -> None:
     assert link_key(None) is None
 
 
+def test_fellowship_in_a_name() -> None:
+    from peercli.core.samegroup import name_fellowships
+
+    assert name_fellowships("Al-Anon Serenity Group") == {"family-members"}
+    assert name_fellowships("Serenity Group (AA)") == {"alcohol-recovery"}
+    assert name_fellowships("Clean and Serene NA") == {"drug-recovery"}
+    assert name_fellowships("Nar-Anon Family Group") == {"family-members"}
+    assert name_fellowships("Banana Bread Club") == frozenset()
+    aa = ident("Serenity Group", address="5 Elm St", topics=("alcohol-recovery",))
+    assert same_group(aa, ident("Serenity Group AA", address="5 Elm Street"))
+    assert same_group(aa, ident("Al-Anon Serenity Group", address="5 Elm Street")) is None
+
+
 def test_name_words() -> None:
     assert name_words("The Tuesday Night Big Book Group") == ("big", "book")
     assert name_words("St. Mark's AA Meeting") == name_words("Saint Marks")
@@ -236,6 +249,8 @@ def test_same(a: str, b: str) -> None:
     ("Big Book", {"postal_code": "97477"}),
     ("Big Book", {"format": "online", "online_url": "https://zoom.us/j/123456789"}),
     ("Literature Study", {}),
+    ("Al-Anon Tuesday Night Big Book", {"topics": ()}),  # the fellowship is in the name
+    ("Big Book (Nar-Anon)", {"topics": ()}),
     ("Big Book", {"meetings": (Meeting("WEEKLY", 1, ("TU",), 19 * 60, 20 * 60,
                                        approximate=True, part_of_day="evening"),)}),
 ])

@@ -11,9 +11,9 @@ same group when ALL of these hold:
   one meeting of a group that meets on two days is not the same as the other day's;
 - **fellowship**: when both carry a fellowship topic (``FELLOWSHIP_TOPICS``: alcohol, drug,
   family-member, eating-disorder or gambling recovery), they share one — AA's alcohol recovery
-  is not Al-Anon's family members, though both meet at 7 in the same church hall; other topics
-  (often guessed from a calendar's title) do not decide; when both name an audience, they share
-  one;
+  is not Al-Anon's family members, though both meet at 7 in the same church hall; a fellowship
+  named in the name ("AA", "Al-Anon", "Nar-Anon", "NA"...) counts as one; other topics (often
+  guessed from a calendar's title) do not decide; when both name an audience, they share one;
 - **name**: the same words once normalised (case, accents, punctuation, "&"/"and", "St."/"Saint",
   and the filler words "group", "meeting", "the", fellowship initials, weekday and part-of-day
   words dropped); or one name's words inside the other's, the shorter keeping two words or more
@@ -175,6 +175,26 @@ def _postal(text: str | None) -> str | None:
     return m.group(1) if m else (fold(text).replace(" ", "") or None)
 
 
+#: Fellowship words in a name, as the topic they stand for: "Al-Anon Serenity Group" is not AA's
+#: "Serenity Group" at the same hour, even when neither listing carries topics. Two-word
+#: markers are read first ("al anon" before "anon").
+_NAME_FELLOWSHIPS = {
+    "al anon": "family-members", "alanon": "family-members", "alateen": "family-members",
+    "nar anon": "family-members", "naranon": "family-members", "gam anon": "family-members",
+    "coda": "family-members", "aa": "alcohol-recovery", "na": "drug-recovery",
+    "ca": "drug-recovery", "cma": "drug-recovery", "oa": "eating-disorders",
+    "ga": "gambling",
+}
+_FELLOWSHIP_IN_NAME = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _NAME_FELLOWSHIPS), key=len, reverse=True))
+    + r")\b")
+
+
+def name_fellowships(name: str) -> frozenset[str]:
+    """The fellowship topics a name says ("AA", "Al-Anon", "Nar-Anon"...)."""
+    return frozenset(_NAME_FELLOWSHIPS[m] for m in _FELLOWSHIP_IN_NAME.findall(fold(name)))
+
+
 def identity(
     *,
     name: str,
@@ -197,7 +217,8 @@ def identity(
     in_person = format != "online"
     city_key = " ".join(_STREET_WORDS.get(w, w) for w in fold(city).split()) or None
     return Identity(
-        name=name_words(name), slots=slots, topics=frozenset(topics) & FELLOWSHIP_TOPICS,
+        name=name_words(name), slots=slots,
+        topics=(frozenset(topics) & FELLOWSHIP_TOPICS) | name_fellowships(name),
         audience=frozenset(audience),
         street=street_key(address) if in_person else None,
         venue=_venue(address) if in_person else frozenset(),
