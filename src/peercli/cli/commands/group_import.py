@@ -213,7 +213,13 @@ def import_(
     file, url, fetched, source = fetch_for_import(target, source, dry_run, skip_invalid, rejects)
     if url is not None and formats is None:
         formats = bmlt_formats_for(file, fmt, source, url, fetched)
-    stream = _open_stream(file, fmt, source, map_, delimiter, fellowship, formats, taxonomy)
+    try:
+        stream = _open_stream(file, fmt, source, map_, delimiter, fellowship, formats, taxonomy)
+    except PeerError as e:
+        if url is None or file.name not in e.message:
+            raise
+        # name what the user typed, not the private cached copy of it
+        raise PeerError(e.message.replace(file.name, url)) from None
     if stream.source.strip().lower() == "manual":
         raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
                         "for groups added with peer group add: give --source NAME")

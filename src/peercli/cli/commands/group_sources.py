@@ -61,9 +61,14 @@ def bmlt_formats_for(file: Path, fmt: str | None, source: str | None, url: str,
         return None
     from peercli.cli import runtime
     from peercli.importers.detect import detect_format
+    from peercli.importers.records import ImportFileError
 
-    if fmt != "bmlt" and detect_format(file) != "bmlt":
-        return None
+    if fmt != "bmlt":
+        try:
+            if detect_format(file) != "bmlt":
+                return None
+        except ImportFileError:
+            return None  # not BMLT: the import itself reads it (with --map, --delimiter) or says why
     from peercli.importers.bmlt import carries_formats
     from peercli.store.sources import fetch_bmlt_formats
 

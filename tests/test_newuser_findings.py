@@ -1,0 +1,38 @@
+"""Findings of a new user's first hour with peer (a county sheet from a URL, names typed without
+their accents, files that are not listings), each driven through the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from feedserver import FeedServer
+
+SEMICOLON_SHEET = (
+    "\ufeffGroup Name;Meeting Days/Times;Location;Type of Group\r\n"
+    "Women's Recovery Circle;Tues & Thurs 6:30-8;1200 Oak St;recovery\r\n"
+    "Smart Recovery;Every Friday noon-1;300 Main;addiction\r\n"
+).encode()
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as s:
+        yield s
+
+
+def test_url_import_applies_map_and_sniffed_delimiter(peer, server):
+    """A CSV fetched from a URL is read like the same file on disk: --map applies, ';' is
+    detected (the BMLT check must not refuse a file it cannot name)."""
+    server.files["county.csv"] = SEMICOLON_SHEET
+    url = server.url("/feeds/county.csv")
+    out = peer.json("group", "import", url, "--map", "Meeting Days/Times=schedule",
+                    "--map", "Type of Group=topics")
+    assert out["inserted"] == 2
+
+
+def test_url_import_error_names_the_url_not_the_cached_copy(peer, server):
+    server.files["odd.csv"] = b"Foo;Bar\r\n1;2\r\n"
+    url = server.url("/feeds/odd.csv")
+    result = peer("group", "import", url, ok=False)
+    assert result.exit_code == 1
+    assert "odd.csv" in result.stderr and "-odd-" not in result.stderr
+    assert "Traceback" not in result.stderr
