@@ -36,3 +36,24 @@ def test_url_import_error_names_the_url_not_the_cached_copy(peer, server):
     assert result.exit_code == 1
     assert "odd.csv" in result.stderr and "-odd-" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("header", ["Meeting Days/Times", "Day/Time", "Days & Times",
+                                    "Day and Time", "Meeting Day & Time", "Days/Hours"])
+def test_a_column_naming_days_and_times_is_the_schedule(peer, tmp_path, header):
+    sheet = tmp_path / "county.csv"
+    sheet.write_text(f"Group Name,{header},Type of Group\n"
+                     "Grief Share,Mondays 10:00 AM - 11:30 AM,Grief & loss\n", encoding="utf-8")
+    out = peer.json("group", "import", str(sheet))
+    assert out["inserted"] == 1
+    group = peer.json("group", "show", "Grief Share")
+    assert group["topics"] == ["grief"]
+    assert group["schedule"] == ["Mon 10:00-11:30"]
+
+
+def test_a_date_time_stamp_column_is_not_the_schedule(peer, tmp_path):
+    sheet = tmp_path / "county.csv"
+    sheet.write_text("Group Name,Day,Time,Date/Time Updated\n"
+                     "Grief Share,Monday,10am,2026-10-01 09:00\n", encoding="utf-8")
+    peer.json("group", "import", str(sheet))
+    assert peer.json("group", "show", "Grief Share")["schedule"] == ["Mon 10:00-11:00"]

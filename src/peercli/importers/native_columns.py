@@ -50,7 +50,8 @@ _syn("organization", 1, "Organisation", "Org", "Host", "Host Organization", "Spo
      "Provider", "Agency", "Organization Name", "Hosted By", "Run By")
 _syn("description", 1, "Details", "About", "Summary", "Group Description", "Info")
 _syn("topics", 1, "Topic", "Types", "Category", "Categories", "Focus", "Subjects", "Tags",
-     "Issues", "Keywords", "Group Type", "Support Type")
+     "Issues", "Keywords", "Group Type", "Support Type", "Type of Group", "Type of Support",
+     "Kind of Group", "Focus Area", "Group Focus", "Group Category")
 _syn("schedule", 1, "When", "Meets", "Meeting Times", "Meeting Time", "Schedule Text",
      "Frequency", "Meeting Schedule", "Times")
 _syn("days", 1, "Day", "Day(s)", "Weekday", "Weekdays", "Meeting Day", "Meeting Days",
@@ -92,6 +93,18 @@ _syn("open_to_newcomers", 1, "Newcomers", "Newcomers Welcome", "Open to Newcomer
 _syn("last_verified", 1, "Verified", "Last Verified On", "Date Verified", "Last Checked")
 
 
+def _day_and_time(header: str) -> tuple[str, int] | None:
+    """A header naming days and times together ("Meeting Days/Times", "Day & Time",
+    "Days and Hours") holds the schedule as written, unless it dates an edit ("Date/Time
+    Updated"); only when no synonym named it."""
+    words = set(re.findall(r"[a-z]+", header.casefold()))
+    days = words & {"day", "days", "date", "dates"}
+    times = words & {"time", "times", "hour", "hours"}
+    stamp = words & {"updated", "verified", "modified", "created", "checked", "last", "added",
+                     "edited", "entered", "reviewed"}
+    return ("schedule", 3) if days and times and not stamp else None
+
+
 @dataclasses.dataclass(frozen=True)
 class ColumnPlan:
     """Which file column feeds which field (column index), and what was left out."""
@@ -127,7 +140,7 @@ def plan_columns(headers: list[str], mapping: Mapping[str, str] | None = None) -
     for i, h in enumerate(headers):
         if i in forced:
             continue
-        hit = HEADER_SYNONYMS.get(header_key(h))
+        hit = HEADER_SYNONYMS.get(header_key(h)) or _day_and_time(h)
         if hit is None:
             continue
         field, prio = hit
