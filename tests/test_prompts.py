@@ -516,3 +516,23 @@ def test_ctrl_c_while_the_command_line_is_read(peer, monkeypatch):
     monkeypatch.setattr(PeerGroup, "parse_args", interrupted)
     result = peer("consumer", "list", ok=False)
     assert (result.exit_code, result.stderr, result.stdout) == (130, CANCELLED, "")
+
+
+def test_group_pick_list_facts(peer, make_group, db_path):
+    from peercli.store import lookup
+    from peercli.store.db import open_db
+
+    first = make_group("Grief Circle", city="Riverton", format="online")
+    second = make_group("Grief Walkers", postal_code="02139")
+    conn = open_db(db_path)
+    seen = []
+    try:
+        with lookup.choosing(lambda noun, text, cands: seen.extend(cands) or second):
+            assert lookup.resolve(conn, "group", "grief")["id"] == second
+        with (lookup.choosing(lambda noun, text, cands: None),  # no terminal: the error
+              pytest.raises(Exception, match=f"#{first} Grief Circle, #{second}")):
+            lookup.resolve(conn, "group", "grief")
+    finally:
+        conn.close()
+    assert {c.id: c.facts for c in seen} == {first: ("Riverton", "online"),
+                                            second: ("02139", "in person")}
