@@ -13,7 +13,9 @@ opening time is not a meeting (warning). A row with neither is read from its ``d
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -169,3 +171,53 @@ def check_taxonomy(prefix: str | None) -> str | None:
 
         raise ImportFileError("--taxonomy is empty: give a code prefix such as PN-8100")
     return prefix.strip()
+
+
+# -- the tables of a package, indexed (shared by the 3.0 and 1.1/2.0 readers) ---------------------
+
+Row = dict[str, Any]
+
+
+def grouped(rows: list[Row], key: str) -> dict[str, list[Row]]:
+    """Rows by the value of their ``key`` column ("" when it has none)."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        out[r.get(key, "")].append(r)
+    return out
+
+
+def languages_by_owner(rows: list[Row]) -> dict[str, list[Row]]:
+    """Language rows by the service or location they belong to."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        for key in ("service_id", "location_id"):
+            if r.get(key):
+                out[r[key]].append(r)
+    return out
+
+
+def phones_by_owner(rows: list[Row]) -> dict[str, str]:
+    """The first phone number of each owner, keyed "service_id:<id>", "location_id:<id>",
+    "service_at_location_id:<id>" or "organization_id:<id>"."""
+    out: dict[str, str] = {}
+    for r in rows:
+        number = (r.get("number") or "").strip().strip('"').strip()
+        if not number:
+            continue
+        for key in ("service_id", "service_at_location_id", "location_id", "organization_id"):
+            if r.get(key):
+                out.setdefault(f"{key}:{r[key]}", number)
+    return out
+
+
+@dataclass
+class Place:
+    """Where a service meets, as the readers find it."""
+
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str | None = None
+    format: str = "in_person"

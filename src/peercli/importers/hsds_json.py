@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from peercli.core.wording import plural
 from peercli.importers import values as V
 from peercli.importers.hsds_common import (
+    Place,
     _s,
     check_taxonomy,
     meetings_from_row,
@@ -222,24 +222,13 @@ def _meetings(svc: dict[str, Any], sals: list[dict[str, Any]],
     return found
 
 
-@dataclass
-class _Place:
-    address: str | None = None
-    city: str | None = None
-    postal_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    online_url: str | None = None
-    format: str = "in_person"
-
-
-def _place(locs: list[dict[str, Any]], warn: Warn) -> _Place:
+def _place(locs: list[dict[str, Any]], warn: Warn) -> Place:
     """The first physical location's address (its physical one, else any) and coordinates;
     a virtual location makes the service online, hybrid with a physical place."""
     physical = [loc for loc in locs if (_s(loc.get("location_type")) or "physical") != "virtual"]
     virtual = [loc for loc in locs if _s(loc.get("location_type")) == "virtual"]
     where = physical[0] if physical else None
-    out = _Place()
+    out = Place()
     if where is not None:
         addrs = _objs(where.get("addresses")) + _objs(where.get("physical_addresses"))
         addr = next((a for a in addrs if _s(a.get("address_type")) == "physical"),

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from peercli.importers import values as V
+from peercli.importers.hsds_common import Place, grouped, languages_by_owner, phones_by_owner
 from peercli.importers.records import GroupRecord, Item, RecordStream, RowError, schedule_unknown
 
 if TYPE_CHECKING:
@@ -73,13 +74,6 @@ def _date(text: str) -> date | None:
 # -- the package's tables, indexed for one pass over the services --------------------------------
 
 
-def _grouped(rows: list[Row], key: str) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        out[r.get(key, "")].append(r)
-    return out
-
-
 def _schedules_by_service(rows: list[Row], sal_service: dict[str, str]) -> dict[str, list[Row]]:
     """Schedules linked to a service directly or through its service_at_location rows (a bare
     location's schedule is opening hours, not a meeting: left out)."""
@@ -91,33 +85,11 @@ def _schedules_by_service(rows: list[Row], sal_service: dict[str, str]) -> dict[
     return out
 
 
-def _languages_by_owner(rows: list[Row]) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        for key in ("service_id", "location_id"):
-            if r.get(key):
-                out[r[key]].append(r)
-    return out
-
-
 def _term_ids_by_link(rows: list[Row]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         if r.get("link_id") and r.get("taxonomy_term_id"):
             out[r["link_id"]].append(r["taxonomy_term_id"])
-    return out
-
-
-def _phones_by_owner(rows: list[Row]) -> dict[str, str]:
-    """The first phone number of each owner, keyed "service_id:<id>", "location_id:<id>"..."""
-    out: dict[str, str] = {}
-    for r in rows:
-        number = (r.get("number") or "").strip().strip('"').strip()
-        if not number:
-            continue
-        for key in ("service_id", "service_at_location_id", "location_id", "organization_id"):
-            if r.get(key):
-                out.setdefault(f"{key}:{r[key]}", number)
     return out
 
 
@@ -147,27 +119,16 @@ class TableIndex:
             services_file=services_file, schedules_file=schedules_file,
             orgs={r.get("id"): r for r in pkg.table("organization")[1]},
             locations={r.get("id"): r for r in pkg.table("location")[1]},
-            addresses=_grouped(pkg.table("address")[1], "location_id"),
-            sal_by_service=_grouped(sal_rows, "service_id"),
+            addresses=grouped(pkg.table("address")[1], "location_id"),
+            sal_by_service=grouped(sal_rows, "service_id"),
             schedules=_schedules_by_service(schedule_rows, sal_service),
-            languages=_languages_by_owner(pkg.table("language")[1]),
-            access=_grouped(pkg.table("accessibility")[1], "location_id"),
+            languages=languages_by_owner(pkg.table("language")[1]),
+            access=grouped(pkg.table("accessibility")[1], "location_id"),
             terms={r.get("id"): r.get("name") or r.get("code") or ""
                    for r in pkg.table("taxonomy_term")[1]},
             term_ids=_term_ids_by_link(pkg.table("attribute")[1]),
-            phones=_phones_by_owner(pkg.table("phone")[1]),
+            phones=phones_by_owner(pkg.table("phone")[1]),
         )
-
-
-@dataclass
-class _Place:
-    address: str | None = None
-    city: str | None = None
-    postal_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    online_url: str | None = None
-    format: str = "in_person"
 
 
 # -- one service -> one GroupRecord ---------------------------------------------------------------
@@ -236,7 +197,7 @@ class ServiceReader:
         return [self.ix.locations[s["location_id"]] for s in self.ix.sal_by_service.get(sid, [])
                 if s.get("location_id") in self.ix.locations]
 
-    def _address(self, place: Row, out: _Place) -> None:
+    def _address(self, place: Row, out: Place) -> None:
         addrs = self.ix.addresses.get(place.get("id", ""), [])
         addr = next((a for a in addrs if a.get("address_type") == "physical"),
                     addrs[0] if addrs else None)
@@ -245,7 +206,7 @@ class ServiceReader:
             out.address, out.city = street or None, addr.get("city") or None
             out.postal_code = addr.get("postal_code") or None
 
-    def _coordinates(self, place: Row, out: _Place, line: int) -> None:
+    def _coordinates(self, place: Row, out: Place, line: int) -> None:
         if not (place.get("latitude") and place.get("longitude")):
             return
         try:
@@ -255,13 +216,13 @@ class ServiceReader:
             out.latitude = out.longitude = None
             self.warn(line, f"location {place.get('id')}: {exc}; coordinates ignored")
 
-    def place(self, locs: list[Row], line: int) -> _Place:
+    def place(self, locs: list[Row], line: int) -> Place:
         """The first physical location's address and coordinates; a virtual location or a
         location url makes the group online (hybrid with a physical place)."""
         physical = [loc for loc in locs if (loc.get("location_type") or "physical") != "virtual"]
         virtual = [loc for loc in locs if loc.get("location_type") == "virtual"]
         place = physical[0] if physical else (locs[0] if locs else None)
-        out = _Place()
+        out = Place()
         if place is not None:
             self._address(place, out)
             self._coordinates(place, out, line)

@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from peercli.importers import values as V
-from peercli.importers.hsds_common import meetings_from_row
+from peercli.importers.hsds_common import (
+    Place,
+    grouped,
+    languages_by_owner,
+    meetings_from_row,
+    phones_by_owner,
+)
 from peercli.importers.records import GroupRecord, Item, RecordStream, RowError, schedule_unknown
 
 Row = dict[str, Any]
 Table = Callable[[str], tuple[str, list[Row]]]  # table key -> (file name, rows)
 Clean = Callable[[Any], str | None]
-
-
-def _grouped(rows: list[Row], key: str) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        out[r.get(key, "")].append(r)
-    return out
 
 
 def _schedules_by_service(rows: list[Row], sal_service: dict[str, str],
@@ -39,27 +38,6 @@ def _schedules_by_service(rows: list[Row], sal_service: dict[str, str],
         for sid in sids:
             if sid:
                 out[sid].append(r)
-    return out
-
-
-def _languages_by_owner(rows: list[Row]) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        for key in ("service_id", "location_id"):
-            if r.get(key):
-                out[r[key]].append(r)
-    return out
-
-
-def _phones_by_owner(rows: list[Row]) -> dict[str, str]:
-    """"service_id:<id>" (or location_id, service_at_location_id, organization_id) -> the
-    first number listed for it."""
-    out: dict[str, str] = {}
-    for r in rows:
-        number = (r.get("number") or "").strip().strip('"').strip()
-        for key in ("service_id", "service_at_location_id", "location_id", "organization_id"):
-            if number and r.get(key):
-                out.setdefault(f"{key}:{r[key]}", number)
     return out
 
 
@@ -96,35 +74,26 @@ class V1Index:
         """Read the tables (in this order, so the first unreadable one is the one reported)."""
         orgs = {r.get("id"): r for r in table("organizations")[1]}
         locations = {r.get("id"): r for r in table("locations")[1]}
-        addresses = _grouped(table("addresses")[1], "location_id")
+        addresses = grouped(table("addresses")[1], "location_id")
         sal_rows = table("sal")[1]
         sal_service = {r.get("id", ""): r.get("service_id", "") for r in sal_rows}
         loc_services: dict[str, list[str]] = defaultdict(list)
         for r in sal_rows:
             loc_services[r.get("location_id", "")].append(r.get("service_id", ""))
         schedules_file, schedule_rows = table("schedules")
-        languages = _languages_by_owner(table("languages")[1])
-        phones = _phones_by_owner(table("phones")[1])
-        access = _grouped(table("access")[1], "location_id")
+        languages = languages_by_owner(table("languages")[1])
+        phones = phones_by_owner(table("phones")[1])
+        access = grouped(table("access")[1], "location_id")
         taxonomy = table("taxonomy")[1]
         links = table("service_taxonomy")[1]
         return cls(
             services_file=services_file, schedules_file=schedules_file, orgs=orgs,
             locations=locations, addresses=addresses,
-            sal_by_service=_grouped(sal_rows, "service_id"),
+            sal_by_service=grouped(sal_rows, "service_id"),
             schedules=_schedules_by_service(schedule_rows, sal_service, loc_services),
             languages=languages, phones=phones, access=access,
             svc_terms=_terms_by_service(links, taxonomy),
         )
-
-
-@dataclass
-class _Place:
-    address: str | None = None
-    city: str | None = None
-    postal_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
 
 
 class V1ServiceReader:
@@ -208,9 +177,9 @@ class V1ServiceReader:
             found = schedule_unknown()
         return found, texts
 
-    def _place(self, place: Row | None, line: int, label: str) -> _Place:
+    def _place(self, place: Row | None, line: int, label: str) -> Place:
         """The first location's first address and its coordinates (unreadable ones warned)."""
-        out = _Place()
+        out = Place()
         if place is None:
             return out
         clean = self.clean
