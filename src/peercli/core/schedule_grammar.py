@@ -59,7 +59,8 @@ _FROM_WORDS = {
     "comienzan", "empieza", "desde", "from", "back", "inicia", "regresa",
 }
 _UNTIL_WORDS = {"until", "through", "thru", "ends", "ending", "hasta", "till", "til", "to"}
-_DAY_EXCEPT = {"except", "excepto", "but", "menos", "salvo", "not", "excluding", "no"}
+_DAY_EXCEPT = {"except", "excepto", "but", "menos", "salvo", "not", "excluding", "no",
+               "closed", "cerrado"}
 
 
 @dataclass
@@ -205,8 +206,10 @@ class ScheduleGrammar:
         assert isinstance(tok.value, int)
         c.pending.append(tok.value)
         c.ordinal_text = c.ordinal_text or tok.text
-        before = self.peek(-2)  # the word before the ordinal just read
-        if before is not None and before.kind == "word" and before.value in ("every", "each"):
+        before, nxt = self.peek(-2), self.peek()  # around the ordinal just read
+        if before is not None and before.kind == "word" and before.value in ("every", "each") and (
+            tok.value in (2, 3) and nxt is not None and nxt.kind == "day"
+        ):  # "every second Tuesday"; not "every 1st and 3rd", "every last"
             c.every_nth = c.every_nth or f"{before.text} {tok.text}"
 
     def read_days_word(self, tok: Token) -> None:
@@ -356,12 +359,19 @@ class ScheduleGrammar:
         words = [t for t in run if t.kind == "word"]
         if any(str(t.value) in _UNKNOWN_MARKERS for t in words):
             self.markers = True
-        if stopped_inside and not seasonal and not bounded:
+        label = self.clause.first is None and self.starts_days(self.i)  # "Office hours M-F 8-5"
+        if stopped_inside and not seasonal and not bounded and not label:
             bad = next((t for t in run if t.kind in ("word", "junk")), run[0])
             raise self.error(bad.text)
         note = self.text[run[0].start : run[-1].end].strip(" ,-–—:.")
         if note:
             self.notes.append(note)
+
+    def starts_days(self, j: int) -> bool:
+        """Token j is a day or days word (an ordinal followed by one counts too)."""
+        while j < len(self.tokens) and self.tokens[j].kind == "ordinal":
+            j += 1
+        return j < len(self.tokens) and self.tokens[j].kind in ("day", "days")
 
     def aside_number(self, j: int) -> bool:
         """A bare number after an ordinary word is part of the aside ("Room 204")."""
