@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from peercli.core.meeting import ScheduleError
 from peercli.core.phrase_lexer import Token
 from peercli.core.phrase_words import days_value
-from peercli.core.timeparse import ALL_DAYS, ClockTime, day_span, month_span
+from peercli.core.schedule_seasons import Season, read_season
+from peercli.core.timeparse import ALL_DAYS, ClockTime, day_span
 
 EXPECTED = (
     "expected days (Tue, Mon/Wed, weekdays, daily, 1st & 3rd Thu, last Sunday of the month) "
@@ -49,16 +49,6 @@ _UNKNOWN_MARKERS = {
     "ongoing", "ondemand", "demand", "rolling", "see", "visit", "info", "information",
     "announced", "determined", "confirmed", "scheduled", "calendar", "needed", "individual",
 }
-_EXCLUDE_WORDS = {
-    "no", "not", "closed", "except", "excepto", "excluding", "cerrado", "cerrados", "sin",
-    "dark", "off", "break", "skip", "skips", "salvo", "menos", "nor", "without",
-}
-_FROM_WORDS = {
-    "resumes", "resume", "resuming", "returns", "return", "restarts", "restart", "starting",
-    "starts", "begins", "beginning", "begin", "reopens", "reanuda", "reanudan", "comienza",
-    "comienzan", "empieza", "desde", "from", "back", "inicia", "regresa",
-}
-_UNTIL_WORDS = {"until", "through", "thru", "ends", "ending", "hasta", "till", "til", "to"}
 _DAY_EXCEPT = {"except", "excepto", "but", "menos", "salvo", "not", "excluding", "no",
                "closed", "cerrado"}
 
@@ -98,19 +88,6 @@ class Clause:
     def has_when(self) -> bool:
         return bool(self.times) or bool(self.parts)
 
-
-@dataclass
-class Season:
-    include: set[int] = field(default_factory=set)
-    exclude: set[int] = field(default_factory=set)
-    starts: int | None = None  # a month
-    ends: int | None = None
-    start_year: int | None = None
-    end_year: int | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    start_day: int | None = None  # "beginning Jan. 7": the day of the month
-    end_day: int | None = None
 
 
 _SCHEDULE_KINDS = ("day", "days", "time", "ordinal", "interval", "part")
@@ -354,7 +331,7 @@ class ScheduleGrammar:
         if not run:
             self.i = max(self.i, start + 1)
             return
-        seasonal = self.read_season(run)
+        seasonal = read_season(run, self.season)
         stopped_inside = self.peek() is not None and self.starts_schedule(self.i, in_aside=True)
         words = [t for t in run if t.kind == "word"]
         if any(str(t.value) in _UNKNOWN_MARKERS for t in words):
@@ -436,7 +413,7 @@ class ScheduleGrammar:
         if inner and all(t.kind in ("month", "season", "sep", "dash", "word", "date", "year",
                                     "monthday")
                         for t in inner) and (
-            self.read_season(inner)
+            read_season(inner, self.season)
         ):
             self.notes.append(self.text[inner[0].start : inner[-1].end].strip())
             self.i = min(j + 1, len(self.tokens))
@@ -448,77 +425,6 @@ class ScheduleGrammar:
             self.notes.append(self.text[inner[0].start : inner[-1].end].strip())
         del open_tok
         self.i = min(j + 1, len(self.tokens))
-
-    def read_season(self, run: Sequence[Token]) -> bool:
-        """Months and seasons in an aside: "summer only", "May–September", "no meeting in
-        August", "resumes in January", "until June 2027". True when one was understood."""
-        found = False
-        mode = "include"
-        k = 0
-        while k < len(run):
-            t = run[k]
-            if t.kind == "word":
-                w = str(t.value)
-                if w in _EXCLUDE_WORDS:
-                    mode = "exclude"
-                elif w in _FROM_WORDS:
-                    mode = "from"
-                elif w in _UNTIL_WORDS:
-                    mode = "until"
-            elif (
-                t.kind == "dash"
-                and t.text.strip().lower() in ("until", "till", "hasta", "thru", "through", "to")
-                and not (k > 0 and run[k - 1].kind == "month")
-            ):
-                mode = "until"
-            if t.kind == "date":
-                assert isinstance(t.value, date)
-                if mode == "until":
-                    self.season.end_date = t.value
-                else:
-                    self.season.start_date = t.value
-                found = True
-            elif t.kind == "season":
-                months = set(t.value)  # type: ignore[call-overload]
-                self._season_months(months, mode, None)
-                found = True
-            elif t.kind == "month":
-                first = int(t.value)  # type: ignore[call-overload]
-                months = {first}
-                if k + 2 < len(run) and run[k + 1].kind == "dash" and run[k + 2].kind == "month":
-                    months = set(month_span(first, int(run[k + 2].value)))  # type: ignore[call-overload]
-                    k += 2
-                day = None
-                if k + 1 < len(run) and run[k + 1].kind == "monthday":
-                    day = int(run[k + 1].value)  # type: ignore[call-overload]
-                    k += 1
-                    if k + 1 < len(run) and run[k + 1].kind == "sep":
-                        k += 1  # "Jan 7, 2027"
-                year = None
-                if k + 1 < len(run) and run[k + 1].kind in ("time", "junk", "year"):
-                    digits = run[k + 1].text.strip()
-                    if digits.isdigit() and len(digits) == 4 and 2000 <= int(digits) <= 2100:
-                        year = int(digits)
-                        k += 1
-                self._season_months(months, mode, year)
-                if mode == "from":
-                    self.season.start_day = day
-                elif mode == "until":
-                    self.season.end_day = day
-                found = True
-            k += 1
-        return found
-
-    def _season_months(self, months: set[int], mode: str, year: int | None) -> None:
-        s = self.season
-        if mode == "exclude":
-            s.exclude |= months
-        elif mode == "from":
-            s.starts, s.start_year = min(months), year
-        elif mode == "until":
-            s.ends, s.end_year = max(months), year
-        else:
-            s.include |= months
 
     def add_days(self, days: Iterable[int]) -> None:
         c = self.clause

@@ -28,10 +28,10 @@ from peercli.core.schedule_grammar import (
     FILLER,
     Clause,
     ScheduleGrammar,
-    Season,
     TimeSpec,
     clause_text,
 )
+from peercli.core.schedule_seasons import Season
 from peercli.core.timeparse import (
     ALL_DAYS,
     END_OF_DAY,
