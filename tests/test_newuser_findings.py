@@ -57,3 +57,20 @@ def test_a_date_time_stamp_column_is_not_the_schedule(peer, tmp_path):
                      "Grief Share,Monday,10am,2026-10-01 09:00\n", encoding="utf-8")
     peer.json("group", "import", str(sheet))
     assert peer.json("group", "show", "Grief Share")["schedule"] == ["Mon 10:00-11:00"]
+
+
+def test_names_are_found_without_their_accents_or_with_curly_apostrophes(peer):
+    jose = peer.json("consumer", "add", "José O'Brien-Núñez", "--consent", "store")["id"]
+    for typed in ("jose", "JOSE O", "José O’Brien", "jose o'brien-nunez"):
+        assert peer.json("consumer", "show", typed)["id"] == jose, typed
+    peer("group", "add", "O'Malley's Men's Group", "--schedule", "Wednesdays 7pm")
+    assert peer.json("group", "show", "o’malley")["name"] == "O'Malley's Men's Group"
+    missing = peer("consumer", "show", "Josefina", ok=False)
+    assert missing.exit_code == 1 and "no consumer matches 'Josefina'" in missing.stderr
+
+
+def test_an_accentless_name_fitting_two_people_lists_both(peer):
+    peer("consumer", "add", "José Díaz", "--consent", "store")
+    peer("consumer", "add", "Jose Diaz", "--consent", "store", "--yes")
+    result = peer("consumer", "show", "jose d", ok=False)
+    assert result.exit_code == 1 and "#1" in result.stderr and "#2" in result.stderr

@@ -13,6 +13,21 @@ def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+_LOOKALIKES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'",
+                             "`": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-",
+                             "\u2014": "-", "\u201c": '"', "\u201d": '"'})
+
+
+def lookup_key(text: str) -> str:
+    """The form a name is looked up in: case, width, accents ("José" = "jose"), curly or
+    straight apostrophes and quotes, dashes and runs of spaces ignored."""
+    if text.isascii():
+        return " ".join(text.lower().replace("`", "'").split())
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LOOKALIKES))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(unicodedata.normalize("NFKC", bare).casefold().translate(_LOOKALIKES).split())
+
+
 def same_name(a: str, b: str) -> bool:
     """Two names a person would call the same: case, width and runs of spaces ignored."""
     return bool(_folded(a)) and _folded(a) == _folded(b)

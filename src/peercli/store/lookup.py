@@ -1,4 +1,5 @@
-"""Naming records on the command line: by id, or by an unambiguous case-insensitive name prefix.
+"""Naming records on the command line: by id, or by an unambiguous name prefix (case, accents,
+curly apostrophes and dashes ignored: ``core.confirm.lookup_key``).
 
 When a name fits several records, the command line installs a *chooser* (see :func:`choosing`):
 at a terminal it offers a pick list; without one (no chooser, or it declines by returning None)
@@ -70,6 +71,12 @@ def _facts(conn: sqlite3.Connection, noun: str, rows: Sequence[sqlite3.Row]) -> 
     return out
 
 
+def _sql_key(name: object) -> str:
+    from peercli.core.confirm import lookup_key
+
+    return lookup_key(name) if isinstance(name, str) else ""
+
+
 def resolve(
     conn: sqlite3.Connection,
     noun: str,
@@ -96,15 +103,33 @@ def resolve(
         if row is None:
             raise PeerError(f"no {noun} with id {id_text(text)}")
         return row
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows: list[sqlite3.Row] = conn.execute(
-        f"SELECT * FROM {table} WHERE lower(name) LIKE ? ESCAPE '\\' AND ({where}) "
-        "ORDER BY name COLLATE NOCASE, id LIMIT 21",
-        (escaped + "%", *params),
-    ).fetchall()
+    from peercli.core.confirm import lookup_key
+
+    key = lookup_key(text)
+
+    def prefixed(column: str, prefix: str) -> list[sqlite3.Row]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return conn.execute(
+            f"SELECT * FROM {table} WHERE {column} LIKE ? ESCAPE '\\' AND ({where}) "
+            "ORDER BY name COLLATE NOCASE, id LIMIT 21",
+            (escaped + "%", *params),
+        ).fetchall()
+
+    # People are few: always compare accent-free keys. Groups may be thousands: the plain
+    # comparison first, the accent-free one when it finds none or the text is not plain ASCII.
+    rows: list[sqlite3.Row] = []
+    if noun != "consumer" and text.isascii():
+        rows = prefixed("lower(name)", text.lower())
+    if not rows:
+        conn.create_function("peer_lookup_key", 1, _sql_key, deterministic=True)
+        rows = prefixed("peer_lookup_key(name)", key)
     if not rows:
         raise PeerError(f"no {noun} matches '{text}' (see 'peer {noun} list')")
+    # the name as typed (case aside) wins, then the name with its accents and quotes aside
     exact = [r for r in rows if r["name"].lower() == text.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    exact = exact or [r for r in rows if lookup_key(r["name"]) == key]
     if len(exact) == 1:
         return exact[0]
     candidates = exact or rows
