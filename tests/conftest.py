@@ -180,6 +180,16 @@ def pytest_configure(config: pytest.Config) -> None:
         "(not copied from the session's migrated template)")
 
 
+def _free_bytes(path: str) -> int:
+    """Space left on ``path``'s file system (0 when it cannot be read): a container's small
+    /dev/shm (often 64 MB) is not used."""
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return 0
+    return st.f_bavail * st.f_frsize
+
+
 def _use_memory_for_temporary_files(config: pytest.Config) -> None:
     """tmp_path (and every temporary file, here and in the subprocesses tests start) goes to
     /dev/shm where it exists: peer syncs every commit to disk (synchronous=FULL, WAL), and
@@ -189,7 +199,7 @@ def _use_memory_for_temporary_files(config: pytest.Config) -> None:
     if config.option.basetemp or os.environ.get("TMPDIR"):
         return
     shm = "/dev/shm"
-    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+    if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) and _free_bytes(shm) >= 2**30:
         _SAVED_ENV["TMPDIR"] = None
         os.environ["TMPDIR"] = shm
         tempfile.tempdir = None  # gettempdir() reads TMPDIR again
