@@ -74,3 +74,19 @@ def test_an_accentless_name_fitting_two_people_lists_both(peer):
     peer("consumer", "add", "Jose Diaz", "--consent", "store", "--yes")
     result = peer("consumer", "show", "jose d", ok=False)
     assert result.exit_code == 1 and "#1" in result.stderr and "#2" in result.stderr
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "PDF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ".xls"),
+    (b"{\\rtf1\\ansi\\deff0 {\\fonttbl}Group Name, Schedule}", "RTF"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, "image"),
+])
+@pytest.mark.parametrize("suffix", [".csv", ".txt"])
+def test_a_document_that_is_not_a_listing_is_named_for_what_it_is(peer, tmp_path, content,
+                                                                   said, suffix):
+    f = tmp_path / f"county{suffix}"
+    f.write_bytes(content)
+    result = peer("group", "import", str(f), ok=False)
+    assert result.exit_code == 1 and said in result.stderr and "save" in result.stderr
+    assert "Traceback" not in result.stderr and "header row" not in result.stderr

@@ -54,9 +54,27 @@ def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> int:
     return size
 
 
+#: Documents people are sent instead of a listing, by their first bytes: what to say.
+_IMAGE = "this is an image, not a listing: ask for the spreadsheet and save it as CSV"
+_DOCUMENTS = (
+    (b"%PDF-", ("this is a PDF document, not a listing peer can read: ask the county for the "
+                "spreadsheet, or save the table as CSV")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ("this is an old Excel .xls workbook (or another "
+                                          "Office file), not text: open it and save it as CSV")),
+    (b"{\\rtf", "this is an RTF (word processor) document, not a listing: save the table as CSV"),
+    (b"\x89PNG", _IMAGE),
+    (b"\xff\xd8\xff", _IMAGE),
+    (b"GIF8", _IMAGE),
+)
+
+
 def sniff_encoding(head: bytes) -> tuple[str, int]:
     """(encoding, BOM length) from the first bytes. "utf-8" without a BOM means
-    "UTF-8 unless a line says otherwise" (see the module docstring)."""
+    "UTF-8 unless a line says otherwise" (see the module docstring). A document that is not
+    text (PDF, old Excel, RTF, an image) is refused, saying what it is."""
+    for magic, message in _DOCUMENTS:
+        if head.startswith(magic):
+            raise ImportFileError(message, line=1)
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding, len(bom)
