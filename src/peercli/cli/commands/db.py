@@ -175,10 +175,16 @@ def check(as_json: JsonOpt = False) -> None:
 
 
 def _render_checks(path: str, checks: list[Any]) -> None:
-    """One line per check; a FAIL or WARN line ends with its remedy ("fix: chmod 600 FILE")."""
+    """One line per check; a FAIL or WARN line ends with its remedy ("fix: chmod 600 FILE").
+    At a terminal narrower than a line, the detail and its fix wrap under themselves."""
+    import sys
+
     from peercli.cli.render import print_lines
 
     marks = {"ok": ("ok  ", "green"), "warn": ("WARN", "yellow"), "fail": ("FAIL", "red")}
+    if sys.stdout.isatty():
+        _render_checks_grid(path, checks, marks)
+        return
     lines: list[tuple[str, str]] = [(path, "bold")]
     for c in checks:
         mark, style = marks[c.level]
@@ -188,6 +194,28 @@ def _render_checks(path: str, checks: list[Any]) -> None:
         if c.remedy:
             lines.append((f"; fix: {c.remedy}", "join"))
     print_lines(lines)
+
+
+def _render_checks_grid(path: str, checks: list[Any],
+                        marks: dict[str, tuple[str, str]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from peercli.cli.render import console
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)  # "  FAIL"
+    grid.add_column(no_wrap=True)  # the check's name
+    grid.add_column()  # the detail, then its fix
+    for c in checks:
+        mark, style = marks[c.level]
+        detail = Text(c.detail)
+        if c.remedy:
+            detail.append(f"; fix: {c.remedy}", style="bold" if c.level == "fail" else "")
+        grid.add_row(Text(f"  {mark}", style=style), Text(c.name), detail)
+    out = console()
+    out.print(Text(path, style="bold"))
+    out.print(grid)
 
 
 NewKeyFileOpt = Annotated[str | None, typer.Option(
