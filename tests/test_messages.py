@@ -512,3 +512,22 @@ def test_the_command_parses_makes_one_call_and_renders(module: str, function: st
     branches = sum(isinstance(n, (ast.If, ast.For, ast.While, ast.Try, ast.BoolOp,
                                   ast.IfExp, ast.comprehension)) for n in ast.walk(node))
     assert body <= 30 and branches <= 6, (function, body, branches)
+
+
+@pytest.mark.parametrize(("args", "flags"), [
+    (["group", "import", "x.csv", "--rejects", "bad.csv"], ("--rejects", "--skip-invalid")),
+    (["refer", "Sam", "1", "--reason", "verbal ok"], ("--reason", "--override-consent")),
+    (["refer", "Sam", "1", "--override-consent"], ("--override-consent", "--reason")),
+    (["group", "edit", "1", "--timezone", "America/Chicago"], ("--timezone", "--schedule")),
+    (["consent", "add", "Sam", "--recipient", "X", "--purpose", "other"],
+     ("--purpose other", "--purpose-detail")),
+])
+def test_a_flag_without_its_partner_is_a_usage_error(peer: Any, make_group: Any,
+                                                     args: list[str],
+                                                     flags: tuple[str, str]) -> None:
+    make_group("Hope Circle")
+    _consumer(peer)
+    result = peer(*args, ok=False)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert "\n" not in line and all(flag in line for flag in flags), line

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 from peercli.core.vocab import REFERRAL_STATUSES, ReferralStatus
 
 if TYPE_CHECKING:
@@ -40,11 +40,11 @@ def parse_status(text: str) -> ReferralStatus:
 
 
 def override_reason(override_consent: bool, reason: str | None) -> str | None:
-    """The override reason from ``--override-consent --reason``: both or neither (PeerError)."""
+    """The override reason from ``--override-consent --reason``: both or neither (UsageError)."""
     if override_consent and not (reason and reason.strip()):
-        raise PeerError('--override-consent needs --reason "why", which is kept with the referral')
+        raise UsageError('--override-consent needs --reason "why", which is kept with the referral')
     if reason is not None and not override_consent:
-        raise PeerError("--reason only applies with --override-consent")
+        raise UsageError("--reason only applies with --override-consent")
     return reason.strip() if override_consent and reason else None
 
 

@@ -57,7 +57,7 @@ def _terms(conn: Any, person: Any, recipient: str | None, group: str | None, pur
     except ValueError as exc:
         raise PeerError(f"--purpose: {exc}") from None
     if purpose_key == "other" and not (detail and detail.strip()):
-        raise PeerError("--purpose other needs --purpose-detail \"what for\"")
+        raise UsageError("--purpose other needs --purpose-detail \"what for\"")
     group_row = resolve(conn, "group", group) if group else None
     name = (recipient or "").strip() or (group_row["name"] if group_row else "")
     if not name:

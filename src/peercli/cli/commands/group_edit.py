@@ -93,7 +93,7 @@ def _group_changes(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 raise PeerError(f"--timezone: {exc}") from None
         changes["meetings"] = tuple(dict.fromkeys(meetings))
     elif values.get("timezone"):
-        raise PeerError("--timezone applies to --schedule: give both")
+        raise UsageError("--timezone applies to --schedule: give both")
     if values.get("topics") is not None:
         normalized = load_vocabulary().normalize(values["topics"])
         changes["topics"] = tuple(normalized.slugs)

@@ -10,7 +10,7 @@ import typer
 
 from peercli.cli.options import ForceOpt, JsonOpt
 from peercli.cli.render import echo
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 from peercli.core.wording import plural
 
 # Files at least this big show a progress bar (on a terminal only).
@@ -209,7 +209,7 @@ def import_(
 
         fmt = normalize_format(format_)  # also takes aliases: csv, tsml, json, openreferral
     if rejects is not None and not skip_invalid:
-        raise PeerError("--rejects only applies with --skip-invalid")
+        raise UsageError("--rejects only applies with --skip-invalid")
     file, url, fetched, source = fetch_for_import(target, source, dry_run, skip_invalid, rejects)
     if url is not None and formats is None:
         formats = bmlt_formats_for(file, fmt, source, url, fetched)

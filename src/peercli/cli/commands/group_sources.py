@@ -12,7 +12,7 @@ import typer
 from peercli.cli.commands.group_import import _open_stream
 from peercli.cli.options import JsonOpt
 from peercli.cli.render import echo
-from peercli.core.errors import PeerError
+from peercli.core.errors import PeerError, UsageError
 from peercli.core.wording import plural
 
 
@@ -30,7 +30,7 @@ def fetch_for_import(target: str, source: str | None, dry_run: bool, skip_invali
 
         source = default_source_name(url)
     if not dry_run and skip_invalid and rejects is None:
-        raise PeerError("--skip-invalid with a URL needs --rejects FILE (where the bad rows go)")
+        raise UsageError("--skip-invalid with a URL needs --rejects FILE (where the bad rows go)")
     from peercli.store.clock import now
     from peercli.store.sources import fetch_source
 
