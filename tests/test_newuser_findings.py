@@ -90,3 +90,33 @@ def test_a_document_that_is_not_a_listing_is_named_for_what_it_is(peer, tmp_path
     result = peer("group", "import", str(f), ok=False)
     assert result.exit_code == 1 and said in result.stderr and "save" in result.stderr
     assert "Traceback" not in result.stderr and "header row" not in result.stderr
+
+
+COUNTY_WITH_TITLE = (
+    "\ufeffAlder County Behavioral Health;;;;\r\n"
+    "Support Group Directory - Updated 10/2026;;;;\r\n"
+    ";;;;\r\n"
+    "Group Name;Meeting Days/Times;Location;Contact;Type of Group\r\n"
+    "Women's Recovery Circle;Tues & Thurs 6:30-8;1200 Oak St;541-555-0101;recovery\r\n"
+    "NAMI Family-to-Family;Call for times;NAMI office;541-555-0103;family support\r\n"
+)
+
+
+def test_title_rows_above_the_header_are_skipped_and_reported(peer, tmp_path):
+    sheet = tmp_path / "county.csv"
+    sheet.write_bytes(COUNTY_WITH_TITLE.encode())
+    out = peer.json("group", "import", str(sheet))
+    assert out["inserted"] == 2
+    title = [w for w in out["warnings"] if "title" in w["message"]]
+    assert title and title[0]["line"] == 4 and "lines 1-3" in title[0]["message"]
+    first = peer.json("group", "show", "Women")
+    assert first["schedule"] == ["Tue/Thu 18:30-20:00"]
+    # the lines still count from the top of the file
+    assert any(w.get("line") == 6 for w in out["warnings"])
+
+
+def test_a_first_row_that_is_data_is_not_taken_for_a_title(peer, tmp_path):
+    sheet = tmp_path / "odd.csv"
+    sheet.write_text("Foo,Bar,Baz\nGroup Name,Schedule,x\nA,Mondays 7pm,y\n", encoding="utf-8")
+    result = peer("group", "import", str(sheet), ok=False)
+    assert result.exit_code == 1 and "cannot tell" in result.stderr

@@ -20,6 +20,7 @@ so a 100,000-row file with repeated values parses in a couple of seconds.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -110,6 +111,7 @@ def open_native(
     listing = Listing(path, max_bytes=max_bytes)
     fields, rows = listing.csv(delimiter=delimiter, max_field=max_field)
     try:
+        fields, rows, title = _skip_title(fields, rows, mapping)
         plan = plan_columns(fields, mapping)
         require_columns(plan)
     except BaseException:
@@ -135,7 +137,54 @@ def open_native(
                                                              key=lambda kv: kv[1])}
     for message in plan.warnings:
         stream.warn(1, message)
+    if title is not None:
+        header_line, above = title
+        lines = "line 1" if above == 1 else f"lines 1-{above}"
+        stream.warn(header_line, f"{lines} above the header row (line {header_line}) read as a "
+                                 "title and skipped")
     return stream
+
+
+#: How many rows a sheet's title may take above its header row.
+TITLE_ROWS_MAX = 10
+
+
+def _names_a_group(fields: list[str], mapping: Mapping[str, str] | None = None) -> bool:
+    """Does this row, as a header, name a group and a schedule (through ``mapping`` too)?"""
+    from peercli.importers.records import ImportFileError
+
+    try:
+        plan = plan_columns(fields, mapping)
+    except ImportFileError:
+        return False
+    return "name" in plan.columns and bool({"schedule", "days", "time"} & set(plan.columns))
+
+
+def _title_like(fields: list[str]) -> bool:
+    """A title row: at most two cells filled (a heading, a date), or none."""
+    return sum(1 for v in fields if v.strip()) <= 2
+
+
+def _skip_title(
+    fields: list[str], rows: Iterator[CsvRow], mapping: Mapping[str, str] | None
+) -> tuple[list[str], Iterator[CsvRow], tuple[int, int] | None]:
+    """A county sheet often starts with a title ("Alder County Behavioral Health", "Updated
+    10/2026") above its header row. When the first row does not name a group and a schedule
+    but looks like a title, the header is the first of the next ``TITLE_ROWS_MAX`` rows that
+    does, every row before it title-like; returns (header, rows after it, (header line, rows
+    above it)), or the input unchanged (title None) when there is no such row."""
+    if _names_a_group(fields, mapping) or not _title_like(fields):
+        return fields, rows, None
+    seen: list[CsvRow] = []
+    for r in rows:
+        seen.append(r)
+        if r.fields is None or len(seen) > TITLE_ROWS_MAX:
+            break
+        if _names_a_group(r.fields, mapping):
+            return r.fields, rows, (r.line, r.line - 1)
+        if not _title_like(r.fields):
+            break
+    return fields, itertools.chain(seen, rows), None
 
 
 # -- registry entry (importers/registry.py) ------------------------------------------------------
@@ -145,9 +194,19 @@ def sniff_native(sample: Sample) -> float:
     """A CSV whose header row names a group and a schedule (natively or through synonyms)."""
     if sample.is_dir or not sample.text or sample.looks_like_json:
         return 0.0
-    plan = plan_columns(sample.first_record)
-    return 0.8 if "name" in plan.columns and ("schedule" in plan.columns
-                                              or "days" in plan.columns) else 0.0
+    import csv
+
+    try:
+        for i, record in enumerate(csv.reader(sample.text.splitlines(),
+                                              delimiter=sample.delimiter)):
+            plan = plan_columns(record)
+            if "name" in plan.columns and ("schedule" in plan.columns or "days" in plan.columns):
+                return 0.8
+            if i >= TITLE_ROWS_MAX or not _title_like(record):
+                break
+    except csv.Error:
+        pass
+    return 0.0
 
 
 def open_records(path: Path, options: ImportOptions) -> RecordStream:
