@@ -191,7 +191,7 @@ def test_fts_query_quotes_every_word(text, expected):
     assert group_queries.fts_query(text) == expected
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.text(max_size=40))
 def test_search_never_raises_on_any_text(conn, text):
     if not conn.execute("SELECT 1 FROM groups").fetchone():

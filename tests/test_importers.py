@@ -472,7 +472,7 @@ def test_detect_format(tmp_path: Path) -> None:
 
 
 @settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.binary(max_size=400))
 def test_arbitrary_bytes_only_give_import_errors(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.csv"
@@ -489,7 +489,7 @@ def test_arbitrary_bytes_only_give_import_errors(tmp_path: Path, data: bytes) ->
 
 
 @settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 # NUL is excluded: a NUL byte marks a binary file, refused by design (test_binary_file_is_refused).
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                     max_size=200),
