@@ -120,3 +120,26 @@ def test_a_first_row_that_is_data_is_not_taken_for_a_title(peer, tmp_path):
     sheet.write_text("Foo,Bar,Baz\nGroup Name,Schedule,x\nA,Mondays 7pm,y\n", encoding="utf-8")
     result = peer("group", "import", str(sheet), ok=False)
     assert result.exit_code == 1 and "cannot tell" in result.stderr
+
+
+def test_a_second_header_row_under_merged_cells_names_the_columns(peer, tmp_path):
+    sheet = tmp_path / "county.csv"
+    sheet.write_bytes(
+        b"Alder County Behavioral Health;;;;;\r\n"
+        b"Group Name;Meeting Days/Times;Location;;Contact;Type of Group\r\n"
+        b";;Address;Zip;;\r\n"
+        b"Women's Recovery Circle;Tues & Thurs 6:30-8;1200 Oak St;97401;541-555-0101;recovery\r\n"
+    )
+    out = peer.json("group", "import", str(sheet))
+    assert out["inserted"] == 1
+    assert any(w["line"] == 3 and "second header row" in w["message"] for w in out["warnings"])
+    group = peer.json("group", "show", "Women")
+    assert group["address"] == "1200 Oak St" and group["postal_code"] == "97401"
+
+
+def test_a_row_missing_its_name_right_after_the_header_is_still_refused(peer, tmp_path):
+    sheet = tmp_path / "county.csv"
+    sheet.write_text("Group Name,Schedule,Address\n,,12 Oak St\nA,Mondays 7pm,1 Elm\n",
+                     encoding="utf-8")
+    result = peer("group", "import", str(sheet), ok=False)
+    assert result.exit_code == 1 and "line 2: missing name" in result.stderr

@@ -112,6 +112,7 @@ def open_native(
     fields, rows = listing.csv(delimiter=delimiter, max_field=max_field)
     try:
         fields, rows, title = _skip_title(fields, rows, mapping)
+        fields, rows, second = _second_header(fields, rows, mapping)
         plan = plan_columns(fields, mapping)
         require_columns(plan)
     except BaseException:
@@ -142,7 +143,52 @@ def open_native(
         lines = "line 1" if above == 1 else f"lines 1-{above}"
         stream.warn(header_line, f"{lines} above the header row (line {header_line}) read as a "
                                  "title and skipped")
+    if second is not None:
+        stream.warn(second, f"line {second} read as a second header row (the header's merged "
+                            "cells, split) and skipped")
     return stream
+
+
+def _known_header(text: str) -> bool:
+    from peercli.importers.native_columns import HEADER_SYNONYMS
+
+    return header_key(text) in HEADER_SYNONYMS
+
+
+def _second_header(
+    fields: list[str], rows: Iterator[CsvRow], mapping: Mapping[str, str] | None
+) -> tuple[list[str], Iterator[CsvRow], int | None]:
+    """A header spread over two rows (merged cells: "Location" over "Address" | "Zip"). The row
+    right after the header is a second header row when the name and schedule cells are empty,
+    no filled cell has a digit, and either a filled cell sits under an empty header cell or
+    every filled cell is a known header name. Its cells then name the columns (an empty header
+    cell, or a known name replacing the merged one; with --map only empty cells, so the names
+    --map uses stay). Returns (header, rows after it, its line or None)."""
+    first = next(rows, None)
+    if first is None:
+        return fields, rows, None
+    untouched = fields, itertools.chain([first], rows), None
+    sub = first.fields
+    if sub is None or len(sub) < len(fields) or any(v.strip() for v in sub[len(fields):]):
+        return untouched
+    from peercli.importers.records import ImportFileError
+
+    try:
+        plan = plan_columns(fields, mapping)
+    except ImportFileError:  # the header's own problem is reported by the caller
+        return untouched
+    key = [plan.columns[f] for f in ("name", "schedule", "days") if f in plan.columns]
+    filled = [i for i, v in enumerate(sub[:len(fields)]) if v.strip()]
+    if (not filled or any(sub[i].strip() for i in key)
+            or any(ch.isdigit() for i in filled for ch in sub[i])
+            or not (any(not fields[i].strip() for i in filled)
+                    or all(_known_header(sub[i]) for i in filled))):
+        return untouched
+    named = list(fields)
+    for i in filled:
+        if not fields[i].strip() or (mapping is None and _known_header(sub[i])):
+            named[i] = sub[i].strip()
+    return named, rows, first.line
 
 
 #: How many rows a sheet's title may take above its header row.
