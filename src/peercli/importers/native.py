@@ -141,11 +141,10 @@ def open_native(
     if title is not None:
         header_line, above = title
         lines = "line 1" if above == 1 else f"lines 1-{above}"
-        stream.warn(header_line, f"{lines} above the header row (line {header_line}) read as a "
-                                 "title and skipped")
+        stream.warn(header_line, f"the header row; {lines} above it read as a title and skipped")
     if second is not None:
-        stream.warn(second, f"line {second} read as a second header row (the header's merged "
-                            "cells, split) and skipped")
+        stream.warn(second, "read as a second header row (the header's merged cells, split) "
+                            "and skipped")
     return stream
 
 
