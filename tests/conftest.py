@@ -315,6 +315,20 @@ class Templates:
         self.test_key = _test_raw_key()
         self.files = {kind: self._build(kind) for kind in ("plain", "encrypted")
                       if kind == "plain" or sqlcipher_installed()}
+        self.modules = self._migration_functions()  # each migration's own module, now loaded
+
+    @staticmethod
+    def _migration_functions() -> dict[str, tuple[Any, Any]]:
+        """Each loaded migration module's ``statements`` and ``procedure``."""
+        from peercli.store import migrations
+
+        found = {}
+        for name in migrations.MIGRATION_NAMES:
+            module = sys.modules.get(f"{migrations.__name__}.{name}")
+            if module is not None:
+                found[name] = (getattr(module, "statements", None),
+                               getattr(module, "procedure", None))
+        return found
 
     def migrations_unchanged(self) -> bool:
         from peercli.store import migrations
@@ -324,7 +338,8 @@ class Templates:
                 and (migrations.ensure_current, migrations._migrate, migrations.run_migration,
                      migrations._build) == self.functions
                 and migrations._STATEMENTS == self.steps[0]
-                and migrations._PROCEDURES == self.steps[1])
+                and migrations._PROCEDURES == self.steps[1]
+                and self._migration_functions() == self.modules)
 
     def source(self, key: Any) -> Path | None:
         if not self.migrations_unchanged():

@@ -97,3 +97,20 @@ def test_a_folder_changed_by_another_process_is_reported(tmp_path: Path):
     (data / "peer.db").write_bytes(b"x")
     assert f"{data} was changed" in (guard.change() or "")
     assert guard.refusal() is None
+
+
+def test_a_test_that_changes_a_migration_gets_real_migrations(db_templates, monkeypatch):
+    import importlib
+
+    from peercli.store import migrations
+
+    assert db_templates.source(None) is not None
+    last = importlib.import_module(f"{migrations.__name__}.{migrations.MIGRATION_NAMES[-1]}")
+    attribute = "statements" if hasattr(last, "statements") else "procedure"
+    with monkeypatch.context() as patch:
+        patch.setattr(last, attribute, lambda *args: [])
+        assert db_templates.source(None) is None
+    assert db_templates.source(None) is not None
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "SCHEMA_VERSION", migrations.SCHEMA_VERSION - 1)
+        assert db_templates.source(None) is None
