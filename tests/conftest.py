@@ -202,7 +202,7 @@ def _free_bytes(path: str) -> int:
 def _use_memory_for_temporary_files(config: pytest.Config) -> None:
     """tmp_path (and every temporary file, here and in the subprocesses tests start) goes to
     /dev/shm where it exists: peer syncs every commit to disk (synchronous=FULL, WAL), and
-    thousands of fsyncs on a real disk were most of the suite's time. Nothing else changes:
+    thousands of fsyncs on a busy disk were a large part of its time. Nothing else changes:
     same files, permissions, locks and crash behaviour. `pytest --basetemp DIR` or TMPDIR set
     by the caller still win; tmp_path_retention_policy (pyproject) keeps only failed tests'."""
     if config.option.basetemp or os.environ.get("TMPDIR"):
