@@ -143,3 +143,17 @@ def test_a_row_missing_its_name_right_after_the_header_is_still_refused(peer, tm
                      encoding="utf-8")
     result = peer("group", "import", str(sheet), ok=False)
     assert result.exit_code == 1 and "line 2: missing name" in result.stderr
+
+
+def test_interests_read_by_a_close_spelling_or_kept_unknown_are_reported(peer):
+    out = peer.json("consumer", "add", "Kim", "--interests", "knittin, zzqqxx, grief",
+                    "--consent", "store")
+    assert out["interests"] == ["crafts", "zzqqxx", "grief"]
+    notes = {w["message"] for w in out["warnings"] if w["field"] == "interests"}
+    assert any("'knittin'" in m and "crafts" in m for m in notes)
+    assert any("'zzqqxx'" in m and "not in the vocabulary" in m for m in notes)
+    assert not any("grief" in m for m in notes)
+    human = peer("consumer", "edit", "Kim", "--interests", "bereavment")
+    assert "'bereavment'" in human.stderr and "grief" in human.stderr
+    edited = peer.json("consumer", "edit", "Kim", "--interests", "knittin")
+    assert any("'knittin'" in w["message"] for w in edited["warnings"])

@@ -32,6 +32,8 @@ class ConsumerChanges:
     notes: list[str] = field(default_factory=list)
     #: readings of --available that were a guess by rule, to show the user (not stored)
     warnings: list[str] = field(default_factory=list)
+    #: readings of --interests to show the user: close misspellings read as a topic
+    interest_notes: list[str] = field(default_factory=list)
 
     def field_names(self) -> list[str]:
         names = list(self.scalars) + list(self.lists)
@@ -171,6 +173,8 @@ def read_consumer_fields(
         normalized = vocabulary.normalize(fields.interests)
         changes.interests = list(normalized.slugs)
         unknown = list(normalized.unknown)
+        changes.interest_notes = [f"'{typed}' read as {slug} (a close spelling; see peer topics)"
+                                  for typed, slug in normalized.corrected]
     if fields.available:  # [] is Enter at the intake prompt: no free time recorded
         try:
             reading = read_availability_many(fields.available)

@@ -89,6 +89,8 @@ class Normalized:
 
     slugs: tuple[str, ...]
     unknown: tuple[str, ...]
+    #: (phrase as typed, slug) for each phrase read as a close misspelling of a known topic.
+    corrected: tuple[tuple[str, str], ...] = ()
 
 
 def _fold(text: str) -> str:
@@ -248,6 +250,7 @@ class Vocabulary:
         raw = [items] if isinstance(items, str) else list(items)
         slugs: list[str] = []
         unknown: list[str] = []
+        corrected: list[tuple[str, str]] = []
 
         def add(slug: str, known: bool) -> None:
             if slug and slug not in slugs:
@@ -260,15 +263,28 @@ class Vocabulary:
                 for phrase in self._split_slashes(piece):
                     for slug, known in self._normalize_phrase(phrase):
                         add(slug, known)
-        return Normalized(slugs=tuple(slugs), unknown=tuple(unknown))
+                    slug, known = self.normalize_one(phrase)
+                    if known and not self._exact(phrase) and (phrase.strip(), slug) not in corrected:
+                        corrected.append((phrase.strip(), slug))
+        return Normalized(slugs=tuple(slugs), unknown=tuple(unknown), corrected=tuple(corrected))
+
+    def _exact(self, text: str) -> bool:
+        """Is ``text`` a slug, label or synonym (case, spacing, plurals, filler words aside),
+        not a close misspelling of one?"""
+        words = _words(text)
+        essential = "".join(word for word in words if word not in _FILLER_WORDS)
+        return "".join(words) in self._index or essential in self._index
 
     def _split_slashes(self, piece: str) -> list[str]:
         if "/" not in piece:
             return [piece]
-        _, known = self.normalize_one(piece)
-        if known:
+        if self._exact(piece):  # "HIV/AIDS" is one phrase
             return [piece]
-        return piece.split("/")
+        parts = piece.split("/")
+        if all(self.normalize_one(part)[1] for part in parts if part.strip()):
+            return parts  # "AA /sobriety": two known phrases, not one misspelt
+        _, known = self.normalize_one(piece)
+        return [piece] if known else parts
 
     def _normalize_phrase(self, phrase: str) -> list[tuple[str, bool]]:
         slug, known = self.normalize_one(phrase)

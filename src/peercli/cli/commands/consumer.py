@@ -175,14 +175,17 @@ def _check_namesakes(conn: Any, name: str, *, yes: bool, as_json: bool) -> list[
              "id (or add an initial to the name)"}]
 
 
-def _warnings(changes: Any) -> list[WarningDict]:
+def _warnings(changes: Any, unknown: tuple[str, ...] | list[str] = ()) -> list[WarningDict]:
     """Every reading that was a guess or a note, for human output and --json alike."""
     out: list[WarningDict] = [{"field": "available", "message": w} for w in changes.warnings]
     out += [{"field": "access", "message": n.removeprefix("--access: ")} for n in changes.notes]
+    out += [{"field": "interests", "message": n} for n in changes.interest_notes]
+    out += [{"field": "interests", "message": f"'{slug}' is not in the vocabulary; kept as its "
+             "own topic (see peer topics)"} for slug in unknown]
     return out
 
 
-def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> None:
+def _echo_saved(record: Mapping[str, Any], verb: str) -> None:
     from peercli.cli.render import success, warn
     from peercli.core.availability import format_windows, window_from_dict
 
@@ -195,8 +198,6 @@ def _echo_saved(record: Mapping[str, Any], unknown: list[str], verb: str) -> Non
         echo(f"  free: {format_windows(windows)}")
     if record["interests"]:
         echo(f"  interests: {', '.join(record['interests'])}")
-    for slug in unknown:
-        warn(f"interest '{slug}' is not in the vocabulary; kept as its own topic (see peer topics)")
 
 
 @app.command("add")
@@ -258,11 +259,11 @@ def add(
     kinds = read_consent_kinds(values.consent)
     consumer_id = add_consumer(conn, changes, kinds)
     record = consumer_dict(conn, consumer_id)
-    record["warnings"] = _warnings(changes) + namesakes
+    record["warnings"] = _warnings(changes, unknown) + namesakes
     if as_json:
         print_json(record)
     else:
-        _echo_saved(record, unknown, "Added")
+        _echo_saved(record, "Added")
     if not kinds and not as_json:
         warn("no consent recorded yet: peer consumer consent "
              f"{consumer_id} grant store,contact,share")
@@ -309,12 +310,12 @@ def edit(
         raise UsageError("nothing to change: give at least one flag, e.g. --interests or --every")
     before = consumer_dict(conn, row["id"])
     record = edit_consumer(conn, row["id"], changes)
-    record["warnings"] = _warnings(changes)
+    record["warnings"] = _warnings(changes, unknown)
     changed = _changed_fields(before, record)
     if as_json:
         print_json({**record, "changed": [c.field for c in changed]})
         return
-    _echo_changes(record, changed, unknown)
+    _echo_changes(record, changed)
     if record["status"] == "archived":
         warn("this consumer is archived")
 
@@ -340,7 +341,7 @@ def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
                           "access_needs": "access needs", "goals": "goal"})
 
 
-def _echo_changes(record: Mapping[str, Any], changed: list[Any], unknown: list[str]) -> None:
+def _echo_changes(record: Mapping[str, Any], changed: list[Any]) -> None:
     """Only what changed, old → new; "Nothing changed." when the values were already so."""
     from peercli.cli.render import info, success, warn
 
@@ -352,8 +353,6 @@ def _echo_changes(record: Mapping[str, Any], changed: list[Any], unknown: list[s
         success(f"Updated consumer #{record['id']} {record['name']}")
         for change in changed:
             echo(f"  {change.line}")
-    for slug in unknown:
-        warn(f"interest '{slug}' is not in the vocabulary; kept as its own topic (see peer topics)")
 
 
 @app.command("list")
