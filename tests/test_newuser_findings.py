@@ -157,3 +157,18 @@ def test_interests_read_by_a_close_spelling_or_kept_unknown_are_reported(peer):
     assert "'bereavment'" in human.stderr and "grief" in human.stderr
     edited = peer.json("consumer", "edit", "Kim", "--interests", "knittin")
     assert any("'knittin'" in w["message"] for w in edited["warnings"])
+
+
+def test_restore_names_a_missing_file_a_folder_or_an_empty_file_before_asking(peer, tmp_path,
+                                                                               db_path):
+    peer("consumer", "add", "Sam", "--consent", "store")
+    before = db_path.read_bytes()
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "empty.db").write_bytes(b"")
+    for name, said in (("nope.db", "no file at"), ("folder", "is a folder"),
+                       ("empty.db", "is empty")):
+        for extra in ((), ("--yes",)):
+            result = peer("db", "restore", str(tmp_path / name), *extra, ok=False)
+            assert result.exit_code == 1 and said in result.stderr, (name, result.stderr)
+            assert "--yes" not in result.stderr and "PASSPHRASE" not in result.stderr
+    assert db_path.read_bytes() == before

@@ -147,6 +147,21 @@ class RestoreResult:
     key: DbKey | None = None  # the backup's key (None: a plain backup)
 
 
+def check_backup_file(src: Path) -> None:
+    """PeerError when ``src`` cannot be a backup at all: missing, a folder, or empty."""
+    if src.is_dir():
+        raise PeerError(f"'{src}' is a folder, not a backup file: give the .db file inside it "
+                        "(peer db backup names them peer-YYYYMMDD-HHMMSS.db)")
+    if not src.is_file():
+        raise PeerError(f"no file at '{src}'")
+    try:
+        empty = src.stat().st_size == 0
+    except OSError as exc:
+        raise PeerError(f"cannot read '{src}': {exc.strerror or exc}") from None
+    if empty:
+        raise PeerError(f"'{src}' is empty (0 bytes), not a backup")
+
+
 def backup_key(src: Path, current: DbKey | None, ask: Ask | None) -> DbKey | None:
     """The key of a backup file: None for a plain one; for an encrypted one the current
     database's key if it opens it (a backup made from it), else a key file, PEER_PASSPHRASE,
@@ -314,8 +329,7 @@ def restore_database(db_path: Path, src: Path, stamp: str, *, current: DbKey | N
             fcntl.flock(fd, fcntl.LOCK_EX)  # the sweep leaves a locked staged copy alone
         except ImportError:  # pragma: no cover - not POSIX
             pass
-        if not src.is_file():
-            raise PeerError(f"no file at '{src}'")
+        check_backup_file(src)
         key = backup_key(src, current, ask)
         version = _stage_copy(src, staged, key)
         with open(staged, "rb+") as f:

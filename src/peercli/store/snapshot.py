@@ -49,10 +49,9 @@ def summarize_backup(src: Path, current: DbKey | None, ask: Ask | None
                      ) -> tuple[Summary, DbKey | None]:
     """The numbers of a backup file, opened read-only and checked as a restore would check it
     (PeerError when it is not an intact peer database); and its key (None: not encrypted)."""
-    from peercli.store.backup import backup_key, open_readonly, verify_peer_file
+    from peercli.store.backup import backup_key, check_backup_file, open_readonly, verify_peer_file
 
-    if not src.is_file():
-        raise PeerError(f"no file at '{src}'")
+    check_backup_file(src)
     key = backup_key(src, current, ask)
     try:
         conn = open_readonly(src, key)

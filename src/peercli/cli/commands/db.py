@@ -76,11 +76,12 @@ def restore(
     from peercli.cli.render import print_json, success, warn
     from peercli.core.errors import PeerError
     from peercli.store import cipher
-    from peercli.store.backup import backup_stamp, restore_database
+    from peercli.store.backup import backup_stamp, check_backup_file, restore_database
     from peercli.store.clock import now
 
     db_path = runtime.RUNTIME.db_path
     src = Path(file).expanduser()
+    check_backup_file(src)  # before asking: a typo in the name is not a question
     current = None
     now_holds = None
     if db_path.exists():
