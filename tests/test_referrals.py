@@ -57,7 +57,7 @@ def test_override_needs_a_reason_and_is_recorded(peer, db_path, query):
     add(peer, "Sam", "store")
     before = digest(db_path)
     missing = peer("refer", "Sam", "Tuesday Grief", "--override-consent", ok=False)
-    assert missing.exit_code == 1 and "--reason" in missing.stderr
+    assert missing.exit_code == 2 and "--reason" in missing.stderr  # a usage error
     assert digest(db_path) == before
     made = peer.json("refer", "Sam", "Tuesday Grief", "--override-consent", "--reason",
                      "verbal consent, form to follow")
