@@ -172,3 +172,11 @@ def test_restore_names_a_missing_file_a_folder_or_an_empty_file_before_asking(pe
             assert result.exit_code == 1 and said in result.stderr, (name, result.stderr)
             assert "--yes" not in result.stderr and "PASSPHRASE" not in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_a_namesake_spelt_without_accents_is_warned_about(peer):
+    peer("consumer", "add", "José Díaz", "--consent", "store")
+    out = peer.json("consumer", "add", "Jose Diaz", "--consent", "store", "--yes")
+    assert any(w["field"] == "name" and "#1" in w["message"] for w in out["warnings"])
+    other = peer.json("consumer", "add", "Josefa Díaz", "--consent", "store")
+    assert not any(w["field"] == "name" for w in other["warnings"])

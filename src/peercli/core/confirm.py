@@ -29,8 +29,9 @@ def lookup_key(text: str) -> str:
 
 
 def same_name(a: str, b: str) -> bool:
-    """Two names a person would call the same: case, width and runs of spaces ignored."""
-    return bool(_folded(a)) and _folded(a) == _folded(b)
+    """Two names a person would call the same: case, width, accents, curly apostrophes and runs
+    of spaces ignored ("José Díaz" and "Jose Diaz")."""
+    return bool(lookup_key(a)) and lookup_key(a) == lookup_key(b)
 
 
 def typed_confirmation(answer: str, *, name: str, record_id: int) -> Verdict:
