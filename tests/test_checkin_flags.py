@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peercli.core.checkins import (
+from peercli.core.checkin_flags import (
     CheckinFlags,
     CheckinValues,
-    Who5,
     changes_nothing,
     missing_flags_message,
     read_amend_flags,
     read_checkin_flags,
 )
+from peercli.core.checkins import Who5
 from peercli.core.errors import PeerError
 from peercli.core.vocab import CHECKIN_MODES
 

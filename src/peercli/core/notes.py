@@ -165,7 +165,7 @@ def read_group_session_flags(flags: GroupSessionFlags, now: datetime) -> GroupSe
     """Check every flag of a group session before the database is touched: the length
     (--minutes, or --start/--end, not both; UsageError when neither), when (--at, never in the
     future), the note's parts, and at least one --attendee (repeatable or comma-separated)."""
-    from peercli.core.checkins import CheckinFlags, read_checkin_flags
+    from peercli.core.checkin_flags import CheckinFlags, read_checkin_flags
     from peercli.core.errors import UsageError
 
     values = read_checkin_flags(CheckinFlags(minutes=flags.minutes, start=flags.start,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from peercli.core import checkin_flags
 from peercli.core import checkins as core
 from peercli.core.contract import CheckinDict
 from peercli.core.vocab import (
@@ -334,7 +335,7 @@ class LoggedCheckin:
 
 
 #: Completes a draft at a terminal (the person's row, the draft) -> the completed draft.
-Complete = Callable[[sqlite3.Row, core.CheckinDraft], core.CheckinDraft]
+Complete = Callable[[sqlite3.Row, checkin_flags.CheckinDraft], checkin_flags.CheckinDraft]
 
 
 def active_goals(conn: sqlite3.Connection, consumer_id: int) -> list[sqlite3.Row]:
@@ -343,7 +344,7 @@ def active_goals(conn: sqlite3.Connection, consumer_id: int) -> list[sqlite3.Row
                         "AND status = 'active' ORDER BY position", (consumer_id,)).fetchall()
 
 
-def log_contact(conn: sqlite3.Connection, consumer_ref: str, draft: core.CheckinDraft, *,
+def log_contact(conn: sqlite3.Connection, consumer_ref: str, draft: checkin_flags.CheckinDraft, *,
                 now: datetime, complete: Complete | None = None) -> LoggedCheckin:
     """``peer checkin log`` after its flags are read: find the (active) person, the groups and
     goals named, the signer if --sign; let ``complete`` (a terminal's questions) fill in the
@@ -390,7 +391,7 @@ def amend(
     versions = checkin_versions(conn, checkin_id)
     if not versions:
         raise PeerError(f"no check-in with id {checkin_id}")
-    if core.changes_nothing(checkin_dict(versions[-1]), changes):
+    if checkin_flags.changes_nothing(checkin_dict(versions[-1]), changes):
         raise PeerError(f"nothing to amend: check-in #{versions[0]['id']} already has those values")
     with write(conn):
         new_id = amend_checkin(conn, versions[-1]["id"], changes, reason)

@@ -297,7 +297,7 @@ def log(
     On a terminal, asks for what the flags leave out (Enter accepts each default).
     """
     from peercli.cli import runtime
-    from peercli.core import checkins as core
+    from peercli.core import checkin_flags as core
     from peercli.store import clock
     from peercli.store.checkins import log_contact
 
@@ -398,7 +398,7 @@ def amend(
     A signed note is locked: the amendment is a new version that needs its own signature."""
     from peercli.cli import runtime
     from peercli.cli.render import print_json, success
-    from peercli.core import checkins as core
+    from peercli.core import checkin_flags as core
     from peercli.store import clock
     from peercli.store.checkins import amend as amend_checkin
 

@@ -14,6 +14,11 @@ Every component is a number from 0 to 1; the score is their weighted mean, so it
 docs/matching.md describes the rules, and how to add a filter or a component.
 """
 
+from peercli.core.matching.components import (
+    freshness_component,
+    newcomers_component,
+    peer_led_component,
+)
 from peercli.core.matching.facts import (
     attendance_mode,
     compatible_group_formats,
@@ -59,13 +64,7 @@ from peercli.core.matching.ranking import (
     weighted_score,
     with_next_meeting,
 )
-from peercli.core.matching.rules import (
-    COMPONENT_RULES,
-    FILTERS,
-    freshness_component,
-    newcomers_component,
-    peer_led_component,
-)
+from peercli.core.matching.rules import COMPONENT_RULES, FILTERS
 
 __all__ = [
     "AUDIENCE_VALUES",

@@ -56,6 +56,13 @@ for _name, _span in PARTS_OF_DAY.items():
     _PART_NAMES.setdefault(_span, _name)
 
 
+def language_label(code: str) -> str:
+    """A language code as its name ("es" -> "Spanish")."""
+    from peercli.core.languages import language_name
+
+    return language_name(code)
+
+
 def window_label(w: Window) -> str:
     """ "Tue evening", "Sat 10:00-14:00", "Sun (all day)"."""
     day = DAY_ABBRS[w.day]

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from peercli.core.matching import rules
+from peercli.core.matching.components import is_stale
 from peercli.core.matching.facts import Facts, meeting_is_current
 from peercli.core.matching.model import (
     DIVERSITY_MAX_PENALTY,
@@ -54,7 +55,7 @@ def _evaluate(f: Facts, filtered_by: str | None) -> Match:
         reasons.append(rules.PROOF_OF_ATTENDANCE_REASON)
     fit = f.schedule
     current = f.options.current_label(f.group.id)
-    stale = rules.is_stale(f)
+    stale = is_stale(f)
     slot = None
     if fit.fits:
         best = max(fit.fits, key=lambda x: (x.inside, -x.day, -x.meeting.start))
