@@ -26,7 +26,6 @@ LONG_FUNCTIONS = {
 }
 LONG_MODULES = {
     "cli/commands/consumer.py",
-    "store/matching.py",
 }
 
 

@@ -108,7 +108,7 @@ def explain_for(conn: sqlite3.Connection, consumer_ref: str, group_ref: str,
                 options: MatchOptions, now: datetime) -> Explanation:
     from peercli.core.matching import score_group
     from peercli.store.lookup import resolve, resolve_active_consumer
-    from peercli.store.matching import current_plan, load_consumer, load_group
+    from peercli.store.match_profiles import current_plan, load_consumer, load_group
 
     row = resolve_active_consumer(conn, consumer_ref)
     profile = load_consumer(conn, row["id"])
@@ -131,7 +131,7 @@ def consumers_for(conn: sqlite3.Connection, group_ref: str, options: MatchOption
                   now: datetime) -> GroupMatches:
     from peercli.core.matching import rank_consumers
     from peercli.store.lookup import resolve
-    from peercli.store.matching import load_active_consumers, load_group
+    from peercli.store.match_profiles import load_active_consumers, load_group
 
     group = load_group(conn, resolve(conn, "group", group_ref)["id"])
     inactive = group.status != "active"

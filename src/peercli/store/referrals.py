@@ -276,7 +276,7 @@ def _scored(conn: sqlite3.Connection, consumer_id: int, groups: Sequence[int | M
         return [g for g in groups if not isinstance(g, int)]
     from peercli.core.matching import MatchOptions, score_group
     from peercli.importers.userfiles import load_topic_relations
-    from peercli.store.matching import load_consumer, load_groups
+    from peercli.store.match_profiles import load_consumer, load_groups
 
     profile = load_consumer(conn, consumer_id)
     options = MatchOptions(near_misses=True, vocabulary=vocabulary,
