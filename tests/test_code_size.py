@@ -25,7 +25,6 @@ LONG_FUNCTIONS = {
     "cli/commands/match.py:match",
 }
 LONG_MODULES = {
-    "cli/commands/consumer.py",
 }
 
 
