@@ -133,3 +133,17 @@ def test_checkin_help_keeps_its_brackets() -> None:
     assert "NAME [flags]" in " ".join(out.split())
     usage = help_of(("checkin", "log")).stdout.splitlines()[0]
     assert usage == "Usage: peer checkin log [OPTIONS] CONSUMER"
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p], ids=" ".join)
+def test_a_usage_error_names_arguments_as_help_does(path: tuple[str, ...]) -> None:
+    """A mistyped flag prints Click's usage line: it names arguments as --help does
+    (CONSUMER, not {consumer}); `peer checkin --x` is `peer checkin log`'s error, and so on."""
+    result = CliRunner().invoke(app_module.app, [*path, "--no-such-flag"], prog_name="peer",
+                                terminal_width=80, env={"COLUMNS": "80"})
+    assert result.exit_code == 2, result.output
+    usage = next(line for line in result.output.splitlines() if line.startswith("Usage:"))
+    shown = usage.split("[OPTIONS]", 1)[1].split()
+    assert all(re.fullmatch(r"\[?[A-Z_.]+\]?(\.\.\.)?", p) for p in shown), usage
+    if usage.startswith(f"Usage: peer {' '.join(path)} [OPTIONS]"):  # not a default sub-command
+        assert usage == help_of(path).stdout.splitlines()[0], (usage, path)

@@ -174,3 +174,9 @@ def test_the_consumer_goal_starts_the_plan(peer):
     peer.json("consumer", "add", "Bo")
     peer.json("consumer", "edit", "Bo", "--goal", "Walk every day")
     assert [g["text"] for g in peer.json("plan", "Bo")["goals"]] == ["Walk every day"]
+
+
+@pytest.mark.parametrize("text", ["99999999d", "99999999w", "99999999m", "9" * 30 + "y"])
+def test_a_target_beyond_the_calendar_is_refused_as_too_far(text):
+    with pytest.raises(ValueError, match="more than 5 years ahead"):
+        core.parse_target(text, date(2026, 11, 20))

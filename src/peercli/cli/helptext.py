@@ -416,8 +416,12 @@ def use_peer_help(command: Any) -> Any:
     def format_this(self: Any, ctx: Any, formatter: Any) -> None:
         format_help(self, ctx, formatter)
 
+    def usage_of_this(self: Any, ctx: Any) -> list[str]:  # the usage line of an error, too
+        return usage_pieces(self, ctx)
+
     command.rich_markup_mode = None
     command.format_help = MethodType(format_this, command)
+    command.collect_usage_pieces = MethodType(usage_of_this, command)
     for sub in getattr(command, "commands", {}).values():
         use_peer_help(sub)
     return command

@@ -46,6 +46,19 @@ def parse_goal_text(text: str) -> str:
     return clean
 
 
+def _after(today: date, number: int, unit: str) -> date:
+    """``today`` plus ``number`` days, weeks, months or years (OverflowError past year 9999)."""
+    if unit.startswith(("y", "m")):
+        from dateutil.relativedelta import relativedelta
+
+        months = number * 12 if unit.startswith("y") else number
+        later: date = today + relativedelta(months=months)
+        return later
+    if unit.startswith("w"):
+        return today + timedelta(weeks=number)
+    return today + timedelta(days=number)
+
+
 def parse_target(text: str, today: date) -> date:
     """A target date: 2027-03-01, or a span from today: 90d, 6w, 3m, 1y, "in 6 months".
 
@@ -56,15 +69,10 @@ def parse_target(text: str, today: date) -> date:
     match = _SPAN.match(raw)
     if match:
         number, unit = int(match.group(1)), match.group(2)
-        if unit.startswith(("y", "m")):
-            from dateutil.relativedelta import relativedelta
-
-            months = number * 12 if unit.startswith("y") else number
-            result = today + relativedelta(months=months)
-        elif unit.startswith("w"):
-            result = today + timedelta(weeks=number)
-        else:
-            result = today + timedelta(days=number)
+        try:
+            result = _after(today, number, unit)
+        except (OverflowError, ValueError):  # beyond the calendar: far past the limit below
+            raise ValueError(f"'{text}' is more than {MAX_TARGET_YEARS} years ahead") from None
     else:
         try:
             result = date.fromisoformat(raw)
