@@ -22,7 +22,6 @@ MAX_MODULE_LINES = 500
 # "path relative to src/peercli:function" (methods as Class.method)
 LONG_FUNCTIONS = {
     "cli/commands/group_import.py:import_",
-    "cli/commands/match.py:match",
 }
 LONG_MODULES = {
 }

@@ -24,6 +24,20 @@ if TYPE_CHECKING:
 
 # -- peer match -----------------------------------------------------------------------------
 
+#: The longer options of ``peer match`` (their help is a paragraph).
+NearMissesOpt = Annotated[bool, typer.Option(
+    "--near-misses", help="Also show groups meeting within 30 minutes of the free time, and the "
+                          "groups one thing rules out (with that thing, and the change to the "
+                          "person's record that would open most), looked for among at most "
+                          "5,000 groups on the person's topics, most promising first.")]
+ProofOfAttendanceOpt = Annotated[bool, typer.Option(
+    "--proof-of-attendance", help="Only groups whose listing says they sign attendance slips "
+                                  "(court or programme requirements; Meeting Guide POA, a BMLT "
+                                  "format naming it).")]
+WithinOpt = Annotated[float | None, typer.Option(
+    "--within", min=0.5, max=20000, help="In-person groups farther than this many km are near "
+                                          "misses (default 20).", show_default=False)]
+
 
 def _parse_day(day: str) -> int:
     from peercli.core.timeparse import lookup_weekday
@@ -140,6 +154,39 @@ def _pick_and_refer(conn: sqlite3.Connection, consumer: ConsumerProfile, matches
     echo_referrals(outcome.records)
 
 
+def _refuse_mixed_modes(consumer: str | None, group: str | None, *, proof_of_attendance: bool,
+                        one_person: tuple[tuple[str, bool], ...]) -> None:
+    """One mode per run: a consumer's groups, or --group's people (UsageError otherwise);
+    `one_person` are the flags that only look at one person's groups."""
+    from peercli.cli.options import refuse_together
+
+    if group is not None and consumer is not None:
+        raise UsageError("give either a consumer (peer match Sam) or --group G, not both")
+    if group is not None and proof_of_attendance:
+        raise UsageError("--proof-of-attendance applies to peer match CONSUMER, not to --group")
+    if group is None and consumer is None:
+        raise UsageError("missing CONSUMER: peer match Sam (or peer match --group G to rank "
+                        "people for a group)")
+    for flag, given in one_person:
+        refuse_together(("--group", group is not None), (flag, given))
+
+
+def _match_options(shown: int, vocabulary: Vocabulary, *, near_misses: bool, any_topic: bool, include_current: bool,
+                   stale_after: int, within: float | None,
+                   proof_of_attendance: bool) -> MatchOptions:
+    """The search's choices from the flags, with the topic relations loaded."""
+    from peercli.core.matching import MatchOptions
+    from peercli.core.matching.model import DEFAULT_MAX_KM
+    from peercli.importers.userfiles import load_topic_relations
+
+    return MatchOptions(near_misses=near_misses, any_topic=any_topic, limit=shown,
+                        vocabulary=vocabulary, relations=load_topic_relations(),
+                        include_current=include_current,
+                        stale_after_days=round(stale_after * 365 / 12),
+                        max_km=within if within is not None else DEFAULT_MAX_KM,
+                        proof_of_attendance=proof_of_attendance)
+
+
 def match(
     consumer: Annotated[str | None, typer.Argument(
         help="Consumer id or name prefix.", show_default=False)] = None,
@@ -155,13 +202,7 @@ def match(
     day: Annotated[str | None, typer.Option(
         "--day", help="Only meetings on this day (Mon..Sun), inside the person's free time.")
     ] = None,
-    near_misses: Annotated[bool, typer.Option(
-        "--near-misses", help="Also show groups meeting within 30 minutes of the free time, and "
-                              "the groups one thing rules out (with that thing, and the change "
-                              "to the person's record that would open most), looked for among "
-                              "at most 5,000 groups on the person's topics, most promising "
-                              "first.")
-    ] = False,
+    near_misses: NearMissesOpt = False,
     include_current: Annotated[bool, typer.Option(
         "--include-current", help="Rank groups the person is already referred to or attending "
                                   "among the new ones (marked) instead of after them.")
@@ -169,21 +210,14 @@ def match(
     wide: Annotated[bool, typer.Option(
         "--wide", help="The full table (every reason on its own line) instead of the compact "
                        "list.")] = False,
-    within: Annotated[float | None, typer.Option(
-        "--within", min=0.5, max=20000, help="In-person groups farther than this many km are "
-                                              "near misses (default 20).", show_default=False)
-    ] = None,
+    within: WithinOpt = None,
     stale_after: Annotated[int, typer.Option(
         "--stale-after", min=1, max=120, help="Months after which a listing not verified is "
                                               "marked stale and ranks a little lower.")] = 12,
     any_topic: Annotated[bool, typer.Option(
         "--any-topic", help="Also show groups that share none of the person's interests.")
     ] = False,
-    proof_of_attendance: Annotated[bool, typer.Option(
-        "--proof-of-attendance", help="Only groups whose listing says they sign attendance "
-                                      "slips (court or programme requirements; Meeting Guide "
-                                      "POA, a BMLT format naming it).")
-    ] = False,
+    proof_of_attendance: ProofOfAttendanceOpt = False,
     explain: Annotated[str | None, typer.Option(
         "--explain", help="Show the whole score breakdown for one group (id or name), "
                           "including the filter that removed it.", show_default=False)] = None,
@@ -197,33 +231,20 @@ def match(
     On a terminal, pick the ones to refer. --near-misses adds what almost fits and why;
     --explain G shows one group's whole score; --group G ranks the people a group would suit."""
     from peercli.cli import runtime
-    from peercli.core.matching import MatchOptions
-    from peercli.core.matching.model import DEFAULT_MAX_KM
-    from peercli.importers.userfiles import load_topic_relations, load_vocabulary
+    from peercli.importers.userfiles import load_vocabulary
 
-    if group is not None and consumer is not None:
-        raise UsageError("give either a consumer (peer match Sam) or --group G, not both")
-    if group is not None and proof_of_attendance:
-        raise UsageError("--proof-of-attendance applies to peer match CONSUMER, not to --group")
-    if group is None and consumer is None:
-        raise UsageError("missing CONSUMER: peer match Sam (or peer match --group G to rank "
-                        "people for a group)")
-    from peercli.cli.options import refuse_together
-
-    for flag, given in (("--explain", explain is not None), ("--topic", topic is not None),
-                        ("--format", format_ is not None), ("--day", day is not None),
-                        ("--wide", wide)):  # ways to look at one person's groups
-        refuse_together(("--group", group is not None), (flag, given))
+    _refuse_mixed_modes(consumer, group, proof_of_attendance=proof_of_attendance,
+                        one_person=(("--explain", explain is not None),
+                                    ("--topic", topic is not None),
+                                    ("--format", format_ is not None),
+                                    ("--day", day is not None), ("--wide", wide)))
     day_value = _parse_day(day) if day is not None else None
     fmt = _parse_format(format_) if format_ is not None else None
     vocabulary = load_vocabulary()
-    shown = limit if limit is not None else (10 if as_json else 5)
-    options = MatchOptions(near_misses=near_misses, any_topic=any_topic, limit=shown,
-                           vocabulary=vocabulary, relations=load_topic_relations(),
-                           include_current=include_current,
-                           stale_after_days=round(stale_after * 365 / 12),
-                           max_km=within if within is not None else DEFAULT_MAX_KM,
-                           proof_of_attendance=proof_of_attendance)
+    options = _match_options(
+        limit if limit is not None else (10 if as_json else 5), vocabulary, near_misses=near_misses,
+        any_topic=any_topic, include_current=include_current, stale_after=stale_after,
+        within=within, proof_of_attendance=proof_of_attendance)
     conn = runtime.conn()
     if group is not None:
         _group_match(conn, group, options, as_json)
