@@ -335,8 +335,8 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
         shown = ", ".join(summary.unknown_topics[:5])
         more = f" and {len(summary.unknown_topics) - 5} more" if len(summary.unknown_topics) > 5 \
             else ""
-        warn(f"{plural(len(summary.unknown_topics), 'topic')} not in the vocabulary, kept as their own: "
-             f"{shown}{more}")
+        warn(f"{plural(len(summary.unknown_topics), 'topic')} not in the vocabulary, kept as "
+             f"written: {shown}{more}")
     if summary.errors:
         n = len(summary.errors)
         target = f"; written to {rejects_file}" if rejects_file else ""
