@@ -147,3 +147,10 @@ def test_a_usage_error_names_arguments_as_help_does(path: tuple[str, ...]) -> No
     assert all(re.fullmatch(r"\[?[A-Z_.]+\]?(\.\.\.)?", p) for p in shown), usage
     if usage.startswith(f"Usage: peer {' '.join(path)} [OPTIONS]"):  # not a default sub-command
         assert usage == help_of(path).stdout.splitlines()[0], (usage, path)
+
+
+def test_a_missing_argument_is_named_as_help_names_it() -> None:
+    result = CliRunner().invoke(app_module.app, ["calendar"], prog_name="peer",
+                                env={"PEER_NO_INPUT": "1"})
+    assert result.exit_code == 2
+    assert "Missing argument 'CONSUMER'." in result.output, result.output

@@ -421,6 +421,9 @@ def use_peer_help(command: Any) -> Any:
 
     command.rich_markup_mode = None
     command.format_help = MethodType(format_this, command)
+    for param in getattr(command, "params", []):
+        if param.param_type_name == "argument":  # "Missing argument 'CONSUMER'." as help says
+            param.metavar = argument_name(param)
     command.collect_usage_pieces = MethodType(usage_of_this, command)
     for sub in getattr(command, "commands", {}).values():
         use_peer_help(sub)
