@@ -145,6 +145,7 @@ class RestoreResult:
     schema_version: int
     set_aside: Path | None
     key: DbKey | None = None  # the backup's key (None: a plain backup)
+    kept_erased: int = 0  # people forgotten since the backup, erased again from the restore
 
 
 def check_backup_file(src: Path) -> None:
@@ -332,6 +333,7 @@ def restore_database(db_path: Path, src: Path, stamp: str, *, current: DbKey | N
         check_backup_file(src)
         key = backup_key(src, current, ask)
         version = _stage_copy(src, staged, key)
+        kept = _keep_erasures(staged, key, current_erasures(db_path, current))
         with open(staged, "rb+") as f:
             os.fsync(f.fileno())
         aside = _set_aside(db_path, stamp, current)
@@ -344,7 +346,50 @@ def restore_database(db_path: Path, src: Path, stamp: str, *, current: DbKey | N
         staged.unlink(missing_ok=True)
         Path(f"{staged}-journal").unlink(missing_ok=True)
     os.chmod(db_path, 0o600)
-    return RestoreResult(src, version, aside, key)
+    return RestoreResult(src, version, aside, key, kept)
+
+
+def current_erasures(db_path: Path, key: DbKey | None) -> set[int]:
+    """The consumers the database at ``db_path`` records as forgotten (read-only; an
+    unreadable or foreign file records none)."""
+    from peercli.store.erasure import erased_ids
+
+    if not db_path.is_file():
+        return set()
+    try:
+        conn = open_readonly(db_path, key)
+    except sqlite3.Error:
+        return set()
+    try:
+        return erased_ids(conn)
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+
+
+def _keep_erasures(staged: Path, key: DbKey | None, erased: set[int]) -> int:
+    """Bring the staged copy to this peer's schema and erase again everyone forgotten in the
+    current database or in the backup's own audit (ids are never reused): a restore never
+    brings an erased person back. Returns how many such people the backup still held."""
+    from peercli.store import migrations
+    from peercli.store.erasure import erased_ids, keep_erased
+
+    try:
+        conn = cipher.connect(staged, key, isolation_level=None)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            migrations.ensure_current(conn)
+            kept = keep_erased(conn, erased | erased_ids(conn))
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise PeerError(f"the backup could not be prepared for restoring ({exc}); nothing was "
+                        "changed") from None
+    return kept
 
 
 def copies_holding(db_path: Path, consumer_id: int) -> list[Path]:

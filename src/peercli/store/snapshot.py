@@ -36,17 +36,29 @@ _KINDS = {"people": ("consumers", "updated_at"), "checkins": ("checkins", "creat
           "referrals": ("referrals", "updated_at"), "groups": ("groups", "updated_at")}
 
 
-def summarize(conn: sqlite3.Connection) -> Summary:
-    """The numbers of an open peer database (read-only queries)."""
+def summarize(conn: sqlite3.Connection, erased: set[int] | None = None) -> Summary:
+    """The numbers of an open peer database (read-only queries). People in ``erased`` (and
+    those the database's own audit records as forgotten) are not counted, nor their check-ins
+    and referrals: a restore erases them again."""
+    from peercli.store.erasure import erased_ids
+
+    gone = sorted((erased or set()) | erased_ids(conn))
     found: dict[str, Count] = {}
     for kind, (table, column) in _KINDS.items():
-        row = conn.execute(f"SELECT count(*), max({column}) FROM {table}").fetchone()
+        where, args = "", gone
+        if gone and kind != "groups":
+            owner = "id" if kind == "people" else "consumer_id"
+            where = f" WHERE {owner} NOT IN ({', '.join('?' * len(gone))})"
+        else:
+            args = []
+        row = conn.execute(f"SELECT count(*), max({column}) FROM {table}{where}",
+                           args).fetchone()
         found[kind] = Count(int(row[0]), None if row[1] is None else str(row[1]))
     return Summary(**found)
 
 
-def summarize_backup(src: Path, current: DbKey | None, ask: Ask | None
-                     ) -> tuple[Summary, DbKey | None]:
+def summarize_backup(src: Path, current: DbKey | None, ask: Ask | None,
+                     erased: set[int] | None = None) -> tuple[Summary, DbKey | None]:
     """The numbers of a backup file, opened read-only and checked as a restore would check it
     (PeerError when it is not an intact peer database); and its key (None: not encrypted)."""
     from peercli.store.backup import backup_key, check_backup_file, open_readonly, verify_peer_file
@@ -59,7 +71,7 @@ def summarize_backup(src: Path, current: DbKey | None, ask: Ask | None
         raise PeerError(f"'{src}' cannot be opened as a database") from None
     try:
         verify_peer_file(conn, f"'{src}'")
-        return summarize(conn), key
+        return summarize(conn, erased), key
     except sqlite3.Error:
         raise PeerError(f"'{src}' cannot be read as a peer database") from None
     finally:

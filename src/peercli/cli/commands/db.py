@@ -84,10 +84,14 @@ def restore(
     check_backup_file(src)  # before asking: a typo in the name is not a question
     current = None
     now_holds = None
+    erased: set[int] = set()
     if db_path.exists():
         try:
             conn = runtime.conn()
             current = cipher.key_of(conn)
+            from peercli.store.erasure import erased_ids
+
+            erased = erased_ids(conn)
             if not yes:
                 from peercli.store.snapshot import summarize
 
@@ -99,7 +103,7 @@ def restore(
         from peercli.store.keys import know
         from peercli.store.snapshot import summarize_backup
 
-        holds, key = summarize_backup(src, current, runtime.passphrase_asker())
+        holds, key = summarize_backup(src, current, runtime.passphrase_asker(), erased)
         if key is not None:
             know(src, key)  # the restore below opens it again without asking
         _echo_restore_plan(src, holds, db_path, now_holds)
@@ -117,7 +121,8 @@ def restore(
     restored_key = cipher.key_of(runtime.conn())  # opened the usual way: pragmas, migrations
     data = {"path": str(db_path), "restored_from": str(result.restored_from),
             "schema_version": result.schema_version,
-            "previous": str(result.set_aside) if result.set_aside else None}
+            "previous": str(result.set_aside) if result.set_aside else None,
+            "kept_erased": result.kept_erased}
     if as_json:
         print_json(data)
         return
@@ -125,6 +130,11 @@ def restore(
     if current is not None and restored_key is None:
         warn("the backup was not encrypted, so the restored database is not: turn encryption "
              "on again with 'peer db encrypt'")
+    if result.kept_erased:
+        n = result.kept_erased
+        warn(f"{n} {'person' if n == 1 else 'people'} forgotten with 'peer consumer forget' "
+             "since this backup was made "
+             f"{'was' if n == 1 else 'were'} erased again: the restore does not bring them back")
     if result.set_aside:
         warn(f"the previous database is kept at {result.set_aside}")
 
