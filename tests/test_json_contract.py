@@ -51,6 +51,7 @@ def loop(peer, monkeypatch) -> dict[str, Any]:
     monkeypatch.setenv("PEER_NOW", "2026-11-21T10:00")
     outputs["due"] = peer.json("due")
     outputs["report"] = peer.json("report", "--month", "2026-11")
+    outputs["db path"] = peer.json("db", "path")
     return outputs
 
 
@@ -66,6 +67,7 @@ HEADING_TO_RUN = [
     ("peer due", ["due"]),
     ("peer calendar", ["calendar"]),
     ("peer report", ["report"]),
+    ("peer db path", ["db path"]),
 ]
 
 
@@ -114,3 +116,8 @@ def test_calendar_events_have_their_documented_shape(loop):
     assert event["meeting"]["freq"] == "WEEKLY" and event["meeting"]["byday"] == ["TU"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", event["first_start"])
     assert set(event) >= {"uid", "timezone", "location", "url"}
+
+
+def test_db_path_json_names_the_database_in_use(peer, db_path):
+    data = peer.json("db", "path")
+    assert data == {"path": str(db_path), "exists": db_path.is_file()}

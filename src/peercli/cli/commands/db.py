@@ -21,12 +21,17 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("path")
-def path() -> None:
+def path(as_json: JsonOpt = False) -> None:
     """Print the path of the database in use.
 
     The first of: --db, PEER_DB, the data directory."""
     from peercli.cli.runtime import RUNTIME
 
+    if as_json:
+        from peercli.cli.render import print_json
+
+        print_json({"path": str(RUNTIME.db_path), "exists": RUNTIME.db_path.is_file()})
+        return
     echo(str(RUNTIME.db_path))
 
 
