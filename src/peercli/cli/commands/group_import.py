@@ -3,6 +3,7 @@ all or nothing, with a rejects file for --skip-invalid. Listed in ``commands/gro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Self
 
@@ -201,7 +202,6 @@ def import_(
     is remembered as a source for peer group refresh."""
     from peercli.cli import runtime
     from peercli.cli.commands.group_sources import bmlt_formats_for, fetch_for_import, remember
-    from peercli.store.groups import import_records
 
     fmt = None
     if format_ is not None:
@@ -213,36 +213,12 @@ def import_(
     file, url, fetched, source = fetch_for_import(target, source, dry_run, skip_invalid, rejects)
     if url is not None and formats is None:
         formats = bmlt_formats_for(file, fmt, source, url, fetched)
-    try:
-        stream = _open_stream(file, fmt, source, map_, delimiter, fellowship, formats, taxonomy)
-    except PeerError as e:
-        if url is None or file.name not in e.message:
-            raise
-        # name what the user typed, not the private cached copy of it
-        raise PeerError(e.message.replace(file.name, url)) from None
-    if stream.source.strip().lower() == "manual":
-        raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
-                        "for groups added with peer group add: give --source NAME")
-    bad: list[Any] = []
+    stream = _open_listing(file, url, lambda: _open_stream(
+        file, fmt, source, map_, delimiter, fellowship, formats, taxonomy))
     conn = runtime.conn()
-    keep_rejects = skip_invalid and not dry_run
-    rejects_file = _rejects_path(file, rejects) if keep_rejects else None
-    if rejects_file is not None:
-        _check_rejects_target(file, rejects_file)
-    from contextlib import nullcontext
-
-    from peercli.store.db import write
-
-    # With --skip-invalid the rejects file is written before the import commits: if it cannot
-    # be written, nothing is imported (the good rows are not kept without their rejects).
-    with write(conn) if keep_rejects else nullcontext(), _Progress(file, not as_json) as bar:
-        summary = import_records(
-            conn, stream, source=stream.source, dry_run=dry_run, retire_missing=retire_missing,
-            skip_invalid=skip_invalid, progress=bar.update,
-            on_reject=bad.append if keep_rejects else None,
-        )
-        if rejects_file is not None and bad:
-            _write_rejects(rejects_file, bad, force)
+    summary, rejects_file = _import(conn, file, stream, dry_run=dry_run,
+                                    retire_missing=retire_missing, skip_invalid=skip_invalid,
+                                    rejects=rejects, force=force, show_progress=not as_json)
     feed = {"url": url, "status": fetched.status, "notes": list(fetched.notes)} \
         if fetched is not None else None
     if summary.written:
@@ -251,7 +227,49 @@ def import_(
                                  "formats": str(formats) if formats else None,
                                  "retire_missing": retire_missing or None},
                  fetched, file, {**summary.to_dict(), "format": stream.format})
-    _finish(file, stream, summary, rejects_file if bad else None, skip_invalid, as_json, feed)
+    _finish(file, stream, summary, rejects_file, skip_invalid, as_json, feed)
+
+
+def _open_listing(file: Path, url: str | None, open_stream: Callable[[], Any]) -> Any:
+    """The record stream; errors name the URL the user typed, not the private cached copy of
+    it, and the reserved source 'manual' is refused."""
+    try:
+        stream = open_stream()
+    except PeerError as e:
+        if url is None or file.name not in e.message:
+            raise
+        raise PeerError(e.message.replace(file.name, url)) from None
+    if stream.source.strip().lower() == "manual":
+        raise PeerError(f"{file.name} would be imported as source 'manual', which is reserved "
+                        "for groups added with peer group add: give --source NAME")
+    return stream
+
+
+def _import(conn: Any, file: Path, stream: Any, *, dry_run: bool, retire_missing: bool,
+            skip_invalid: bool, rejects: Path | None, force: bool, show_progress: bool
+            ) -> tuple[Any, Path | None]:
+    """(the import's summary, the rejects file when bad rows were written to it)."""
+    from contextlib import nullcontext
+
+    from peercli.store.db import write
+    from peercli.store.groups import import_records
+
+    bad: list[Any] = []
+    keep_rejects = skip_invalid and not dry_run
+    rejects_file = _rejects_path(file, rejects) if keep_rejects else None
+    if rejects_file is not None:
+        _check_rejects_target(file, rejects_file)
+    # With --skip-invalid the rejects file is written before the import commits: if it cannot
+    # be written, nothing is imported (the good rows are not kept without their rejects).
+    with write(conn) if keep_rejects else nullcontext(), _Progress(file, show_progress) as bar:
+        summary = import_records(
+            conn, stream, source=stream.source, dry_run=dry_run, retire_missing=retire_missing,
+            skip_invalid=skip_invalid, progress=bar.update,
+            on_reject=bad.append if keep_rejects else None,
+        )
+        if rejects_file is not None and bad:
+            _write_rejects(rejects_file, bad, force)
+    return summary, rejects_file if bad else None
 
 
 def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
