@@ -71,3 +71,19 @@ def _prefix(code: str) -> str:
     ZIP, most of Europe) itself ("97401" of "97401-1234"); others their first three characters
     (before any space others write inside: "K1A" of "K1A 0B1", "110" of "110 001")."""
     return code if len(code) == 5 and code.isdigit() else code[:3]
+
+
+def unplaced_postal_code(conn: sqlite3.Connection, code: str | None, *,
+                         user_file: Path | None = None) -> str | None:
+    """Why distance cannot use ``code`` (a person's postal code), or None when it can be placed
+    (or is empty). The code is kept either way: a code from elsewhere is not refused."""
+    if not normalize_postal_code(code):
+        return None
+    if centroids(conn, [code], user_file=user_file):
+        return None
+    from peercli.importers.userfiles import user_postal_codes_path
+
+    path = user_file or user_postal_codes_path()
+    return ("distance to groups cannot use this postal code (kept as written): peer places a "
+            "US ZIP code, 5 digits (97401) or ZIP+4 (97401-1234), a code that groups with "
+            f"coordinates share, or a code listed in {path} (postal_code,latitude,longitude)")

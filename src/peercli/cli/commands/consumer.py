@@ -71,6 +71,16 @@ def _warnings(changes: Any, unknown: tuple[str, ...] | list[str] = ()) -> list[W
     return out
 
 
+def _postal_warnings(conn: Any, given: str | None) -> list[WarningDict]:
+    """A postal code given now that distance cannot place (kept, never refused)."""
+    if not given:
+        return []
+    from peercli.store.places import unplaced_postal_code
+
+    why = unplaced_postal_code(conn, given)
+    return [] if why is None else [{"field": "postal_code", "message": why}]
+
+
 def _echo_saved(record: Mapping[str, Any], verb: str) -> None:
     from peercli.cli.render import success, warn
     from peercli.core.availability import format_windows, window_from_dict
@@ -78,7 +88,8 @@ def _echo_saved(record: Mapping[str, Any], verb: str) -> None:
     success(f"{verb} consumer #{record['id']} {record['name']}")
     for w in record.get("warnings", []):
         # the name is an argument, not a flag: its warning reads "the name: ..."
-        warn(f"{'the name' if w['field'] == 'name' else '--' + w['field']}: {w['message']}")
+        flag = "--" + w["field"].replace("_", "-")
+        warn(f"{'the name' if w['field'] == 'name' else flag}: {w['message']}")
     if record["availability"]:
         windows = [window_from_dict(d) for d in record["availability"]]
         echo(f"  free: {format_windows(windows)}")
@@ -151,7 +162,8 @@ def add(
     kinds = read_consent_kinds(values.consent)
     consumer_id = add_consumer(conn, changes, kinds)
     record = consumer_dict(conn, consumer_id)
-    record["warnings"] = _warnings(changes, unknown) + namesakes
+    record["warnings"] = (_warnings(changes, unknown) + namesakes
+                          + _postal_warnings(conn, values.postal_code))
     if as_json:
         print_json(record)
     else:
@@ -202,7 +214,7 @@ def edit(
         raise UsageError("nothing to change: give at least one flag, e.g. --interests or --every")
     before = consumer_dict(conn, row["id"])
     record = edit_consumer(conn, row["id"], changes)
-    record["warnings"] = _warnings(changes, unknown)
+    record["warnings"] = _warnings(changes, unknown) + _postal_warnings(conn, postal_code)
     changed = _changed_fields(before, record)
     if as_json:
         print_json({**record, "changed": [c.field for c in changed]})
@@ -238,7 +250,7 @@ def _echo_changes(record: Mapping[str, Any], changed: list[Any]) -> None:
     from peercli.cli.render import info, success, warn
 
     for w in record.get("warnings", []):
-        warn(f"--{w['field']}: {w['message']}")
+        warn(f"--{w['field'].replace('_', '-')}: {w['message']}")
     if not changed:
         info(f"Nothing changed: #{record['id']} {record['name']} already has those values.")
     else:
