@@ -79,7 +79,7 @@ def test_detection_by_content_not_suffix(tmp_path):
     empty.write_bytes(b"\xef\xbb\xbf  \n")
     with pytest.raises(ImportFileError, match="is empty"):
         detect_format(empty)
-    with pytest.raises(ImportFileError, match="zip file"):
+    with pytest.raises(ImportFileError, match="Excel .xlsx workbook"):
         detect_format(_zip_without_package(tmp_path))
 
 

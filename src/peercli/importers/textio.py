@@ -68,6 +68,53 @@ _DOCUMENTS = (
 )
 
 
+#: Office documents are zip files: what the member names say they are (first match wins).
+_WORD = ("this is a Word document (.docx), not a listing peer can read: copy its table into a "
+         "spreadsheet and save that as CSV")
+_PPT = ("this is a PowerPoint presentation (.pptx), not a listing: ask for the spreadsheet and "
+        "save it as CSV")
+_ODT = ("this is an OpenDocument text file (.odt), not a listing peer can read: copy its table "
+        "into a spreadsheet and save that as CSV")
+_ODS = "this is an OpenDocument spreadsheet (.ods), not text: open it and save it as CSV"
+_ZIP_DOCUMENTS = (
+    ("word/", _WORD),
+    ("xl/", "this is an Excel .xlsx workbook, not text: open it and save it as CSV"),
+    ("ppt/", _PPT),
+)
+_ODF = ((b"application/vnd.oasis.opendocument.text", _ODT),
+        (b"application/vnd.oasis.opendocument.spreadsheet", _ODS))
+
+
+def zip_member_names(head: bytes) -> list[str]:
+    """The member names a zip's first bytes show (its local file headers, walked in order;
+    a member whose size comes after its data is skipped by finding the next header)."""
+    names: list[str] = []
+    i = 0
+    while 0 <= i and i + 30 <= len(head) and head[i:i + 4] == b"PK\x03\x04":
+        flags = int.from_bytes(head[i + 6:i + 8], "little")
+        size = int.from_bytes(head[i + 18:i + 22], "little")
+        name_len = int.from_bytes(head[i + 26:i + 28], "little")
+        extra_len = int.from_bytes(head[i + 28:i + 30], "little")
+        names.append(head[i + 30:i + 30 + name_len].decode("utf-8", "replace"))
+        start = i + 30 + name_len + extra_len
+        i = head.find(b"PK\x03\x04", start) if flags & 0x08 else start + size
+    return names
+
+
+def _zip_document(head: bytes) -> str:
+    """What to say about a zip that is not a data package: the Office document it is, if
+    its member names (or an OpenDocument mimetype) say so."""
+    for mimetype, message in _ODF:
+        if mimetype in head[:200]:
+            return message
+    names = zip_member_names(head)
+    for prefix, message in _ZIP_DOCUMENTS:
+        if any(n.startswith(prefix) for n in names):
+            return message
+    return ("this is a zip file, not text: save a spreadsheet as CSV (a zip is read only as an "
+            "HSDS data package with datapackage.json)")
+
+
 def sniff_encoding(head: bytes) -> tuple[str, int]:
     """(encoding, BOM length) from the first bytes. "utf-8" without a BOM means
     "UTF-8 unless a line says otherwise" (see the module docstring). A document that is not
@@ -80,10 +127,7 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
             return encoding, len(bom)
     if b"\x00" in head:
         if head.startswith(b"PK\x03\x04"):
-            raise ImportFileError(
-                "this is a zip file (an Excel .xlsx workbook?), not text: save it as CSV "
-                "(a zip is read only as an HSDS data package with datapackage.json)"
-            )
+            raise ImportFileError(_zip_document(head))
         sample = head[: len(head) & ~1]
         even = sample[0::2].count(0)
         odd = sample[1::2].count(0)
