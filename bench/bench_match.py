@@ -5,6 +5,9 @@ the same session: `python -c pass` (interpreter start) and `sqlite-utils rows DB
 
 Run:  python bench/bench_match.py [--runs 7] [--sizes 10000,100000] [--keep DIR]
 Targets on the reference 2-core machine: <= 300 ms with 10,000 groups, <= 500 ms with 100,000.
+On that machine `sqlite-utils rows` took about 137 ms, so the targets are judged as ratios to it
+in the same run (a busy or slower machine slows both): <= 2.2x with 10,000 groups, <= 3.6x with
+100,000. Without sqlite-utils the absolute targets are used.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import child_env, load, precompile, run_timed
+
+# 300 ms and 500 ms over the ~137 ms that `sqlite-utils rows` took on the reference machine
+REFERENCE_RATIO = {10_000: 2.2, 100_000: 3.6}
 
 TOPICS = [
     "grief", "anxiety", "depression", "bipolar", "alcohol-recovery", "drug-recovery", "trauma",
@@ -138,7 +144,9 @@ def main() -> int:
                       f"in {time.perf_counter() - t0:.1f} s")
             peer = [PEER, "--db", str(db)]
             target = 300 if size <= 10_000 else 500
-            print(f"-- {size:,} groups (target for peer match: <= {target} ms)   ({load()})")
+            target_ratio = REFERENCE_RATIO[10_000 if size <= 10_000 else 100_000]
+            print(f"-- {size:,} groups (target for peer match: <= {target} ms on the reference "
+                  f"machine, <= {target_ratio}x sqlite-utils here)   ({load()})")
             ref = run_timed([SQLITE_UTILS, "rows", str(db), "groups", "--limit", "10"], env,
                             args.runs) if SQLITE_UTILS else None
             rows = [
@@ -155,7 +163,8 @@ def main() -> int:
                 ratio = f"  {t.wall_ms / ref.wall_ms:5.2f}x sqlite-utils" if ref else ""
                 verdict = ""
                 if i == 0:
-                    good = t.wall_ms <= target
+                    good = (t.wall_ms / ref.wall_ms <= target_ratio if ref
+                            else t.wall_ms <= target)
                     ok &= good
                     verdict = "  ok" if good else "  MISSED"
                 print(f"  {label:<46}{t}{ratio}{verdict}")
