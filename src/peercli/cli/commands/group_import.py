@@ -280,8 +280,9 @@ def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
 
     result: dict[str, Any] = {**summary.to_dict()}
     result["format"] = stream.format
+    notes_kept = _kept_row_notes(stream.warnings, summary.errors)
     result["warnings"] = [{"line": w.line, "field": w.field or "file", "message": w.message}
-                          for w in stream.warnings]
+                          for w in notes_kept]
     columns = getattr(stream, "columns", None)
     if columns:
         result["columns"] = dict(columns)
@@ -302,7 +303,7 @@ def _finish(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
     if not as_json:
         for note in notes:
             warn(note)
-        _report_import(file, stream, summary, rejects_file,
+        _report_import(file, stream, summary, rejects_file, notes_kept,
                        label=feed["url"] if feed else None)
         render_changes(summary.changes, summary.reimport)
 
@@ -336,8 +337,15 @@ def _report_same_groups(same: list[dict[str, Any]], dry_run: bool) -> None:
         info(f"  ... and {n - 10} more (all of them with --json)")
 
 
+def _kept_row_notes(warnings: list[Any], errors: list[dict[str, Any]]) -> list[Any]:
+    """The reading notes, without those of rejected rows: a rejected row is reported once, by
+    its reject (a note on how a value was read means nothing for a row that was not kept)."""
+    rejected = {e.get("line") for e in errors if e.get("line") is not None}
+    return [w for w in warnings if w.line is None or w.line not in rejected]
+
+
 def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | None,
-                   label: str | None = None) -> None:
+                   notes: list[Any], label: str | None = None) -> None:
     from peercli.cli.render import info, success, warn
 
     counts = (f"{summary.inserted} inserted, {summary.updated} updated, "
@@ -367,10 +375,10 @@ def _report_import(file: Path, stream: Any, summary: Any, rejects_file: Path | N
              "be a group that is still listed")
     if summary.dry_run and getattr(stream, "columns", None):
         info("Columns read: " + ", ".join(f"'{h}' -> {f}" for h, f in stream.columns.items()))
-    for w in stream.warnings[:10]:
+    for w in notes[:10]:
         field = f" ({w.field})" if w.field else ""
         warn(f"line {w.line}{field}: {w.message}")
-    if len(stream.warnings) > 10:
-        warn(f"... and {plural(len(stream.warnings) - 10, 'more warning')} (all of them with --json)")
+    if len(notes) > 10:
+        warn(f"... and {plural(len(notes) - 10, 'more warning')} (all of them with --json)")
     if getattr(stream, "ignored_columns", ()):
         info(f"Columns not read: {', '.join(stream.ignored_columns)} (use --map to read them)")
