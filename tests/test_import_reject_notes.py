@@ -3,6 +3,7 @@ not printed next to it (human output and --json warnings); kept rows keep their 
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -39,3 +40,16 @@ def test_a_refused_import_lists_each_bad_row_once(peer, listing):
     assert bad.stderr.count("line 2") == 1 and bad.stderr.count("line 4") == 1
     data = peer("group", "import", str(listing), "--json", ok=False)
     assert [w["line"] for w in json.loads(data.stdout)["warnings"]] == [3]
+
+
+def test_a_row_refused_by_a_field_rule_keeps_its_columns_in_the_rejects_file(peer, tmp_path):
+    path = tmp_path / "county.csv"
+    path.write_text("name,days,time,email,city\n"
+                    "Bad Email Group,Mon,18:00,not-an-email,Riverton\n"
+                    "Fine,Tue,18:00,,Riverton\n", encoding="utf-8")
+    peer("group", "import", str(path), "--skip-invalid")
+    with (tmp_path / "county.rejects.csv").open(encoding="utf-8", newline="") as f:
+        [row] = list(csv.DictReader(f))
+    assert row["line"] == "2" and "email" in row["reason"]
+    assert (row["name"], row["days"], row["email"], row["city"]) == (
+        "Bad Email Group", "Mon", "not-an-email", "Riverton")

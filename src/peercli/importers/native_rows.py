@@ -198,10 +198,17 @@ class RowBuilder:
                 last_verified = parse_date(cells.get["last_verified"])
             except ValueError as exc:
                 cells.problems.append(str(exc))
+        raw = dict(zip(self.plan.headers, row, strict=False))
         if cells.problems:
-            raw = dict(zip(self.plan.headers, row, strict=False))
             return RowError(line, "; ".join(cells.problems), raw)
-        return self._record(cells, name, meetings, place, coordinates, vocabulary, last_verified)
+        record = self._record(cells, name, meetings, place, coordinates, vocabulary,
+                              last_verified)
+        # the field rules every group obeys (RecordStream checks them too), here so that the
+        # rejects file keeps the row as it was written
+        broken = record.problems()
+        if broken:
+            return RowError(line, "; ".join(p.text() for p in broken), raw)
+        return record
 
     def _soft(self, cells: _Cells, field: str, parse: Callable[[str], T]) -> T | None:
         """``parse`` of the cell; a value it refuses is kept as a note and warned about."""
