@@ -531,3 +531,15 @@ def test_a_flag_without_its_partner_is_a_usage_error(peer: Any, make_group: Any,
     assert result.exit_code == 2, result.output
     line = result.stderr.strip()
     assert "\n" not in line and all(flag in line for flag in flags), line
+
+
+def test_tables_piped_into_a_file_carry_no_padding_at_line_ends(peer: Any, make_group: Any,
+                                                                 narrow: None) -> None:
+    """Rich pads every table cell to its column; written to a file or a pipe (CliRunner is
+    not a terminal) no line ends in spaces."""
+    gid = make_group("Survivors", description="For people who have lost someone. " * 4,
+                     city="Riverton", topics=["grief"])
+    for args in (("group", "show", str(gid)), ("group", "list")):
+        out = peer(*args).stdout
+        assert out.strip(), args
+        assert [line for line in out.splitlines() if line != line.rstrip()] == [], args

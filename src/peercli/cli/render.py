@@ -12,6 +12,7 @@ go through :func:`echo`, never ``typer.echo``. JSON escapes C1 and bidi controls
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ __all__ = ["plural", "plural_noun"]  # re-exported: every count in human output 
 
 
 _SAFE_CONSOLE: type[Console] | None = None
+_TRAILING_SPACES = re.compile(r"[ \t]+(?=\n)")
 
 
 def _safe_console_class() -> type[Console]:
@@ -37,6 +39,14 @@ def _safe_console_class() -> type[Console]:
         class SafeConsole(Console):
             def render_str(self, text: str, *args: Any, **kwargs: Any) -> Any:
                 return super().render_str(terminal_safe(text), *args, **kwargs)
+
+            def _render_buffer(self, buffer: Any) -> str:
+                # a table pads every cell to its column: piped into a file, the padding at
+                # the end of each line is only noise (a terminal's output stays as drawn)
+                text: str = super()._render_buffer(buffer)
+                if not self.is_terminal:
+                    text = _TRAILING_SPACES.sub("", text)
+                return text
 
         _SAFE_CONSOLE = SafeConsole
     return _SAFE_CONSOLE
