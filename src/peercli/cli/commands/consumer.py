@@ -83,7 +83,7 @@ def _postal_warnings(conn: Any, given: str | None) -> list[WarningDict]:
 
 def _echo_saved(record: Mapping[str, Any], verb: str) -> None:
     from peercli.cli.render import success, warn
-    from peercli.core.availability import format_windows, window_from_dict
+    from peercli.core.availability_windows import format_windows, window_from_dict
 
     success(f"{verb} consumer #{record['id']} {record['name']}")
     for w in record.get("warnings", []):
@@ -231,7 +231,7 @@ EDITABLE = ("name", "pronouns", "interests", "availability", "formats", "languag
 
 
 def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Any]:
-    from peercli.core.availability import format_windows, window_from_dict
+    from peercli.core.availability_windows import format_windows, window_from_dict
     from peercli.core.fieldchanges import field_changes
 
     def windows(value: Any) -> str:
@@ -279,7 +279,7 @@ def list_(
         echo("No consumers yet. Add one with: peer consumer add NAME")
         return
     from peercli.cli.render import table
-    from peercli.core.availability import format_windows, window_from_dict
+    from peercli.core.availability_windows import format_windows, window_from_dict
 
     table(
         None,
@@ -316,7 +316,7 @@ def _render_consumer(r: Mapping[str, Any]) -> None:
     from rich.markup import escape
 
     from peercli.cli.render import console, field
-    from peercli.core.availability import format_windows, window_from_dict
+    from peercli.core.availability_windows import format_windows, window_from_dict
     from peercli.core.languages import language_name
 
     out = console()
